@@ -1,0 +1,2 @@
+/** picocli commands and mixins only: they turn options into a SyncRequest and run it. */
+package org.tlclb.sync.cli;

@@ -1,0 +1,3 @@
+package org.tlclb.sync.config;
+
+public enum HookTarget { CONTENT, CONFIG }

@@ -1,0 +1,15 @@
+package org.tlclb.sync.inventory;
+
+import java.util.List;
+
+import org.tlclb.sync.scan.Manifest;
+
+/**
+ * A node's destination tree as read over SFTP.
+ *
+ * @param manifest   the entries, relative to the destination root (empty when the root is missing)
+ * @param staleTemps relative paths of temporary files left by interrupted runs
+ * @param rootExists whether the destination directory exists yet
+ */
+public record NodeInventory(Manifest manifest, List<String> staleTemps, boolean rootExists) {
+}

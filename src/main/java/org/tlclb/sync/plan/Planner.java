@@ -1,0 +1,104 @@
+package org.tlclb.sync.plan;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.tlclb.sync.scan.Entry;
+import org.tlclb.sync.scan.Manifest;
+
+/**
+ * Decides what differs between the source and a node: rsync's generator, as a pure function.
+ * A file is unchanged when size and mtime match (the quick check) or, with checksum, when size
+ * and content hash match; then only a differing mode (or mtime) is fixed in place.
+ */
+public final class Planner {
+    private Planner() {
+    }
+
+    public static NodePlan plan(Manifest source, Manifest node, List<String> staleTemps, PlanOptions options) {
+        List<Change> changes = new ArrayList<>();
+        Set<String> cleared = new HashSet<>();
+        for (Entry src : source.entries()) {
+            Entry old = node.get(src.path()).orElse(null);
+            if (old != null && old.type() != src.type() && !(src.isSymlink() && old.isFile())) {
+                // Another type is in the way: clear it (and, for a directory, its subtree) first.
+                clearSubtree(node, old, changes, cleared);
+                old = null;
+            }
+            planEntry(src, old, options, changes);
+        }
+        if (options.delete()) {
+            List<Change> deletes = new ArrayList<>();
+            for (Entry old : node.entries()) {
+                if (!source.contains(old.path()) && !cleared.contains(old.path())
+                        && !options.excludes().excludesWithAncestors(old.path(), old.isDir())) {
+                    deletes.add(new Change.Delete(old, false));
+                }
+            }
+            // Children before their directory.
+            for (int i = deletes.size() - 1; i >= 0; i--) {
+                changes.add(deletes.get(i));
+            }
+        }
+        return new NodePlan(List.copyOf(changes), List.copyOf(staleTemps));
+    }
+
+    private static void planEntry(Entry src, Entry old, PlanOptions options, List<Change> changes) {
+        switch (src.type()) {
+            case DIR -> {
+                if (old == null) {
+                    changes.add(new Change.Mkdir(src));
+                } else if ((src.mode() != old.mode() || src.mtime() != old.mtime())
+                        && (options.rootAttrs() || !src.path().isEmpty())) {
+                    changes.add(new Change.SetAttrs(src, old));
+                }
+            }
+            case FILE -> {
+                if (old == null) {
+                    changes.add(new Change.CreateFile(src));
+                } else if (!sameContent(src, old, options.checksum())) {
+                    changes.add(new Change.UpdateFile(src, old));
+                } else if (src.mode() != old.mode() || src.mtime() != old.mtime()) {
+                    changes.add(new Change.SetAttrs(src, old));
+                }
+            }
+            case SYMLINK -> {
+                if (old == null || !old.isSymlink() || !src.linkTarget().equals(old.linkTarget())) {
+                    changes.add(new Change.MakeSymlink(src, old));
+                }
+            }
+        }
+    }
+
+    private static boolean sameContent(Entry src, Entry old, boolean checksum) {
+        if (src.size() != old.size()) {
+            return false;
+        }
+        if (checksum) {
+            return src.sha256() != null && src.sha256().equals(old.sha256());
+        }
+        return src.mtime() == old.mtime();
+    }
+
+    private static void clearSubtree(Manifest node, Entry old, List<Change> changes, Set<String> cleared) {
+        List<Entry> subtree = new ArrayList<>();
+        subtree.add(old);
+        if (old.isDir()) {
+            for (Map.Entry<String, Entry> e : node.asMap().tailMap(old.path() + "/", true).entrySet()) {
+                if (!e.getKey().startsWith(old.path() + "/")) {
+                    break;
+                }
+                subtree.add(e.getValue());
+            }
+        }
+        for (int i = subtree.size() - 1; i >= 0; i--) {
+            Entry e = subtree.get(i);
+            if (cleared.add(e.path())) {
+                changes.add(new Change.Delete(e, true));
+            }
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package org.tlclb.sync.run;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.tlclb.sync.config.NodeTarget;
+import org.tlclb.sync.inventory.NodeInventory;
+import org.tlclb.sync.inventory.SftpInventory;
+import org.tlclb.sync.plan.NodePlan;
+import org.tlclb.sync.plan.PlanOptions;
+import org.tlclb.sync.plan.Planner;
+import org.tlclb.sync.report.HookResult;
+import org.tlclb.sync.report.NodeResult;
+import org.tlclb.sync.report.NodeStatus;
+import org.tlclb.sync.scan.ScanResult;
+import org.tlclb.sync.ssh.SshConnector;
+import org.tlclb.sync.transfer.CommitOptions;
+import org.tlclb.sync.transfer.CommitResult;
+import org.tlclb.sync.transfer.ScpStager;
+import org.tlclb.sync.transfer.SftpCommitter;
+import org.tlclb.sync.transfer.StagePlan;
+import org.tlclb.sync.transfer.StageResult;
+
+/**
+ * One node's part of a run, phase by phase: prepare (connect, inventory, plan), stage, then
+ * commit or discard, then the post-sync hook. The run moves every node through a phase before the
+ * next, which is what makes the push all-or-nothing.
+ */
+final class NodeJob {
+    private final NodeTarget target;
+    private final SyncRequest request;
+    private final List<ScanResult> sources;
+    private final long startNanos = System.nanoTime();
+    private final List<UnitState> units = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private ClientSession session;
+    private SftpClient sftp;
+    private boolean scpOnly;
+    private String error;
+    private HookResult hook;
+    private long bytes;
+    private boolean committed;
+
+    private static final class UnitState {
+        final SyncUnit unit;
+        final ScanResult source;
+        NodeInventory inventory;
+        NodePlan plan;
+        StagePlan stagePlan;
+        StageResult staged;
+
+        UnitState(SyncUnit unit, ScanResult source) {
+            this.unit = unit;
+            this.source = source;
+        }
+    }
+
+    NodeJob(NodeTarget target, SyncRequest request, List<ScanResult> sources) {
+        this.target = target;
+        this.request = request;
+        this.sources = sources;
+    }
+
+    String name() {
+        return target.display();
+    }
+
+    boolean failed() {
+        return error != null;
+    }
+
+    List<NodePlan> plans() {
+        return units.stream().map(u -> u.plan).toList();
+    }
+
+    boolean hasChanges() {
+        return scpOnly || units.stream().anyMatch(u -> u.plan != null && !u.plan.isEmpty());
+    }
+
+    void prepare(SshConnector ssh, BiFunction<String, Integer, String> refusal, RunObserver observer) {
+        try {
+            session = ssh.connect(target.user(), target.host(), target.port(), refusal);
+            try {
+                sftp = SftpClientFactory.instance().createSftpClient(session);
+            } catch (IOException e) {
+                // No SFTP subsystem: the original tool's behaviour, a full SCP copy.
+                scpOnly = true;
+            }
+            for (int i = 0; i < request.units().size(); i++) {
+                SyncUnit unit = request.units().get(i);
+                UnitState u = new UnitState(unit, sources.get(i));
+                units.add(u);
+                if (scpOnly) {
+                    u.plan = new NodePlan(List.of(), List.of());
+                    u.stagePlan = StagePlan.fullCopy(u.source.manifest(), unit.source(), warnings);
+                    continue;
+                }
+                u.inventory = SftpInventory.read(sftp, unit.dest(), request.excludes(), unit.only());
+                PlanOptions opts = new PlanOptions(unit.delete(), request.checksum(), unit.only() == null,
+                        request.excludes());
+                u.plan = Planner.plan(u.source.manifest(), u.inventory.manifest(), u.inventory.staleTemps(), opts);
+                u.stagePlan = StagePlan.of(u.plan, u.source.manifest(), u.inventory.manifest(), unit.source());
+                observer.planned(name(), unit, u.plan);
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    void stage(Duration timeout, RunObserver observer) {
+        if (failed()) {
+            return;
+        }
+        try {
+            for (UnitState u : units) {
+                if (!scpOnly && !u.inventory.rootExists() && !u.plan.isEmpty()) {
+                    mkdirs(u.unit.dest());
+                }
+                u.staged = new ScpStager(timeout).stage(session, u.unit.dest(), u.stagePlan,
+                        n -> observer.bytesSent(name(), n));
+                bytes += u.staged.bytes();
+                warnings.addAll(u.staged.warnings());
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    void commit(String runId) {
+        if (failed() || scpOnly) {
+            committed = !failed();
+            return;
+        }
+        CommitOptions opts = new CommitOptions(request.backup() ? runId : null, request.uid(), request.gid());
+        List<String> errors = new ArrayList<>();
+        for (UnitState u : units) {
+            if (u.plan.isEmpty() && u.staged.staged().isEmpty()) {
+                continue;
+            }
+            SftpCommitter committer = new SftpCommitter(sftp, u.unit.dest(), opts);
+            CommitResult r = committer.commit(u.plan, u.staged, u.source.manifest());
+            errors.addAll(r.errors());
+            if (request.backup()) {
+                try {
+                    committer.pruneBackups(request.backupKeep());
+                } catch (IOException e) {
+                    warnings.add("could not prune old backups: " + e.getMessage());
+                }
+            }
+        }
+        committed = true;
+        if (!errors.isEmpty()) {
+            error = "commit incomplete: " + String.join("; ", errors.subList(0, Math.min(5, errors.size())))
+                    + (errors.size() > 5 ? " (and " + (errors.size() - 5) + " more)" : "");
+        }
+    }
+
+    void discard() {
+        if (sftp == null) {
+            return;
+        }
+        for (UnitState u : units) {
+            if (u.staged != null) {
+                new SftpCommitter(sftp, u.unit.dest(), CommitOptions.plain()).discard(u.staged);
+            }
+        }
+    }
+
+    void runHook(Duration timeout) {
+        if (request.postSync() != null && committed && error == null && hasChanges()) {
+            hook = RemoteCommand.run(session, request.postSync(), timeout);
+        }
+    }
+
+    void close() {
+        try {
+            if (sftp != null) {
+                sftp.close();
+            }
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        if (session != null) {
+            session.close(true);
+        }
+    }
+
+    NodeResult result(NodeStatus wanted) {
+        double secs = (System.nanoTime() - startNanos) / 1e9;
+        long created = 0;
+        long updated = 0;
+        long deleted = 0;
+        for (UnitState u : units) {
+            if (scpOnly && u.stagePlan != null) {
+                created += u.stagePlan.items().size();
+            } else if (u.plan != null) {
+                created += u.plan.created();
+                updated += u.plan.updated();
+                deleted += u.plan.deleted();
+            }
+        }
+        NodeStatus status = wanted;
+        if (error != null) {
+            status = NodeStatus.FAILED;
+        } else if (hook != null && !hook.ok()) {
+            status = NodeStatus.HOOK_FAILED;
+        }
+        if (status == NodeStatus.ABORTED || status == NodeStatus.FAILED && !committed) {
+            return new NodeResult(name(), status, 0, 0, 0, 0, secs, error, List.copyOf(warnings), hook, mode());
+        }
+        return new NodeResult(name(), status, created, updated, deleted, bytes, secs, error, List.copyOf(warnings),
+                hook, mode());
+    }
+
+    private String mode() {
+        return scpOnly ? "scp" : "sftp";
+    }
+
+    private void mkdirs(String dir) throws IOException {
+        List<String> chain = new ArrayList<>();
+        for (String d = dir; d.length() > 1; d = d.substring(0, Math.max(1, d.lastIndexOf('/')))) {
+            chain.add(0, d);
+        }
+        for (String d : chain) {
+            try {
+                if (sftp.lstat(d).isDirectory()) {
+                    continue;
+                }
+            } catch (IOException missing) {
+                sftp.mkdir(d);
+            }
+        }
+    }
+
+    private void fail(Throwable e) {
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        error = error == null ? msg : error;
+    }
+
+    void failWith(String message) {
+        error = message;
+    }
+}

@@ -1,0 +1,152 @@
+package org.tlclb.sync.run;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+import org.tlclb.sync.config.NodeTarget;
+import org.tlclb.sync.plan.NodePlan;
+import org.tlclb.sync.report.NodeResult;
+import org.tlclb.sync.report.NodeStatus;
+import org.tlclb.sync.report.RunReport;
+import org.tlclb.sync.scan.ScanResult;
+import org.tlclb.sync.scan.TreeScanner;
+import org.tlclb.sync.ssh.SshConnector;
+
+/**
+ * A push across the cluster: scan once, then every node through prepare, (question), stage,
+ * commit-or-discard and hook, a phase at a time, at most {@code parallel} nodes at once.
+ * All-or-nothing by default: if any node fails before commit, every node's staged files are removed.
+ */
+public final class SyncRun {
+    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC);
+    private final SshConnector ssh;
+    private final BiFunction<String, Integer, String> refusal;
+    private final RunObserver observer;
+    private final Duration timeout;
+
+    public SyncRun(SshConnector ssh, BiFunction<String, Integer, String> refusal, RunObserver observer,
+                   Duration timeout) {
+        this.ssh = ssh;
+        this.refusal = refusal;
+        this.observer = observer;
+        this.timeout = timeout;
+    }
+
+    public static String newRunId(Instant now) {
+        return RUN_ID.format(now) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    }
+
+    public RunReport execute(SyncRequest req) throws IOException {
+        Instant start = Instant.now();
+        String runId = newRunId(start);
+        List<String> runWarnings = new ArrayList<>();
+        List<ScanResult> sources = new ArrayList<>();
+        for (SyncUnit u : req.units()) {
+            ScanResult s = TreeScanner.scan(u.source(), req.excludes(), u.only(), req.checksum());
+            runWarnings.addAll(s.warnings());
+            sources.add(s);
+        }
+        List<NodeResult> skipped = new ArrayList<>();
+        List<NodeJob> jobs = new ArrayList<>();
+        for (NodeTarget t : req.nodes()) {
+            if (t.nosync()) {
+                skipped.add(NodeResult.skipped(t.display(), "nosync"));
+            } else {
+                jobs.add(new NodeJob(t, req, sources));
+            }
+        }
+        List<String> sourceNames = req.units().stream().map(u -> u.source().toString()).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(req.parallel(), Math.max(1, jobs.size()))));
+        try {
+            phase(pool, jobs, j -> j.prepare(ssh, refusal, observer));
+            if (req.dryRun()) {
+                return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.PLANNED, false, runWarnings);
+            }
+            if (!observer.confirm(summary(jobs))) {
+                return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.ABORTED, true, runWarnings);
+            }
+            phase(pool, jobs, j -> j.stage(timeout, observer));
+            boolean anyFailed = jobs.stream().anyMatch(NodeJob::failed);
+            if (anyFailed && !req.partialOk()) {
+                phase(pool, jobs, NodeJob::discard);
+                return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.ABORTED, false, runWarnings);
+            }
+            phase(pool, jobs, j -> j.commit(runId));
+            phase(pool, jobs, j -> j.runHook(timeout.multipliedBy(30)));
+            return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.OK, false, runWarnings);
+        } finally {
+            phase(pool, jobs, NodeJob::close);
+            pool.shutdownNow();
+        }
+    }
+
+    private RunReport report(String runId, SyncRequest req, Instant start, List<String> sources, List<NodeJob> jobs,
+                             List<NodeResult> skipped, NodeStatus status, boolean declined, List<String> warnings) {
+        List<NodeResult> results = new ArrayList<>();
+        for (NodeJob j : jobs) {
+            NodeResult r = j.result(status);
+            results.add(r);
+            observer.nodeDone(r);
+        }
+        results.addAll(skipped);
+        return new RunReport(runId, req.command(), start, Instant.now(), sources, results, req.dryRun(), declined,
+                List.copyOf(warnings));
+    }
+
+    private static RunObserver.PlanSummary summary(List<NodeJob> jobs) {
+        long created = 0;
+        long updated = 0;
+        long deleted = 0;
+        long bytes = 0;
+        int withChanges = 0;
+        for (NodeJob j : jobs) {
+            if (j.hasChanges()) {
+                withChanges++;
+            }
+            for (NodePlan p : j.plans()) {
+                if (p != null) {
+                    created += p.created();
+                    updated += p.updated();
+                    deleted += p.deleted();
+                    bytes += p.bytesToSend();
+                }
+            }
+        }
+        return new RunObserver.PlanSummary(jobs.size(), withChanges, created, updated, deleted, bytes);
+    }
+
+    private static void phase(ExecutorService pool, List<NodeJob> jobs, Consumer<NodeJob> step) {
+        List<Future<?>> futures = new ArrayList<>();
+        for (NodeJob j : jobs) {
+            Callable<Void> c = () -> {
+                step.accept(j);
+                return null;
+            };
+            futures.add(pool.submit(c));
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                // each step records its own failure on its job
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The SSH client of a run: connection, authentication, host-key trust and identities. */
+package org.tlclb.sync.ssh;

@@ -1,0 +1,2 @@
+/** Executes a node plan: SCP streaming into temporary names, then commit by rename, deletes and backups. */
+package org.tlclb.sync.transfer;
