@@ -16,9 +16,13 @@ final class HostPattern {
     private HostPattern() {
     }
 
-    /** The name OpenSSH looks up and writes: {@code host} on port 22, {@code [host]:port} otherwise. */
+    /**
+     * The name OpenSSH looks up and writes: {@code host} on port 22, {@code [host]:port} otherwise; lower case, as
+     * ssh lowercases host names before it hashes or compares them.
+     */
     static String lookupName(String host, int port) {
-        return port == 22 ? host : "[" + host + "]:" + port;
+        String h = host.toLowerCase(Locale.ROOT);
+        return port == 22 ? h : "[" + h + "]:" + port;
     }
 
     /**
