@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /**
  * The server-key verifier for a run: OpenSSH known_hosts plus a {@link TrustPolicy}. It replaces MINA's default
@@ -84,11 +85,12 @@ public final class HostKeyTrust implements ServerKeyVerifier {
     @Override
     public boolean verifyServerKey(ClientSession session, SocketAddress remoteAddress, PublicKey serverKey) {
         // Check the name the user connected to (OpenSSH's default, CheckHostIP=no); the peer IP is only shown.
+        // (SshdSocketAddress keeps the host string as given, so a name is not replaced by its address.)
         SocketAddress target = session.getConnectAddress();
-        InetSocketAddress connect = (InetSocketAddress) (target != null ? target : remoteAddress);
+        SshdSocketAddress connect = SshdSocketAddress.toSshdSocketAddress(target != null ? target : remoteAddress);
         String ip = remoteAddress instanceof InetSocketAddress r && r.getAddress() != null
-                ? r.getAddress().getHostAddress() : connect.getHostString();
-        return verify(connect.getHostString(), connect.getPort(), ip, serverKey);
+                ? r.getAddress().getHostAddress() : connect.getHostName();
+        return verify(connect.getHostName(), connect.getPort(), ip, serverKey);
     }
 
     /** The decision for a key offered by host:port (ip is only used in the question, as OpenSSH shows it). */
