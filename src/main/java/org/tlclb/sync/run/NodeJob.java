@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiFunction;
 
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -83,9 +82,9 @@ final class NodeJob {
         return scpOnly || units.stream().anyMatch(u -> u.plan != null && !u.plan.isEmpty());
     }
 
-    void prepare(SshConnector ssh, BiFunction<String, Integer, String> refusal, RunObserver observer) {
+    void prepare(SshConnector ssh, RunObserver observer) {
         try {
-            session = ssh.connect(target.user(), target.host(), target.port(), refusal);
+            session = ssh.connect(target.user(), target.host(), target.port());
             try {
                 sftp = SftpClientFactory.instance().createSftpClient(session);
             } catch (IOException e) {

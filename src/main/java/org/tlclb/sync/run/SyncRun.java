@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 import org.tlclb.sync.config.NodeTarget;
@@ -34,14 +33,12 @@ public final class SyncRun {
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
     private final SshConnector ssh;
-    private final BiFunction<String, Integer, String> refusal;
     private final RunObserver observer;
     private final Duration timeout;
 
-    public SyncRun(SshConnector ssh, BiFunction<String, Integer, String> refusal, RunObserver observer,
+    public SyncRun(SshConnector ssh, RunObserver observer,
                    Duration timeout) {
         this.ssh = ssh;
-        this.refusal = refusal;
         this.observer = observer;
         this.timeout = timeout;
     }
@@ -72,7 +69,7 @@ public final class SyncRun {
         List<String> sourceNames = req.units().stream().map(u -> u.source().toString()).toList();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(req.parallel(), Math.max(1, jobs.size()))));
         try {
-            phase(pool, jobs, j -> j.prepare(ssh, refusal, observer));
+            phase(pool, jobs, j -> j.prepare(ssh, observer));
             if (req.dryRun()) {
                 return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.PLANNED, false, runWarnings);
             }

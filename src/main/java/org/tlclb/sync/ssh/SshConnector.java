@@ -8,12 +8,15 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiFunction;
 
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.future.ConnectFuture;
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.SshException;
@@ -36,12 +39,16 @@ public final class SshConnector implements AutoCloseable {
     public SshConnector(SshSettings settings) {
         this.settings = settings;
         this.client = SshClient.setUpDefaultClient();
-        client.setServerKeyVerifier(settings.verifier());
+        client.setServerKeyVerifier(settings.trust());
+        client.addSessionListener(new HostKeyOrder());
         client.setCipherFactories(ciphers());
         client.setSignatureFactories(signatures());
         client.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(settings.identities()));
-        client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
-        client.setUserInteraction(null);
+        // In batch no password is ever tried, so nothing can wait for one.
+        client.setUserAuthFactories(settings.passwords() == PasswordSource.NONE
+                ? List.of(UserAuthPublicKeyFactory.INSTANCE)
+                : List.of(UserAuthPublicKeyFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
+        CoreModuleProperties.PASSWORD_PROMPTS.set(client, 1);
         CoreModuleProperties.TCP_NODELAY.set(client, true);
         CoreModuleProperties.SOCKET_KEEPALIVE.set(client, true);
         CoreModuleProperties.WINDOW_SIZE.set(client, 8L * 1024 * 1024);
@@ -62,17 +69,15 @@ public final class SshConnector implements AutoCloseable {
     /**
      * Connects and authenticates, retrying connection failures (not refusals) with backoff.
      *
-     * @param describeRefusal turns (host, port) into the host-key refusal text, if the verifier refused
      */
-    public ClientSession connect(String user, String host, int port,
-                                 BiFunction<String, Integer, String> describeRefusal) throws IOException {
+    public ClientSession connect(String user, String host, int port) throws IOException {
         NodeConnectException last = null;
         for (int attempt = 0; attempt <= settings.retries(); attempt++) {
             if (attempt > 0) {
                 sleep(Duration.ofMillis(500L << Math.min(attempt - 1, 5)));
             }
             try {
-                return connectOnce(user, host, port, describeRefusal);
+                return connectOnce(user, host, port);
             } catch (NodeConnectException e) {
                 last = e;
                 if (!e.retryable()) {
@@ -83,12 +88,12 @@ public final class SshConnector implements AutoCloseable {
         throw last;
     }
 
-    private ClientSession connectOnce(String user, String host, int port,
-                                      BiFunction<String, Integer, String> describeRefusal) throws NodeConnectException {
+    private ClientSession connectOnce(String user, String host, int port) throws NodeConnectException {
         ClientSession session = null;
         String where = user + "@" + host + ":" + port;
         try {
-            ConnectFuture cf = client.connect(user, host, port);
+            ConnectFuture cf = client.connect(user, host, port,
+                    AttributeRepository.ofKeyValuePair(TARGET, new SshdSocketAddress(host, port)), null);
             if (!cf.await(settings.connectTimeout())) {
                 cf.cancel();
                 throw new NodeConnectException("connect to " + host + ":" + port + " timed out after "
@@ -98,13 +103,7 @@ public final class SshConnector implements AutoCloseable {
                 throw cf.getException();
             }
             session = cf.getSession();
-            String password = null;
-            if (settings.passwords() != null) {
-                password = settings.passwords().password(user, host, port);
-            }
-            if (password != null) {
-                session.addPasswordIdentity(password);
-            }
+            session.setUserInteraction(new PasswordInteraction(settings.passwords(), user, host, port));
             session.auth().verify(settings.authTimeout());
             return session;
         } catch (NodeConnectException e) {
@@ -112,7 +111,7 @@ public final class SshConnector implements AutoCloseable {
             throw e;
         } catch (Throwable e) {
             closeQuietly(session);
-            String refusal = describeRefusal == null ? null : describeRefusal.apply(host, port);
+            String refusal = settings.trust().refusal(host, port).orElse(null);
             if (refusal != null) {
                 throw new NodeConnectException(refusal, false, e);
             }
@@ -142,6 +141,39 @@ public final class SshConnector implements AutoCloseable {
                     + settings.connectTimeout().toSeconds() + " s", true, e);
         }
         return new NodeConnectException("SSH to " + where + " failed: " + msg, true, e);
+    }
+
+    private static final AttributeRepository.AttributeKey<SshdSocketAddress> TARGET =
+            new AttributeRepository.AttributeKey<>();
+
+    /**
+     * Offers, per node, the host key algorithms its known_hosts entries hold first, as OpenSSH does;
+     * runs before the key exchange offer goes out.
+     */
+    private final class HostKeyOrder implements SessionListener {
+        @Override
+        public void sessionCreated(Session session) {
+            if (!(session instanceof ClientSession cs)) {
+                return;
+            }
+            SshdSocketAddress target = cs.getConnectionContext() == null ? null
+                    : cs.getConnectionContext().getAttribute(TARGET);
+            if (target == null) {
+                return;
+            }
+            List<String> order = settings.trust().preferredHostKeyAlgorithms(target.getHostName(), target.getPort());
+            List<NamedFactory<Signature>> all = client.getSignatureFactories();
+            List<NamedFactory<Signature>> sorted = new ArrayList<>();
+            for (String name : order) {
+                all.stream().filter(f -> f.getName().equals(name)).findFirst().ifPresent(sorted::add);
+            }
+            for (NamedFactory<Signature> f : all) {
+                if (!sorted.contains(f)) {
+                    sorted.add(f);
+                }
+            }
+            session.setSignatureFactories(sorted);
+        }
     }
 
     private static List<NamedFactory<Cipher>> ciphers() {
