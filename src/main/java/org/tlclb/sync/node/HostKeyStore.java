@@ -23,7 +23,8 @@ final class HostKeyStore {
     static SimpleGeneratorHostKeyProvider open(Path stateDir) throws IOException {
         Files.createDirectories(stateDir);
         SimpleGeneratorHostKeyProvider provider = new SimpleGeneratorHostKeyProvider(stateDir.resolve(FILE_NAME));
-        provider.setAlgorithm(SecurityUtils.EDDSA);
+        // "Ed25519", not "EdDSA": BouncyCastle's EdDSA generator refuses to run without a curve spec.
+        provider.setAlgorithm(SecurityUtils.ED25519);
         // A damaged key file must fail the start, not be silently replaced by a new identity.
         provider.setOverwriteAllowed(false);
         return provider;
