@@ -97,7 +97,7 @@ public final class ConfigParser {
                 break;
             case PARALLEL:
                 once(kw.spelling, at);
-                draft.parallel = Values.intIn(v, 1, 1024, at, "Parallel N, a whole number 1..1024");
+                draft.parallel = Values.intIn(v, 1, 1024, at, kw.spelling, "Parallel N, a whole number 1..1024");
                 break;
             case USER:
                 once(kw.spelling, at);
@@ -124,11 +124,11 @@ public final class ConfigParser {
             case CONNECT_TIMEOUT:
                 once(kw.spelling, at);
                 draft.connectTimeout = Duration.ofSeconds(
-                        Values.intIn(v, 1, 86400, at, "ConnectTimeout SECONDS, a whole number 1..86400"));
+                        Values.intIn(v, 1, 86400, at, kw.spelling, "ConnectTimeout SECONDS, a whole number 1..86400"));
                 break;
             case RETRIES:
                 once(kw.spelling, at);
-                draft.retries = Values.intIn(v, 0, 20, at, "Retries N, a whole number 0..20");
+                draft.retries = Values.intIn(v, 0, 20, at, kw.spelling, "Retries N, a whole number 0..20");
                 break;
             case BACKUP:
                 once(kw.spelling, at);
@@ -136,7 +136,7 @@ public final class ConfigParser {
                 break;
             case BACKUP_KEEP:
                 once(kw.spelling, at);
-                draft.backupKeep = Values.intIn(v, 1, Integer.MAX_VALUE, at, "BackupKeep N, a whole number 1 or more");
+                draft.backupKeep = Values.intIn(v, 1, Integer.MAX_VALUE, at, kw.spelling, "BackupKeep N, a whole number 1 or more");
                 break;
             case POST_SYNC:
                 hook(kw, draft.postSync, args, at);

@@ -104,7 +104,7 @@ final class ServersBlock {
                 if (port != null) {
                     throw at.error("Server " + name + ": port= given twice (expected it once)");
                 }
-                port = Values.port(opt.substring(5), at);
+                port = Values.port(opt.substring(5), at, "Server " + name + " port=");
             } else if (lower.startsWith("user=")) {
                 if (user != null) {
                     throw at.error("Server " + name + ": user= given twice (expected it once)");

@@ -31,19 +31,19 @@ final class Values {
         return NAME.matcher(s).matches();
     }
 
-    /** A whole number in [min, max]; {@code what} is the expectation shown to the user. */
-    static int intIn(String v, int min, int max, Where at, String what) throws ConfigException {
+    /** A whole number in [min, max]; {@code label} says which setting, {@code what} what it expects. */
+    static int intIn(String v, int min, int max, Where at, String label, String what) throws ConfigException {
         if (DIGITS.matcher(v).matches()) {
             long n = Long.parseLong(v);
             if (n >= min && n <= max) {
                 return (int) n;
             }
         }
-        throw at.error("bad value '" + v + "' (expected " + what + ")");
+        throw at.error(label + ": bad value '" + v + "' (expected " + what + ")");
     }
 
-    static int port(String v, Where at) throws ConfigException {
-        return intIn(v, 1, 65535, at, "a port number 1..65535");
+    static int port(String v, Where at, String label) throws ConfigException {
+        return intIn(v, 1, 65535, at, label, "a port number 1..65535");
     }
 
     static boolean bool(String v, Where at, String keyword) throws ConfigException {
