@@ -1,7 +1,5 @@
 package org.tlclb.sync.config;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,9 +14,6 @@ import java.util.Map;
  * {@code file:line} and what was expected; no input makes it throw anything else.
  */
 public final class ConfigParser {
-    /** Refuse absurd files before reading them into memory; a real sync.conf is a few KiB. */
-    private static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
-
     private final String file;
     private final Draft draft = new Draft();
     /** Line where each single-valued setting was first given, to report a second one. */
@@ -33,18 +28,7 @@ public final class ConfigParser {
     /** Reads and parses a file; a missing or unreadable file is a ConfigException on line 0. */
     public static SyncConfig parse(Path file) throws ConfigException {
         String name = file.toString();
-        byte[] bytes;
-        try {
-            if (Files.isDirectory(file)) {
-                throw new ConfigException(name, 0, "is a directory (expected a sync.conf file)");
-            }
-            if (Files.size(file) > MAX_FILE_BYTES) {
-                throw new ConfigException(name, 0, "file is larger than " + MAX_FILE_BYTES + " bytes (expected a sync.conf file)");
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (IOException | SecurityException e) {
-            throw new ConfigException(name, 0, "cannot read: " + reason(e), e);
-        }
+        byte[] bytes = ConfigText.read(file, name, "a sync.conf file");
         SyncConfig cfg = new ConfigParser(name).run(ConfigText.lines(bytes, name));
         return withFile(cfg, file);
     }
@@ -196,16 +180,6 @@ public final class ConfigParser {
         String want = kw.arity == 0 ? "no value" : kw.arity == 1 ? "one value" : kw.arity + " values";
         String quoteHint = got > kw.arity && kw.arity > 0 ? "; quote a value that contains spaces" : "";
         return at.error(kw.spelling + " takes " + want + ", got " + got + " (expected: " + kw.usage + ")" + quoteHint);
-    }
-
-    private static String reason(Exception e) {
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static SyncConfig withFile(SyncConfig c, Path file) {

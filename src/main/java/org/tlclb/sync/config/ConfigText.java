@@ -1,10 +1,16 @@
 package org.tlclb.sync.config;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +23,44 @@ final class ConfigText {
     /** Longer lines are refused: no honest config line is this long, and it bounds memory per line. */
     static final int MAX_LINE = 4096;
 
+    /** A real sync.conf or server list is a few KiB; this bounds memory for anything else. */
+    static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
+
     private ConfigText() {}
+
+    /**
+     * Reads a file, at most one byte past the limit: Files.size cannot be trusted, since
+     * {@code /dev/stdin} or a FIFO reports 0 and {@code /dev/zero} never ends.
+     *
+     * @param expected what the file should have been, for the message ("a sync.conf file")
+     */
+    static byte[] read(Path file, String name, String expected) throws ConfigException {
+        byte[] bytes;
+        try {
+            if (Files.isDirectory(file)) {
+                throw new ConfigException(name, 0, "is a directory (expected " + expected + ")");
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            }
+        } catch (IOException | SecurityException e) {
+            throw new ConfigException(name, 0, "cannot read: " + reason(e) + " (expected " + expected + ")", e);
+        }
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new ConfigException(name, 0, "file is larger than " + MAX_FILE_BYTES + " bytes (expected " + expected + ")");
+        }
+        return bytes;
+    }
+
+    private static String reason(Exception e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
 
     /** Decodes UTF-8 line by line, so a bad byte sequence is reported at its own line. */
     static List<String> lines(byte[] bytes, String file) throws ConfigException {

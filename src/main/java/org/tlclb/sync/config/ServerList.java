@@ -1,7 +1,6 @@
 package org.tlclb.sync.config;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,18 +37,13 @@ final class ServerList {
         if (name.isEmpty()) {
             throw new ConfigException(option, 0, "'@' needs a file name (expected @FILE with one server per line)");
         }
-        List<String> lines;
+        Path p;
         try {
-            Path p = Path.of(name);
-            if (Files.isDirectory(p)) {
-                throw new ConfigException(name, 0, "is a directory (expected a file with one server per line)");
-            }
-            lines = ConfigText.lines(Files.readAllBytes(p), name);
-        } catch (IOException | RuntimeException e) {
-            // RuntimeException: InvalidPathException or SecurityException, a bad name is still the user's to fix
-            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file" : String.valueOf(e.getMessage());
-            throw new ConfigException(name, 0, "cannot read server list given as " + option + " @" + name + ": " + why, e);
+            p = Path.of(name);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(option, 0, "bad file name '@" + name + "' (" + e.getReason() + ")");
         }
+        List<String> lines = ConfigText.lines(ConfigText.read(p, name, "a server list, one server per line"), name);
         List<Item> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             Where at = new Where(name, i + 1);

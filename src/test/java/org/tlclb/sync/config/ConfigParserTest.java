@@ -207,11 +207,20 @@ class ConfigParserTest {
         Path f = dir.resolve("nope.conf");
         assertThatThrownBy(() -> ConfigParser.parse(f))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage(f + ": cannot read: no such file")
+                .hasMessage(f + ": cannot read: no such file (expected a sync.conf file)")
                 .satisfies(e -> {
                     assertThat(((ConfigException) e).line()).isZero();
                     assertThat(((ConfigException) e).file()).isEqualTo(f.toString());
                 });
+    }
+
+    @Test
+    void endlessDeviceIsRefusedNotReadForever() {
+        Path zero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(zero));
+        assertThatThrownBy(() -> ConfigParser.parse(zero))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("/dev/zero: file is larger than 16777216 bytes (expected a sync.conf file)");
     }
 
     @Test

@@ -91,7 +91,7 @@ class ServerSelectorTest {
     @Test
     void missingAtFileIsNamed(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("absent");
-        assertThat(error(cfg(), "@" + f, null, NOT_LOCAL).getMessage()).startsWith(f + ": cannot read server list");
+        assertThat(error(cfg(), "@" + f, null, NOT_LOCAL).getMessage()).isEqualTo(f + ": cannot read: no such file (expected a server list, one server per line)");
     }
 
     @Test
