@@ -15,13 +15,15 @@ import java.util.Map;
  */
 public final class ConfigParser {
     private final String file;
+    private final Path path;
     private final Draft draft = new Draft();
     /** Line where each single-valued setting was first given, to report a second one. */
     private final Map<String, Integer> firstSeen = new HashMap<>();
     private final ServersBlock servers;
 
-    private ConfigParser(String file) {
+    private ConfigParser(String file, Path path) {
         this.file = file;
+        this.path = path;
         this.servers = new ServersBlock(file);
     }
 
@@ -29,13 +31,12 @@ public final class ConfigParser {
     public static SyncConfig parse(Path file) throws ConfigException {
         String name = file.toString();
         byte[] bytes = ConfigText.read(file, name, "a sync.conf file");
-        SyncConfig cfg = new ConfigParser(name).run(ConfigText.lines(bytes, name));
-        return withFile(cfg, file);
+        return new ConfigParser(name, file).run(ConfigText.lines(bytes, name));
     }
 
     /** Parses text already in memory; {@code fileName} is used in error messages. */
     public static SyncConfig parse(String text, String fileName) throws ConfigException {
-        return new ConfigParser(fileName).run(ConfigText.lines(text, fileName));
+        return new ConfigParser(fileName, null).run(ConfigText.lines(text, fileName));
     }
 
     private SyncConfig run(List<String> lines) throws ConfigException {
@@ -47,7 +48,7 @@ public final class ConfigParser {
             }
         }
         servers.finish();
-        return draft.build(servers.entries());
+        return draft.build(path, servers.entries());
     }
 
     private void line(List<String> words, Where at) throws ConfigException {
@@ -182,12 +183,6 @@ public final class ConfigParser {
         return at.error(kw.spelling + " takes " + want + ", got " + got + " (expected: " + kw.usage + ")" + quoteHint);
     }
 
-    private static SyncConfig withFile(SyncConfig c, Path file) {
-        return new SyncConfig(file, c.servers(), c.contentDir(), c.configDir(), c.licenseFiles(), c.excludes(),
-                c.parallel(), c.user(), c.identityFiles(), c.knownHosts(), c.hostKeyPolicy(), c.connectTimeout(),
-                c.retries(), c.backup(), c.backupKeep(), c.postSync(), c.validate(), c.logFile());
-    }
-
     /** The settings collected so far, starting from the built-in defaults. */
     private static final class Draft {
         private final SyncConfig d = SyncConfig.defaults();
@@ -208,8 +203,8 @@ public final class ConfigParser {
         final Map<HookTarget, String> validate = new EnumMap<>(HookTarget.class);
         Path logFile;
 
-        SyncConfig build(List<ServerEntry> servers) {
-            return new SyncConfig(null, servers, contentDir, configDir, licenseFiles, excludes, parallel, user,
+        SyncConfig build(Path file, List<ServerEntry> servers) {
+            return new SyncConfig(file, servers, contentDir, configDir, licenseFiles, excludes, parallel, user,
                     identityFiles, knownHosts, hostKeyPolicy, connectTimeout, retries, backup, backupKeep,
                     postSync, validate, logFile);
         }
