@@ -1,10 +1,212 @@
 package org.tlclb.sync.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
-/** Placeholder until the real parser lands from the config branch. */
+/**
+ * Parses sync.conf (SPEC section 2). Every problem is a {@link ConfigException} naming
+ * {@code file:line} and what was expected; no input makes it throw anything else.
+ */
 public final class ConfigParser {
+    private final String file;
+    private final Path path;
+    private final Draft draft = new Draft();
+    /** Line where each single-valued setting was first given, to report a second one. */
+    private final Map<String, Integer> firstSeen = new HashMap<>();
+    private final ServersBlock servers;
+
+    private ConfigParser(String file, Path path) {
+        this.file = file;
+        this.path = path;
+        this.servers = new ServersBlock(file);
+    }
+
+    /** Reads and parses a file; a missing or unreadable file is a ConfigException on line 0. */
     public static SyncConfig parse(Path file) throws ConfigException {
-        throw new ConfigException(file, 0, file + ": parser not merged yet");
+        String name = file.toString();
+        byte[] bytes = ConfigText.read(file, name, "a sync.conf file");
+        return new ConfigParser(name, file).run(ConfigText.lines(bytes, name));
+    }
+
+    /** Parses text already in memory; {@code fileName} is used in error messages. */
+    public static SyncConfig parse(String text, String fileName) throws ConfigException {
+        return new ConfigParser(fileName, null).run(ConfigText.lines(text, fileName));
+    }
+
+    private SyncConfig run(List<String> lines) throws ConfigException {
+        for (int i = 0; i < lines.size(); i++) {
+            Where at = new Where(file, i + 1);
+            List<String> words = Tokenizer.words(lines.get(i), file, i + 1);
+            if (!words.isEmpty()) {
+                line(words, at);
+            }
+        }
+        servers.finish();
+        return draft.build(path, servers.entries());
+    }
+
+    private void line(List<String> words, Where at) throws ConfigException {
+        String word = words.get(0);
+        Keyword kw = Keyword.lookup(word).orElseThrow(() -> unknown(word, at));
+        List<String> args = words.subList(1, words.size());
+        if (kw.arity >= 0 && args.size() != kw.arity) {
+            throw wrongCount(kw, args.size(), at);
+        }
+        if (servers.handles(kw, args, at)) {
+            return;
+        }
+        String v = args.isEmpty() ? null : args.get(0);
+        switch (kw) {
+            case CONTENT_DIR:
+                once(kw.spelling, at);
+                draft.contentDir = notRoot(Values.absolute(v, at, kw.spelling), at, kw);
+                break;
+            case CONFIG_DIR:
+                once(kw.spelling, at);
+                draft.configDir = notRoot(Values.absolute(v, at, kw.spelling), at, kw);
+                break;
+            case LICENSE_FILE:
+                draft.licenseFiles.add(Values.absolute(v, at, kw.spelling));
+                break;
+            case EXCLUDE:
+                if (v.isEmpty()) {
+                    throw at.error("Exclude: empty pattern (expected: " + kw.usage + ")");
+                }
+                draft.excludes.add(v);
+                break;
+            case PARALLEL:
+                once(kw.spelling, at);
+                draft.parallel = Values.intIn(v, 1, 1024, at, kw.spelling, "Parallel N, a whole number 1..1024");
+                break;
+            case USER:
+                once(kw.spelling, at);
+                if (!Values.isUser(v)) {
+                    throw at.error("User: bad user name '" + v + "' (expected letters, digits, '.', '_' or '-', not starting with '-')");
+                }
+                draft.user = v;
+                break;
+            case IDENTITY_FILE:
+                draft.identityFiles.add(Values.homeOrAbsolute(v, at, kw.spelling));
+                break;
+            case KNOWN_HOSTS:
+                once(kw.spelling, at);
+                draft.knownHosts = Values.homeOrAbsolute(v, at, kw.spelling);
+                break;
+            case HOST_KEY_POLICY:
+                once(kw.spelling, at);
+                try {
+                    draft.hostKeyPolicy = HostKeyPolicy.parse(v);
+                } catch (IllegalArgumentException e) {
+                    throw at.error("HostKeyPolicy: bad value '" + v + "' (expected strict, ask or accept-new)");
+                }
+                break;
+            case CONNECT_TIMEOUT:
+                once(kw.spelling, at);
+                draft.connectTimeout = Duration.ofSeconds(
+                        Values.intIn(v, 1, 86400, at, kw.spelling, "ConnectTimeout SECONDS, a whole number 1..86400"));
+                break;
+            case RETRIES:
+                once(kw.spelling, at);
+                draft.retries = Values.intIn(v, 0, 20, at, kw.spelling, "Retries N, a whole number 0..20");
+                break;
+            case BACKUP:
+                once(kw.spelling, at);
+                draft.backup = Values.bool(v, at, kw.spelling);
+                break;
+            case BACKUP_KEEP:
+                once(kw.spelling, at);
+                draft.backupKeep = Values.intIn(v, 1, Integer.MAX_VALUE, at, kw.spelling, "BackupKeep N, a whole number 1 or more");
+                break;
+            case POST_SYNC:
+                hook(kw, draft.postSync, args, at);
+                break;
+            case VALIDATE:
+                hook(kw, draft.validate, args, at);
+                break;
+            case LOG_FILE:
+                once(kw.spelling, at);
+                draft.logFile = Values.homeOrAbsolute(v, at, kw.spelling);
+                break;
+            default:
+                // Servers, Server and EndServers were taken by the ServersBlock above.
+                throw at.error("internal: unhandled keyword " + kw.spelling);
+        }
+    }
+
+    private void hook(Keyword kw, Map<HookTarget, String> map, List<String> args, Where at) throws ConfigException {
+        HookTarget target;
+        switch (args.get(0).toLowerCase(Locale.ROOT)) {
+            case "content": target = HookTarget.CONTENT; break;
+            case "config": target = HookTarget.CONFIG; break;
+            default:
+                throw at.error(kw.spelling + ": bad target '" + args.get(0) + "' (expected content or config: " + kw.usage + ")");
+        }
+        once(kw.spelling + " " + target.name().toLowerCase(Locale.ROOT), at);
+        String cmd = args.get(1);
+        if (cmd.isBlank()) {
+            throw at.error(kw.spelling + ": empty command (expected: " + kw.usage + ")");
+        }
+        map.put(target, cmd);
+    }
+
+    /** A second ContentDir etc. is refused rather than silently winning: which one did the admin mean? */
+    private void once(String setting, Where at) throws ConfigException {
+        Integer first = firstSeen.putIfAbsent(setting.toLowerCase(Locale.ROOT), at.line());
+        if (first != null) {
+            throw at.error(setting + " is given twice (first at line " + first + "; expected it once)");
+        }
+    }
+
+    /** Pushing "/" with delete on would wipe a node; no honest configuration means that. */
+    private static Path notRoot(Path p, Where at, Keyword kw) throws ConfigException {
+        if (p.getParent() == null) {
+            throw at.error(kw.spelling + ": refusing '" + p + "' (expected a directory below /)");
+        }
+        return p;
+    }
+
+    private static ConfigException unknown(String word, Where at) {
+        String shown = word.length() > 40 ? word.substring(0, 40) + "..." : word;
+        String hint = Keyword.nearest(word).map(k -> "; did you mean '" + k.spelling + "'?").orElse("");
+        return at.error("unknown keyword '" + shown + "' (expected one of: " + Keyword.ALL + ")" + hint);
+    }
+
+    private static ConfigException wrongCount(Keyword kw, int got, Where at) {
+        String want = kw.arity == 0 ? "no value" : kw.arity == 1 ? "one value" : kw.arity + " values";
+        String quoteHint = got > kw.arity && kw.arity > 0 ? "; quote a value that contains spaces" : "";
+        return at.error(kw.spelling + " takes " + want + ", got " + got + " (expected: " + kw.usage + ")" + quoteHint);
+    }
+
+    /** The settings collected so far, starting from the built-in defaults. */
+    private static final class Draft {
+        private final SyncConfig d = SyncConfig.defaults();
+        Path contentDir = d.contentDir();
+        Path configDir = d.configDir();
+        final List<Path> licenseFiles = new ArrayList<>();
+        final List<String> excludes = new ArrayList<>();
+        int parallel = d.parallel();
+        String user = d.user();
+        final List<Path> identityFiles = new ArrayList<>();
+        Path knownHosts;
+        HostKeyPolicy hostKeyPolicy;
+        Duration connectTimeout = d.connectTimeout();
+        int retries = d.retries();
+        Boolean backup;
+        int backupKeep = d.backupKeep();
+        final Map<HookTarget, String> postSync = new EnumMap<>(HookTarget.class);
+        final Map<HookTarget, String> validate = new EnumMap<>(HookTarget.class);
+        Path logFile;
+
+        SyncConfig build(Path file, List<ServerEntry> servers) {
+            return new SyncConfig(file, servers, contentDir, configDir, licenseFiles, excludes, parallel, user,
+                    identityFiles, knownHosts, hostKeyPolicy, connectTimeout, retries, backup, backupKeep,
+                    postSync, validate, logFile);
+        }
     }
 }

@@ -5,12 +5,52 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-public record SyncConfig(Path file, List<ServerEntry> servers, Path contentDir, Path configDir, List<Path> licenseFiles,
-                         List<String> excludes, int parallel, String user, List<Path> identityFiles, Path knownHosts,
-                         HostKeyPolicy hostKeyPolicy, Duration connectTimeout, int retries, Boolean backup, int backupKeep,
-                         Map<HookTarget, String> postSync, Map<HookTarget, String> validate, Path logFile) {
+/**
+ * Everything sync.conf can say; null / empty means "not said in the file" where the default
+ * depends on the command. Collections are copied and unmodifiable, so a config can be shared
+ * between threads of a run.
+ */
+public record SyncConfig(
+        Path file,
+        List<ServerEntry> servers,
+        Path contentDir,
+        Path configDir,
+        List<Path> licenseFiles,
+        List<String> excludes,
+        int parallel,
+        String user,
+        List<Path> identityFiles,
+        Path knownHosts,
+        HostKeyPolicy hostKeyPolicy,
+        Duration connectTimeout,
+        int retries,
+        Boolean backup,
+        int backupKeep,
+        Map<HookTarget, String> postSync,
+        Map<HookTarget, String> validate,
+        Path logFile) {
+
+    public static final Path DEFAULT_CONTENT_DIR = Path.of("/var/www/html");
+    public static final Path DEFAULT_CONFIG_DIR = Path.of("/etc/clusterserver");
+    public static final int DEFAULT_PARALLEL = 16;
+    public static final String DEFAULT_USER = "root";
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_RETRIES = 2;
+    public static final int DEFAULT_BACKUP_KEEP = 5;
+
+    public SyncConfig {
+        servers = servers == null ? List.of() : List.copyOf(servers);
+        licenseFiles = licenseFiles == null ? List.of() : List.copyOf(licenseFiles);
+        excludes = excludes == null ? List.of() : List.copyOf(excludes);
+        identityFiles = identityFiles == null ? List.of() : List.copyOf(identityFiles);
+        postSync = postSync == null ? Map.of() : Map.copyOf(postSync);
+        validate = validate == null ? Map.of() : Map.copyOf(validate);
+    }
+
+    /** The built-in defaults, as if an empty sync.conf had been read. */
     public static SyncConfig defaults() {
-        return new SyncConfig(null, List.of(), Path.of("/var/www/html"), Path.of("/etc/clusterserver"), List.of(), List.of(),
-                16, "root", List.of(), null, null, Duration.ofSeconds(10), 2, null, 5, Map.of(), Map.of(), null);
+        return new SyncConfig(null, List.of(), DEFAULT_CONTENT_DIR, DEFAULT_CONFIG_DIR, List.of(), List.of(),
+                DEFAULT_PARALLEL, DEFAULT_USER, List.of(), null, null, DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_RETRIES, null, DEFAULT_BACKUP_KEEP, Map.of(), Map.of(), null);
     }
 }
