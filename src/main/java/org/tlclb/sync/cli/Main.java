@@ -1,2 +1,46 @@
 package org.tlclb.sync.cli;
-public final class Main { public static void main(String[] a) { System.out.println("hi"); } }
+
+import java.io.PrintWriter;
+
+import org.tlclb.sync.report.ExitCodes;
+import picocli.CommandLine;
+
+/**
+ * The entry point of all three launchers; the only place that calls System.exit.
+ * {@code scripts/tlclb_content_sync} runs {@code Main content-sync ARGS}, and so on.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command line with the given output streams; tests call this. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new TlclbCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExitCodeExceptionMapper(e -> e instanceof UsageError ? ExitCodes.USAGE : ExitCodes.NOTHING_CHANGED);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandName() + " --help' for more information.");
+            return ExitCodes.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            String name = c.getCommandSpec().qualifiedName(" ");
+            if (ex instanceof UsageError) {
+                c.getErr().println(name + ": " + ex.getMessage());
+                return ExitCodes.USAGE;
+            }
+            c.getErr().println(name + ": " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+            if (System.getenv("TLCLB_DEBUG") != null) {
+                ex.printStackTrace(c.getErr());
+            }
+            return ExitCodes.NOTHING_CHANGED;
+        });
+        return cl.execute(args);
+    }
+}

@@ -1,0 +1,36 @@
+package org.tlclb.sync.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import org.tlclb.sync.node.EmbeddedNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** tlclb node: an embedded SSH node rooted at a directory, to try the product without a cluster. */
+@Command(name = "node", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Run an embedded SSH node (SCP and SFTP) whose filesystem is rooted at DIR.")
+final class NodeCommand implements Callable<Integer> {
+    @Option(names = "--root", required = true, paramLabel = "DIR", description = "the node's filesystem root")
+    Path root;
+
+    @Option(names = "--port", paramLabel = "N", description = "port to listen on (default: 2222)")
+    int port = 2222;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "address to listen on (default: 127.0.0.1)")
+    String host = "127.0.0.1";
+
+    @Option(names = "--authorized-keys", paramLabel = "FILE",
+            description = "public keys allowed to log in (default: ~/.ssh/authorized_keys)")
+    Path authorizedKeys;
+
+    @Override
+    public Integer call() throws Exception {
+        Files.createDirectories(root);
+        Path keys = authorizedKeys != null ? authorizedKeys
+                : Path.of(System.getProperty("user.home"), ".ssh", "authorized_keys");
+        EmbeddedNode.runForeground(root, host, port, keys);
+        return 0;
+    }
+}

@@ -1,0 +1,242 @@
+package org.tlclb.sync.cli;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import org.tlclb.sync.config.ConfigException;
+import org.tlclb.sync.config.ConfigParser;
+import org.tlclb.sync.config.HookTarget;
+import org.tlclb.sync.config.HostKeyPolicy;
+import org.tlclb.sync.config.NodeTarget;
+import org.tlclb.sync.config.ServerSelector;
+import org.tlclb.sync.config.SyncConfig;
+import org.tlclb.sync.report.ExitCodes;
+import org.tlclb.sync.report.JsonReport;
+import org.tlclb.sync.report.NodeResult;
+import org.tlclb.sync.report.NodeStatus;
+import org.tlclb.sync.report.RunReport;
+import org.tlclb.sync.report.TextReport;
+import org.tlclb.sync.run.RunLock;
+import org.tlclb.sync.run.SshOptions;
+import org.tlclb.sync.run.SshSetup;
+import org.tlclb.sync.run.SyncRequest;
+import org.tlclb.sync.run.SyncRun;
+import org.tlclb.sync.run.SyncUnit;
+import org.tlclb.sync.scan.ExcludeRules;
+import org.tlclb.sync.ssh.IdentityException;
+import org.tlclb.sync.ssh.Prompter;
+import org.tlclb.sync.ssh.SshConnector;
+import org.tlclb.sync.ssh.TrustPolicy;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * What both sync commands do: read sync.conf, resolve options over it, pick the nodes, take the
+ * lock, run, and report. Subclasses say which trees to push and their defaults.
+ */
+abstract class SyncCommandBase implements Callable<Integer> {
+    static final Path DEFAULT_CONFIG = Path.of("/etc/clusterserver/sync.conf");
+
+    @Mixin
+    SyncOptions o;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The command's name in reports and the log. */
+    abstract String commandName();
+
+    /** The trees to push. */
+    abstract List<SyncUnit> units(SyncConfig cfg, boolean delete) throws UsageError;
+
+    abstract boolean defaultDelete();
+
+    abstract boolean defaultBackup(SyncConfig cfg);
+
+    abstract HookTarget hookTarget();
+
+    /** Checks made before any node is contacted (config sync validates the configuration). */
+    void validate(SyncConfig cfg) throws UsageError {
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        SyncConfig cfg;
+        List<NodeTarget> nodes;
+        List<SyncUnit> units;
+        try {
+            cfg = loadConfig(o.config);
+            validate(cfg);
+            nodes = ServerSelector.select(cfg, o.servers, o.excludeServers, ServerSelector.localNames());
+            if (nodes.isEmpty()) {
+                throw new UsageError("no nodes to push to: add Server lines to "
+                        + (cfg.file() == null ? DEFAULT_CONFIG : cfg.file()) + " or name them with -w");
+            }
+            boolean delete = o.delete != null ? o.delete : defaultDelete();
+            units = units(cfg, delete);
+        } catch (ConfigException e) {
+            err().println(commandName() + ": " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        Prompter prompter = Prompter.console();
+        SshOptions sshOptions = sshOptions(cfg, prompter);
+        nodes = SshSetup.applyHostConfig(nodes, sshOptions, cfg.user());
+        SyncRequest req = new SyncRequest(commandName(), units, nodes, excludes(cfg), o.checksum, o.dryRun,
+                o.partialOk, o.backup != null ? o.backup : defaultBackup(cfg), cfg.backupKeep(), postSync(cfg),
+                Duration.ofSeconds(300), o.parallel != null ? o.parallel : cfg.parallel(), chown()[0], chown()[1]);
+        StringBuilder holder = new StringBuilder();
+        Optional<RunLock> lock = RunLock.tryAcquire(lockFile(cfg), holder);
+        if (lock.isEmpty()) {
+            err().println(commandName() + ": another run holds the lock (" + holder + "); try again when it ends");
+            return ExitCodes.LOCKED;
+        }
+        try (RunLock ignored = lock.get()) {
+            return run(req, sshOptions, prompter);
+        }
+    }
+
+    private int run(SyncRequest req, SshOptions sshOptions, Prompter prompter) throws IOException, UsageError {
+        SshConnector ssh;
+        try {
+            ssh = SshSetup.connector(sshOptions, req.nodes());
+        } catch (IdentityException e) {
+            throw new UsageError(e.getMessage());
+        }
+        boolean ask = prompter.interactive() && !o.yes && !o.dryRun;
+        ConsoleObserver observer = new ConsoleObserver(out(), prompter, ask, o.dryRun || verbosity() > 0);
+        RunReport report;
+        try (ssh) {
+            report = new SyncRun(ssh, observer, sshOptions.connectTimeout()).execute(req);
+        }
+        observer.printPlans();
+        if (report.declined()) {
+            err().println(commandName() + ": nothing was changed (declined)");
+        }
+        printReport(report);
+        return report.exitCode();
+    }
+
+    void printReport(RunReport report) throws IOException {
+        if (!o.quiet) {
+            TextReport.print(report, out(), verbosity() > 0);
+        } else {
+            for (NodeResult n : report.nodes()) {
+                if (n.status() == NodeStatus.FAILED || n.status() == NodeStatus.HOOK_FAILED) {
+                    err().println(n.node() + ": " + (n.error() != null ? n.error() : "post-sync command failed"));
+                }
+            }
+            err().flush();
+        }
+        if (o.json != null) {
+            if (o.json.equals("-")) {
+                JsonReport.write(report, out());
+            } else {
+                try (Writer w = Files.newBufferedWriter(Path.of(o.json), StandardCharsets.UTF_8)) {
+                    JsonReport.write(report, w);
+                }
+            }
+        }
+    }
+
+    int verbosity() {
+        return o.verbose.length;
+    }
+
+    SyncConfig loadConfig(Path explicit) throws ConfigException {
+        if (explicit != null) {
+            return ConfigParser.parse(explicit);
+        }
+        if (Files.exists(DEFAULT_CONFIG)) {
+            return ConfigParser.parse(DEFAULT_CONFIG);
+        }
+        return SyncConfig.defaults();
+    }
+
+    ExcludeRules excludes(SyncConfig cfg) {
+        List<String> all = new ArrayList<>(cfg.excludes());
+        all.addAll(o.excludes);
+        return ExcludeRules.of(all);
+    }
+
+    String postSync(SyncConfig cfg) {
+        return o.postSync != null ? o.postSync : cfg.postSync().get(hookTarget());
+    }
+
+    SshOptions sshOptions(SyncConfig cfg, Prompter prompter) throws UsageError {
+        Path home = Path.of(System.getProperty("user.home"));
+        Path knownHosts = o.knownHosts != null ? o.knownHosts
+                : cfg.knownHosts() != null ? cfg.knownHosts() : home.resolve(".ssh/known_hosts");
+        TrustPolicy policy;
+        try {
+            HostKeyPolicy p = o.hostKeyPolicy != null ? HostKeyPolicy.parse(o.hostKeyPolicy) : cfg.hostKeyPolicy();
+            if (p == null) {
+                p = prompter.interactive() ? HostKeyPolicy.ASK : HostKeyPolicy.STRICT;
+            }
+            policy = TrustPolicy.valueOf(p.name());
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--host-key-policy takes strict, ask or accept-new, not '" + o.hostKeyPolicy + "'");
+        }
+        List<Path> ids = new ArrayList<>(o.identities);
+        ids.addAll(cfg.identityFiles());
+        int timeout = o.connectTimeout != null ? o.connectTimeout : (int) cfg.connectTimeout().toSeconds();
+        if (timeout <= 0) {
+            throw new UsageError("--connect-timeout must be a positive number of seconds");
+        }
+        int retries = o.retries != null ? o.retries : cfg.retries();
+        return new SshOptions(knownHosts, policy, prompter, ids, Duration.ofSeconds(timeout), Math.max(0, retries),
+                home, home.resolve(".ssh/config"));
+    }
+
+    int[] chown() throws UsageError {
+        if (o.chown == null) {
+            return new int[] {-1, -1};
+        }
+        String[] parts = o.chown.split(":", -1);
+        try {
+            return new int[] {Integer.parseInt(parts[0]), parts.length > 1 ? Integer.parseInt(parts[1]) : -1};
+        } catch (NumberFormatException e) {
+            throw new UsageError("--chown takes numeric UID:GID (names differ between machines), not '" + o.chown + "'");
+        }
+    }
+
+    /** One lock per configuration file, in /run/lock when writable, else the user's state directory. */
+    static Path lockFile(SyncConfig cfg) {
+        String key = cfg.file() == null ? "default" : cfg.file().toAbsolutePath().normalize().toString();
+        String name;
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            name = "tlclb-sync-" + HexFormat.of().formatHex(h, 0, 6) + ".lock";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        Path run = Path.of("/run/lock");
+        if (Files.isDirectory(run) && Files.isWritable(run)) {
+            return run.resolve(name);
+        }
+        return Path.of(System.getProperty("user.home"), ".local/state/tlclb", name);
+    }
+
+    static Writer utf8(java.io.OutputStream s) {
+        return new OutputStreamWriter(s, StandardCharsets.UTF_8);
+    }
+}

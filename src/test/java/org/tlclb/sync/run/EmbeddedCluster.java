@@ -1,0 +1,134 @@
+package org.tlclb.sync.run;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.tlclb.sync.cli.Main;
+import org.tlclb.sync.node.EmbeddedNode;
+
+/**
+ * Three (or n) embedded SSH nodes on loopback with a client key, a known_hosts file and a sync.conf
+ * naming them: what most end-to-end tests run the real command line against.
+ */
+public final class EmbeddedCluster implements AutoCloseable {
+    private final Path base;
+    private final List<EmbeddedNode> nodes = new ArrayList<>();
+    private final List<Path> roots = new ArrayList<>();
+    private final Path key;
+    private final Path knownHosts;
+    private final Path authorizedKeys;
+
+    public record Result(int exit, String out, String err) {
+    }
+
+    private EmbeddedCluster(Path base) throws Exception {
+        this.base = base;
+        Files.createDirectories(base);
+        KeyPairGenerator gen = KeyPairGenerator.getInstance("Ed25519", "BC");
+        KeyPair kp = gen.generateKeyPair();
+        key = base.resolve("id_ed25519");
+        try (OutputStream out = Files.newOutputStream(key)) {
+            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(kp, "test", null, out);
+        }
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        authorizedKeys = base.resolve("authorized_keys");
+        Files.writeString(authorizedKeys, PublicKeyEntry.toString(kp.getPublic()) + "\n");
+        knownHosts = base.resolve("known_hosts");
+        Files.writeString(knownHosts, "");
+    }
+
+    public static EmbeddedCluster start(Path base, int n) throws Exception {
+        java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
+        EmbeddedCluster c = new EmbeddedCluster(base);
+        for (int i = 1; i <= n; i++) {
+            c.startNode(i, 0);
+        }
+        return c;
+    }
+
+    private void startNode(int i, int port) throws IOException {
+        Path root = base.resolve("node" + i);
+        Files.createDirectories(root);
+        EmbeddedNode node = EmbeddedNode.builder().root(root).port(port).stateDir(base.resolve("state" + i))
+                .authorizedKeys(authorizedKeys).start();
+        if (nodes.size() >= i) {
+            nodes.set(i - 1, node);
+        } else {
+            nodes.add(node);
+            roots.add(root);
+            Files.writeString(knownHosts, node.knownHostsLine() + "\n", java.nio.file.StandardOpenOption.APPEND);
+        }
+    }
+
+    public int size() {
+        return nodes.size();
+    }
+
+    public EmbeddedNode node(int i) {
+        return nodes.get(i - 1);
+    }
+
+    /** The node's view of an absolute path. */
+    public Path path(int i, String abs) {
+        return roots.get(i - 1).resolve(abs.substring(1));
+    }
+
+    public Path key() {
+        return key;
+    }
+
+    public Path knownHosts() {
+        return knownHosts;
+    }
+
+    public void stop(int i) {
+        nodes.get(i - 1).close();
+    }
+
+    public void restart(int i) throws IOException {
+        startNode(i, nodes.get(i - 1).port());
+    }
+
+    /** A sync.conf naming every node (node1..n), with this cluster's key and known_hosts. */
+    public Path writeConfig(String extra) throws IOException {
+        StringBuilder sb = new StringBuilder("Servers\n");
+        for (int i = 1; i <= nodes.size(); i++) {
+            sb.append("  Server node").append(i).append(" 127.0.0.1 direct port=").append(nodes.get(i - 1).port())
+                    .append('\n');
+        }
+        sb.append("EndServers\n");
+        sb.append("IdentityFile ").append(key).append('\n');
+        sb.append("KnownHosts ").append(knownHosts).append('\n');
+        sb.append("HostKeyPolicy strict\nConnectTimeout 5\nRetries 0\n");
+        sb.append(extra == null ? "" : extra);
+        Path conf = base.resolve("sync.conf");
+        Files.writeString(conf, sb.toString(), StandardCharsets.UTF_8);
+        return conf;
+    }
+
+    /** Runs the command line in this JVM, capturing its output. */
+    public static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    @Override
+    public void close() {
+        for (EmbeddedNode n : nodes) {
+            n.close();
+        }
+    }
+}
