@@ -472,9 +472,21 @@ public final class OpenSshCluster implements AutoCloseable {
             return;
         }
         closed = true;
+        RuntimeException failure = null;
         try {
             for (Node node : nodes) {
-                killNode(node);
+                try {
+                    killNode(node); // every node, even when killing an earlier one failed
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
             }
         } finally {
             try {
