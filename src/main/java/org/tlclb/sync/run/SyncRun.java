@@ -130,7 +130,12 @@ public final class SyncRun {
         List<Future<?>> futures = new ArrayList<>();
         for (NodeJob j : jobs) {
             Callable<Void> c = () -> {
-                step.accept(j);
+                try {
+                    step.accept(j);
+                } catch (RuntimeException e) {
+                    // A bug or an unchecked I/O error must fail this node, never vanish.
+                    j.failWith("internal error: " + e);
+                }
                 return null;
             };
             futures.add(pool.submit(c));

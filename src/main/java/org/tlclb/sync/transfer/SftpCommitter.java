@@ -272,8 +272,9 @@ public final class SftpCommitter {
     public List<String> backupRuns() throws IOException {
         TreeMap<String, String> runs = new TreeMap<>();
         try {
+            sftp.lstat(root + "/" + TempNames.BACKUP_DIR);
             for (SftpClient.DirEntry de : sftp.readDir(root + "/" + TempNames.BACKUP_DIR)) {
-                if (!de.getFilename().startsWith(".")) {
+                if (!de.getFilename().startsWith(".") && de.getAttributes().isDirectory()) {
                     runs.put(de.getFilename(), de.getFilename());
                 }
             }

@@ -1,0 +1,64 @@
+package org.tlclb.sync.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigSyncEndToEndTest {
+    @TempDir
+    Path tmp;
+    EmbeddedCluster cluster;
+    Path etc;
+    Path license;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        cluster = EmbeddedCluster.start(tmp.resolve("cluster"), 3);
+        etc = tmp.resolve("src/etc/clusterserver");
+        Files.createDirectories(etc.resolve("conf.d"));
+        Files.writeString(etc.resolve("clusterserver.conf"), "Servers\nEndServers\n");
+        Files.writeString(etc.resolve("conf.d/extra.conf"), "x=1\n");
+        license = tmp.resolve("src/etc/tlclb/license.key");
+        Files.createDirectories(license.getParent());
+        Files.writeString(license, "KEY-123\n");
+        Files.setPosixFilePermissions(license, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        cluster.close();
+    }
+
+    private Path conf(String extra) throws Exception {
+        return cluster.writeConfig("ConfigDir " + etc + "\nLicenseFile " + license + "\n" + extra);
+    }
+
+    private EmbeddedCluster.Result sync(Path conf, String... extra) {
+        String[] base = {"config-sync", "-c", conf.toString(), "-y"};
+        String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return EmbeddedCluster.run(args);
+    }
+
+    @Test
+    void configAndLicenseArriveWithModes() throws Exception {
+        EmbeddedCluster.Result r = sync(conf(""));
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        for (int i = 1; i <= 3; i++) {
+            TreeAssert.assertSameTree(etc, cluster.path(i, etc.toString()));
+            Path lic = cluster.path(i, license.toString());
+            assertThat(Files.readString(lic)).isEqualTo("KEY-123\n");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lic))).isEqualTo("rw-------");
+            try (var s = Files.list(lic.getParent())) {
+                assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("license.key");
+            }
+        }
+    }
+}
