@@ -128,6 +128,44 @@ class ExcludeRulesTest {
     }
 
     @Test
+    void bracketExpressionsThatJavaRegexReadsDifferently() {
+        // A '[' inside a class is a member in a glob; in Java it opens a nested class.
+        assertThat(rules("[[]x").excludes("[x", false)).isTrue();
+        assertThat(rules("[[]x").excludes("x", false)).isFalse();
+        // A ']' right after '[' or '[!' is a member.
+        assertThat(rules("[]a]").excludes("]", false)).isTrue();
+        assertThat(rules("[]a]").excludes("a", false)).isTrue();
+        assertThat(rules("[!]a]").excludes("b", false)).isTrue();
+        assertThat(rules("[!]a]").excludes("]", false)).isFalse();
+        assertThat(rules("[!]a]").excludes("a", false)).isFalse();
+        // '&&' is intersection in Java, two members in a glob.
+        assertThat(rules("[a&&b]").excludes("a", false)).isTrue();
+        assertThat(rules("[a&&b]").excludes("&", false)).isTrue();
+        assertThat(rules("[a&&b]").excludes("c", false)).isFalse();
+        // '^' negates too, as in rsync.
+        assertThat(rules("[^ab]").excludes("c", false)).isTrue();
+        assertThat(rules("[^ab]").excludes("a", false)).isFalse();
+        // A backslash escapes the next character, also inside a class.
+        assertThat(rules("[\\]]x").excludes("]x", false)).isTrue();
+        assertThat(rules("[\\d]").excludes("d", false)).isTrue();
+        assertThat(rules("[\\d]").excludes("5", false)).isFalse();
+        assertThat(rules("[a\\-z]").excludes("-", false)).isTrue();
+        assertThat(rules("[a\\-z]").excludes("m", false)).isFalse();
+        // A '-' first or last is a member.
+        assertThat(rules("[-a]").excludes("-", false)).isTrue();
+        assertThat(rules("[a-]").excludes("-", false)).isTrue();
+        assertThat(rules("[]").excludes("[]", false)).isTrue(); // never closed: literal
+    }
+
+    @Test
+    void classNeverMatchesASlashInAWholePathPattern() {
+        assertThat(rules("a[!x]b/c").excludes("a/b/c", false)).isFalse();
+        assertThat(rules("a[!x]b/c").excludes("ayb/c", false)).isTrue();
+        assertThat(rules("a[+-0]b/c").excludes("a/b/c", false)).isFalse(); // '/' lies in the range
+        assertThat(rules("a[+-0]b/c").excludes("a.b/c", false)).isTrue();
+    }
+
+    @Test
     void regexMetacharactersAreLiteral() {
         ExcludeRules r = rules("a+b(1).$x");
         assertThat(r.excludes("a+b(1).$x", false)).isTrue();
