@@ -75,7 +75,8 @@ public sealed interface Change {
         }
 
         public String code() {
-            return old == null || !old.isSymlink() ? "cL+++++++++" : "cL.c.......";
+            // rsync puts "the link's value changed" in the checksum column (index 2), as in "cLc.T......".
+            return old == null || !old.isSymlink() ? "cL+++++++++" : "cLc........";
         }
 
         @Override

@@ -94,15 +94,10 @@ public final class ExcludeRules {
                 }
                 case '?' -> sb.append("[^/]");
                 case '[' -> {
-                    int end = glob.indexOf(']', i + 2);
+                    int end = bracketExpression(glob, i, sb);
                     if (end < 0) {
-                        sb.append("\\[");
+                        sb.append("\\["); // no closing ']': a literal '['
                     } else {
-                        String body = glob.substring(i + 1, end);
-                        if (body.startsWith("!")) {
-                            body = "^" + body.substring(1);
-                        }
-                        sb.append('[').append(body.replace("\\", "\\\\")).append(']');
                         i = end;
                     }
                 }
@@ -115,5 +110,41 @@ public final class ExcludeRules {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * Translates the glob bracket expression starting at {@code open} into a Java character class
+     * and returns the index of its closing ']', or -1 (appending nothing) when it is not closed.
+     * Glob and Java disagree on '[', '&&' and a leading ']' inside a class, so every member is
+     * emitted escaped rather than copied: a leading '!' or '^' negates, a ']' right after the
+     * opening (or the negation) is a member, '\\' escapes the next character, 'a-z' is a range.
+     * A class never matches '/', as in rsync's wildmatch.
+     */
+    private static int bracketExpression(String glob, int open, StringBuilder out) {
+        int j = open + 1;
+        boolean negate = j < glob.length() && (glob.charAt(j) == '!' || glob.charAt(j) == '^');
+        if (negate) {
+            j++;
+        }
+        StringBuilder members = new StringBuilder();
+        int first = j;
+        for (; j < glob.length(); j++) {
+            char c = glob.charAt(j);
+            if (c == ']' && j > first) {
+                out.append(negate ? "[^/" + members + "]" : "[" + members + "&&[^/]]");
+                return j;
+            }
+            if (c == '\\' && j + 1 < glob.length()) {
+                c = glob.charAt(++j);
+            } else if (c == '-' && members.length() > 0 && j + 1 < glob.length() && glob.charAt(j + 1) != ']') {
+                members.append('-');
+                continue;
+            }
+            // Letters and digits as they are (a backslash before a letter means something in Java);
+            // surrogate halves as they are, so that a supplementary character stays whole.
+            boolean plain = Character.isLetterOrDigit(c) || Character.isSurrogate(c);
+            members.append(plain ? String.valueOf(c) : "\\" + c);
+        }
+        return -1;
     }
 }
