@@ -9,6 +9,9 @@ public final class TextReport {
     }
 
     public static void print(RunReport r, PrintWriter out, boolean verbose) {
+        for (String w : r.warnings()) {
+            out.println("warning: " + w);
+        }
         int width = Math.max(8, r.nodes().stream().mapToInt(n -> n.node().length()).max().orElse(8));
         for (NodeResult n : r.nodes()) {
             out.println(line(n, width));

@@ -101,7 +101,8 @@ final class NodeJob {
                     continue;
                 }
                 u.inventory = SftpInventory.read(sftp, unit.dest(), request.excludes(), unit.only());
-                PlanOptions opts = new PlanOptions(unit.delete(), request.checksum(), unit.only() == null,
+                PlanOptions opts = new PlanOptions(unit.delete() && !u.source.ioErrors(), request.checksum(),
+                        unit.only() == null,
                         request.excludes());
                 u.plan = Planner.plan(u.source.manifest(), u.inventory.manifest(), u.inventory.staleTemps(), opts);
                 u.stagePlan = StagePlan.of(u.plan, u.source.manifest(), u.inventory.manifest(), unit.source());

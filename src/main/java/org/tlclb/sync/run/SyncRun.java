@@ -55,6 +55,9 @@ public final class SyncRun {
         for (SyncUnit u : req.units()) {
             ScanResult s = TreeScanner.scan(u.source(), req.excludes(), u.only(), req.checksum());
             runWarnings.addAll(s.warnings());
+            if (s.ioErrors() && u.delete()) {
+                runWarnings.add("parts of " + u.source() + " could not be read: no file is deleted on any node this run");
+            }
             sources.add(s);
         }
         List<NodeResult> skipped = new ArrayList<>();

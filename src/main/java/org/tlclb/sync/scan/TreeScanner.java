@@ -37,6 +37,7 @@ public final class TreeScanner {
             throws IOException {
         Map<String, Entry> entries = new HashMap<>();
         List<String> warnings = new ArrayList<>();
+        boolean[] ioErrors = {false};
         BasicFileAttributes rootAttrs = Files.readAttributes(root, BasicFileAttributes.class, NOFOLLOW);
         if (!rootAttrs.isDirectory()) {
             throw new IOException(root + " is not a directory");
@@ -52,7 +53,7 @@ public final class TreeScanner {
                     throw new IOException(p + ": no such file");
                 }
             }
-            return new ScanResult(new Manifest(entries), List.copyOf(warnings));
+            return new ScanResult(new Manifest(entries), List.copyOf(warnings), false);
         }
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
@@ -85,12 +86,22 @@ public final class TreeScanner {
             public FileVisitResult visitFileFailed(Path file, IOException exc) {
                 // A file that vanished between listing and stat is not an error for a live tree.
                 if (!(exc instanceof NoSuchFileException)) {
-                    warnings.add("skipped " + printable(relative(root, file)) + ": " + exc.getMessage());
+                    warnings.add("could not read " + printable(relative(root, file)) + ": " + exc.getMessage());
+                    ioErrors[0] = true;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) {
+                if (exc != null && !(exc instanceof NoSuchFileException)) {
+                    warnings.add("could not list " + printable(relative(root, dir)) + ": " + exc.getMessage());
+                    ioErrors[0] = true;
                 }
                 return FileVisitResult.CONTINUE;
             }
         });
-        return new ScanResult(new Manifest(entries), List.copyOf(warnings));
+        return new ScanResult(new Manifest(entries), List.copyOf(warnings), ioErrors[0]);
     }
 
     private static void add(Path root, Path file, BasicFileAttributes attrs, Map<String, Entry> entries,

@@ -29,6 +29,14 @@ import org.tlclb.sync.scan.Manifest;
  */
 public record StagePlan(List<StageItem> items, Map<String, Integer> dirModes, Set<String> newDirs) {
 
+    /**
+     * Depth-first order of staging directories ('/' sorts before every other character), so the
+     * SCP stream enters each directory once: "a", "a/c", then "a b".
+     */
+    static final Comparator<StageItem> TREE_ORDER = Comparator
+            .comparing((StageItem i) -> i.stageDir().replace('/', '\0'))
+            .thenComparing(StageItem::target);
+
     public static StagePlan of(NodePlan plan, Manifest source, Manifest node, Path sourceRoot) {
         Set<String> forced = new HashSet<>();
         for (Change c : plan.changes()) {
@@ -53,7 +61,7 @@ public record StagePlan(List<StageItem> items, Map<String, Integer> dirModes, Se
             }
             items.add(new StageItem(target, dir, TempNames.next(), sourceRoot.resolve(target)));
         }
-        items.sort(Comparator.comparing(StageItem::stageDir).thenComparing(StageItem::target));
+        items.sort(TREE_ORDER);
         return new StagePlan(List.copyOf(items), dirModes, newDirs);
     }
 
@@ -99,7 +107,7 @@ public record StagePlan(List<StageItem> items, Map<String, Integer> dirModes, Se
                 items.add(new StageItem(e.path(), dir, e.name(), sourceRoot.resolve(e.path())));
             }
         }
-        items.sort(Comparator.comparing(StageItem::stageDir).thenComparing(StageItem::target));
+        items.sort(TREE_ORDER);
         return new StagePlan(List.copyOf(items), dirModes, new HashSet<>(dirModes.keySet()));
     }
 }
