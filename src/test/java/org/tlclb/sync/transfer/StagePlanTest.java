@@ -146,7 +146,7 @@ class StagePlanTest {
     }
 
     @Test
-    void itemsAreSortedByStageDirectoryThenTarget() {
+    void itemsAreSortedDepthFirstSoEachDirectoryIsEnteredOnce() {
         Entry a = Entry.dir("a", T, 0755);
         Entry ac = Entry.dir("a/c", T, 0755);
         Entry b = Entry.dir("b", T, 0755);
@@ -158,9 +158,9 @@ class StagePlanTest {
                 Entry.file("a/y", 1, T, 0644), Entry.file("a/x", 1, T, 0644), a,
                 Entry.file("root2", 1, T, 0644), Entry.file("root1", 1, T, 0644)), tree());
         assertThat(sp.items()).extracting(StageItem::stageDir)
-                .containsExactly("", "", "a", "a", "a b", "a/c", "b", "b");
+                .containsExactly("", "", "a", "a", "a/c", "a b", "b", "b");
         assertThat(sp.items()).extracting(StageItem::target)
-                .containsExactly("root1", "root2", "a/x", "a/y", "a b/q", "a/c/z", "b/1", "b/2");
+                .containsExactly("root1", "root2", "a/x", "a/y", "a/c/z", "a b/q", "b/1", "b/2");
     }
 
     @Test
