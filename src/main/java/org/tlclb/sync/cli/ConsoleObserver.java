@@ -19,18 +19,28 @@ final class ConsoleObserver implements RunObserver {
     private final Prompter prompter;
     private final boolean ask;
     private final boolean showPlans;
+    private final boolean onlyDrift;
+    private volatile boolean drift;
     private final Map<String, List<String>> plans = new TreeMap<>();
 
-    ConsoleObserver(PrintWriter out, Prompter prompter, boolean ask, boolean showPlans) {
+    ConsoleObserver(PrintWriter out, Prompter prompter, boolean ask, boolean showPlans, boolean onlyDrift) {
         this.out = out;
         this.prompter = prompter;
         this.ask = ask;
         this.showPlans = showPlans;
+        this.onlyDrift = onlyDrift;
+    }
+
+    boolean driftFound() {
+        return drift;
     }
 
     @Override
     public synchronized void planned(String node, SyncUnit unit, NodePlan plan) {
-        if (!showPlans) {
+        if (!plan.isEmpty()) {
+            drift = true;
+        }
+        if (!showPlans || onlyDrift && plan.isEmpty()) {
             return;
         }
         List<String> lines = new ArrayList<>();

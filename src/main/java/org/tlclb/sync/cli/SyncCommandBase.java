@@ -67,6 +67,11 @@ abstract class SyncCommandBase implements Callable<Integer> {
 
     abstract HookTarget hookTarget();
 
+    /** tlclb check: a read-only comparison whose exit code reports drift (0 in sync, 1 drift, 3 unreachable). */
+    boolean checkOnly() {
+        return false;
+    }
+
     /** Checks made before any node is contacted (config sync validates the configuration). */
     void validate(SyncConfig cfg) throws UsageError {
     }
@@ -101,9 +106,12 @@ abstract class SyncCommandBase implements Callable<Integer> {
         Prompter prompter = Prompter.console();
         SshOptions sshOptions = sshOptions(cfg, prompter);
         nodes = SshSetup.applyHostConfig(nodes, sshOptions, cfg.user());
-        SyncRequest req = new SyncRequest(commandName(), units, nodes, excludes(cfg), o.checksum, o.dryRun,
+        SyncRequest req = new SyncRequest(commandName(), units, nodes, excludes(cfg), o.checksum, o.dryRun || checkOnly(),
                 o.partialOk, o.backup != null ? o.backup : defaultBackup(cfg), cfg.backupKeep(), postSync(cfg),
                 Duration.ofSeconds(300), o.parallel != null ? o.parallel : cfg.parallel(), chown()[0], chown()[1]);
+        if (checkOnly()) {
+            return run(req, sshOptions, prompter);
+        }
         StringBuilder holder = new StringBuilder();
         Optional<RunLock> lock = RunLock.tryAcquire(lockFile(cfg), holder);
         if (lock.isEmpty()) {
@@ -115,15 +123,19 @@ abstract class SyncCommandBase implements Callable<Integer> {
         }
     }
 
-    private int run(SyncRequest req, SshOptions sshOptions, Prompter prompter) throws IOException, UsageError {
-        SshConnector ssh;
+    SshConnector connector(SyncRequest req, SshOptions sshOptions) throws UsageError {
         try {
-            ssh = SshSetup.connector(sshOptions, req.nodes());
+            return SshSetup.connector(sshOptions, req.nodes());
         } catch (IdentityException e) {
             throw new UsageError(e.getMessage());
         }
+    }
+
+    int run(SyncRequest req, SshOptions sshOptions, Prompter prompter) throws IOException, UsageError {
+        SshConnector ssh = connector(req, sshOptions);
         boolean ask = prompter.interactive() && !o.yes && !o.dryRun;
-        ConsoleObserver observer = new ConsoleObserver(out(), prompter, ask, o.dryRun || verbosity() > 0);
+        ConsoleObserver observer = new ConsoleObserver(out(), prompter, ask,
+                o.dryRun || checkOnly() || verbosity() > 0, checkOnly());
         RunReport report;
         try (ssh) {
             report = new SyncRun(ssh, observer, sshOptions.connectTimeout()).execute(req);
@@ -133,7 +145,15 @@ abstract class SyncCommandBase implements Callable<Integer> {
             err().println(commandName() + ": nothing was changed (declined)");
         }
         printReport(report);
-        return report.exitCode();
+        return checkOnly() ? checkExitCode(report, observer) : report.exitCode();
+    }
+
+    private static int checkExitCode(RunReport report, ConsoleObserver observer) {
+        if (observer.driftFound()) {
+            return ExitCodes.PARTIAL;
+        }
+        boolean unreachable = report.nodes().stream().anyMatch(n -> n.status() == NodeStatus.FAILED);
+        return unreachable ? ExitCodes.NOTHING_CHANGED : ExitCodes.OK;
     }
 
     void printReport(RunReport report) throws IOException {

@@ -3,13 +3,18 @@ package org.tlclb.sync.run;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.inventory.NodeInventory;
+import org.tlclb.sync.inventory.RemoteChecksums;
+import org.tlclb.sync.scan.Entry;
+import org.tlclb.sync.scan.Manifest;
 import org.tlclb.sync.inventory.SftpInventory;
 import org.tlclb.sync.plan.NodePlan;
 import org.tlclb.sync.plan.PlanOptions;
@@ -101,6 +106,9 @@ final class NodeJob {
                     continue;
                 }
                 u.inventory = SftpInventory.read(sftp, unit.dest(), request.excludes(), unit.only());
+                if (request.checksum()) {
+                    u.inventory = withChecksums(u.inventory, u.source.manifest(), unit.dest());
+                }
                 PlanOptions opts = new PlanOptions(unit.delete() && !u.source.ioErrors(), request.checksum(),
                         unit.only() == null,
                         request.excludes());
@@ -216,6 +224,40 @@ final class NodeJob {
         }
         return new NodeResult(name(), status, created, updated, deleted, bytes, secs, error, List.copyOf(warnings),
                 hook, mode());
+    }
+
+    /**
+     * Adds node-side hashes for files whose size matches the source's (only those can be equal).
+     * A node that cannot hash falls back to the quick check, with a warning.
+     */
+    private NodeInventory withChecksums(NodeInventory inv, Manifest source, String root) {
+        List<String> candidates = new ArrayList<>();
+        for (Entry e : inv.manifest().entries()) {
+            Entry s = source.get(e.path()).orElse(null);
+            if (e.isFile() && s != null && s.isFile() && s.size() == e.size()) {
+                candidates.add(e.path());
+            }
+        }
+        Map<String, String> hashes;
+        try {
+            hashes = RemoteChecksums.compute(session, root, candidates, Duration.ofSeconds(30));
+        } catch (IOException e) {
+            warnings.add("--checksum: " + e.getMessage() + "; files compared by size and mtime instead");
+            Map<String, Entry> copy = new HashMap<>();
+            for (Entry n : inv.manifest().entries()) {
+                Entry s = source.get(n.path()).orElse(null);
+                // Same size and mtime counts as same content: give it the source's hash.
+                boolean quickSame = s != null && s.isFile() && n.isFile() && s.size() == n.size() && s.mtime() == n.mtime();
+                copy.put(n.path(), quickSame ? n.withSha256(s.sha256()) : n);
+            }
+            return new NodeInventory(new Manifest(copy), inv.staleTemps(), inv.rootExists());
+        }
+        Map<String, Entry> copy = new HashMap<>();
+        for (Entry n : inv.manifest().entries()) {
+            String h = hashes.get(n.path());
+            copy.put(n.path(), h == null ? n : n.withSha256(h));
+        }
+        return new NodeInventory(new Manifest(copy), inv.staleTemps(), inv.rootExists());
     }
 
     private String mode() {

@@ -30,7 +30,7 @@ import org.tlclb.sync.ssh.SshConnector;
  * All-or-nothing by default: if any node fails before commit, every node's staged files are removed.
  */
 public final class SyncRun {
-    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
             .withZone(ZoneOffset.UTC);
     private final SshConnector ssh;
     private final RunObserver observer;

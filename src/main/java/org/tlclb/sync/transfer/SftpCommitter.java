@@ -286,6 +286,11 @@ public final class SftpCommitter {
         return new ArrayList<>(runs.keySet());
     }
 
+    /** Deletes one run's backup directory and everything in it. */
+    public void removeBackupRun(String run) throws IOException {
+        removeTree(root + "/" + TempNames.BACKUP_DIR + "/" + run);
+    }
+
     /** Removes the oldest backup runs so that at most {@code keep} remain. */
     public void pruneBackups(int keep) throws IOException {
         List<String> runs = backupRuns();
