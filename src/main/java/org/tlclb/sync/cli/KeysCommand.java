@@ -45,8 +45,8 @@ final class KeysCommand implements Callable<Integer> {
 
     /** tlclb keys install: SPEC section 4. */
     @Command(name = "install", mixinStandardHelpOptions = true, versionProvider = Version.class,
-            description = {"Put your public key into ~/.ssh/authorized_keys of every node, asking each node's",
-                    "password once (without echo), so that no later run needs a password.",
+            description = {"Put your public key into ~/.ssh/authorized_keys of every node.",
+                    "Asks each node's password once, without echo; afterwards no run needs a password.",
                     "Creates ~/.ssh/id_ed25519 if you have no key. Nodes are done one at a time.",
                     "Exit 0: every node accepts the key; 1: some failed; 3: all failed; 2: usage."})
     static final class Install implements Callable<Integer> {
