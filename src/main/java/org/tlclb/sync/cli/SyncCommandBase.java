@@ -183,13 +183,7 @@ abstract class SyncCommandBase implements Callable<Integer> {
     }
 
     SyncConfig loadConfig(Path explicit) throws ConfigException {
-        if (explicit != null) {
-            return ConfigParser.parse(explicit);
-        }
-        if (Files.exists(DEFAULT_CONFIG)) {
-            return ConfigParser.parse(DEFAULT_CONFIG);
-        }
-        return SyncConfig.defaults();
+        return ClusterSetup.loadConfig(explicit);
     }
 
     ExcludeRules excludes(SyncConfig cfg) {
@@ -203,28 +197,8 @@ abstract class SyncCommandBase implements Callable<Integer> {
     }
 
     SshOptions sshOptions(SyncConfig cfg, Prompter prompter) throws UsageError {
-        Path home = Path.of(System.getProperty("user.home"));
-        Path knownHosts = o.knownHosts != null ? o.knownHosts
-                : cfg.knownHosts() != null ? cfg.knownHosts() : home.resolve(".ssh/known_hosts");
-        TrustPolicy policy;
-        try {
-            HostKeyPolicy p = o.hostKeyPolicy != null ? HostKeyPolicy.parse(o.hostKeyPolicy) : cfg.hostKeyPolicy();
-            if (p == null) {
-                p = prompter.interactive() ? HostKeyPolicy.ASK : HostKeyPolicy.STRICT;
-            }
-            policy = TrustPolicy.valueOf(p.name());
-        } catch (IllegalArgumentException e) {
-            throw new UsageError("--host-key-policy takes strict, ask or accept-new, not '" + o.hostKeyPolicy + "'");
-        }
-        List<Path> ids = new ArrayList<>(o.identities);
-        ids.addAll(cfg.identityFiles());
-        int timeout = o.connectTimeout != null ? o.connectTimeout : (int) cfg.connectTimeout().toSeconds();
-        if (timeout <= 0) {
-            throw new UsageError("--connect-timeout must be a positive number of seconds");
-        }
-        int retries = o.retries != null ? o.retries : cfg.retries();
-        return new SshOptions(knownHosts, policy, prompter, ids, Duration.ofSeconds(timeout), Math.max(0, retries),
-                home, home.resolve(".ssh/config"));
+        return ClusterSetup.sshOptions(cfg, prompter, o.knownHosts, o.hostKeyPolicy, o.identities, o.connectTimeout,
+                o.retries);
     }
 
     int[] chown() throws UsageError {

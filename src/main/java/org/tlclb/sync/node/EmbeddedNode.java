@@ -205,7 +205,8 @@ public final class EmbeddedNode implements AutoCloseable {
             server.setCommandFactory(new NodeCommandFactory(new ScpCommandFactory.Builder().build()));
             server.setShellFactory(null);
             server.setSubsystemFactories(sftp
-                    ? Collections.singletonList(new SftpSubsystemFactory.Builder().build())
+                    ? Collections.singletonList(new SftpSubsystemFactory.Builder()
+                            .withFileSystemAccessor(new HomeDirAccessor()).build())
                     : Collections.emptyList());
             server.start();
             EmbeddedNode node = new EmbeddedNode(server, root, hostKey);
