@@ -15,9 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.tlclb.sync.config.ConfigException;
-import org.tlclb.sync.config.ConfigParser;
 import org.tlclb.sync.config.HookTarget;
-import org.tlclb.sync.config.HostKeyPolicy;
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.config.ServerSelector;
 import org.tlclb.sync.config.SyncConfig;
@@ -37,7 +35,6 @@ import org.tlclb.sync.scan.ExcludeRules;
 import org.tlclb.sync.ssh.IdentityException;
 import org.tlclb.sync.ssh.Prompter;
 import org.tlclb.sync.ssh.SshConnector;
-import org.tlclb.sync.ssh.TrustPolicy;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
