@@ -35,10 +35,53 @@ final class ConsoleObserver implements RunObserver {
         return drift;
     }
 
+    /** With a terminal and not -q: show live progress while staging. */
+    private boolean progress;
+    private volatile ProgressDisplay display;
+
+    void showProgress(boolean on) {
+        this.progress = on;
+    }
+
+    @Override
+    public void stagingStarted(long totalBytes, int nodes) {
+        if (progress && totalBytes > 0) {
+            display = new ProgressDisplay(totalBytes, nodes);
+        }
+    }
+
+    @Override
+    public void bytesSent(String node, long bytes) {
+        ProgressDisplay d = display;
+        if (d != null) {
+            d.bytes(node, bytes);
+        }
+    }
+
+    @Override
+    public void nodeStaged(String node, boolean ok) {
+        ProgressDisplay d = display;
+        if (d != null) {
+            d.nodeDone(node, ok);
+        }
+    }
+
+    @Override
+    public void stagingDone() {
+        ProgressDisplay d = display;
+        display = null;
+        if (d != null) {
+            d.close();
+        }
+    }
+
     @Override
     public synchronized void planned(String node, SyncUnit unit, NodePlan plan) {
         if (!plan.isEmpty()) {
             drift = true;
+        }
+        for (Change c : plan.changes()) {
+            org.tlclb.sync.report.RunLog.fileChange(node, c.itemize());
         }
         if (!showPlans || onlyDrift && plan.isEmpty()) {
             return;

@@ -23,6 +23,7 @@ import org.tlclb.sync.report.ExitCodes;
 import org.tlclb.sync.report.JsonReport;
 import org.tlclb.sync.report.NodeResult;
 import org.tlclb.sync.report.NodeStatus;
+import org.tlclb.sync.report.RunLog;
 import org.tlclb.sync.report.RunReport;
 import org.tlclb.sync.report.TextReport;
 import org.tlclb.sync.run.RunLock;
@@ -105,12 +106,14 @@ abstract class SyncCommandBase implements Callable<Integer> {
         nodes = SshSetup.applyHostConfig(nodes, sshOptions, cfg.user());
         SyncRequest req = new SyncRequest(commandName(), units, nodes, excludes(cfg), o.checksum, o.dryRun || checkOnly(),
                 o.partialOk, o.backup != null ? o.backup : defaultBackup(cfg), cfg.backupKeep(), postSync(cfg),
-                Duration.ofSeconds(300), o.parallel != null ? o.parallel : cfg.parallel(), chown()[0], chown()[1]);
+                Duration.ofSeconds(300), o.parallel != null ? o.parallel : cfg.parallel(), chown()[0], chown()[1],
+                bwlimit());
+        RunLog.configure(o.logFile != null ? o.logFile : cfg.logFile(), verbosity());
         if (checkOnly()) {
             return run(req, sshOptions, prompter);
         }
         StringBuilder holder = new StringBuilder();
-        Optional<RunLock> lock = RunLock.tryAcquire(lockFile(cfg), holder);
+        Optional<RunLock> lock = RunLock.tryAcquire(RunLock.fileFor(cfg.file()), holder);
         if (lock.isEmpty()) {
             err().println(commandName() + ": another run holds the lock (" + holder + "); try again when it ends");
             return ExitCodes.LOCKED;
@@ -133,9 +136,17 @@ abstract class SyncCommandBase implements Callable<Integer> {
         boolean ask = prompter.interactive() && !o.yes && !o.dryRun;
         ConsoleObserver observer = new ConsoleObserver(out(), prompter, ask,
                 o.dryRun || checkOnly() || verbosity() > 0, checkOnly());
+        observer.showProgress(prompter.interactive() && !o.quiet && !o.dryRun && !checkOnly());
         RunReport report;
         try (ssh) {
-            report = new SyncRun(ssh, observer, sshOptions.connectTimeout()).execute(req);
+            SyncRun run = new SyncRun(ssh, observer, sshOptions.connectTimeout());
+            Interrupts.onInterrupt(run::cancel);
+            report = run.execute(req);
+        } finally {
+            Interrupts.reset();
+        }
+        if (!checkOnly()) {
+            RunLog.record(report);
         }
         observer.printPlans();
         if (report.declined()) {
@@ -198,6 +209,29 @@ abstract class SyncCommandBase implements Callable<Integer> {
                 o.retries);
     }
 
+    long bwlimit() throws UsageError {
+        if (o.bwlimit == null) {
+            return 0;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)(\\d+(?:\\.\\d+)?)([kmg]?)(?:i?b)?(?:/s)?")
+                .matcher(o.bwlimit.trim());
+        if (!m.matches()) {
+            throw new UsageError("--bwlimit takes a rate such as 500K, 20M or 1G (bytes per second), not '" + o.bwlimit + "'");
+        }
+        double v = Double.parseDouble(m.group(1));
+        int shift = switch (m.group(2).toLowerCase()) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            default -> 0;
+        };
+        long rate = (long) (v * (1L << shift));
+        if (rate <= 0) {
+            throw new UsageError("--bwlimit must be more than 0");
+        }
+        return rate;
+    }
+
     int[] chown() throws UsageError {
         if (o.chown == null) {
             return new int[] {-1, -1};
@@ -208,23 +242,6 @@ abstract class SyncCommandBase implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new UsageError("--chown takes numeric UID:GID (names differ between machines), not '" + o.chown + "'");
         }
-    }
-
-    /** One lock per configuration file, in /run/lock when writable, else the user's state directory. */
-    static Path lockFile(SyncConfig cfg) {
-        String key = cfg.file() == null ? "default" : cfg.file().toAbsolutePath().normalize().toString();
-        String name;
-        try {
-            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            name = "tlclb-sync-" + HexFormat.of().formatHex(h, 0, 6) + ".lock";
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        Path run = Path.of("/run/lock");
-        if (Files.isDirectory(run) && Files.isWritable(run)) {
-            return run.resolve(name);
-        }
-        return Path.of(System.getProperty("user.home"), ".local/state/tlclb", name);
     }
 
     static Writer utf8(java.io.OutputStream s) {

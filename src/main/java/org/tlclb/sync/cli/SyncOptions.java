@@ -50,6 +50,9 @@ public final class SyncOptions {
     @Option(names = "--retries", paramLabel = "N", description = "further connection attempts, with backoff")
     Integer retries;
 
+    @Option(names = "--bwlimit", paramLabel = "RATE", description = "bytes per second per node: 500K, 20M, 1G")
+    String bwlimit;
+
     @Option(names = "--backup", negatable = true, description = "keep replaced and deleted files on the node, per run")
     Boolean backup;
 

@@ -121,7 +121,7 @@ final class NodeJob {
         }
     }
 
-    void stage(Duration timeout, RunObserver observer) {
+    void stage(Duration timeout, RunObserver observer, java.util.function.BooleanSupplier cancelled) {
         if (failed()) {
             return;
         }
@@ -130,14 +130,15 @@ final class NodeJob {
                 if (!scpOnly && !u.inventory.rootExists() && !u.plan.isEmpty()) {
                     mkdirs(u.unit.dest());
                 }
-                u.staged = new ScpStager(timeout).stage(session, u.unit.dest(), u.stagePlan,
-                        n -> observer.bytesSent(name(), n));
+                u.staged = new ScpStager(timeout, request.bwlimit(), cancelled).stage(session, u.unit.dest(),
+                        u.stagePlan, n -> observer.bytesSent(name(), n));
                 bytes += u.staged.bytes();
                 warnings.addAll(u.staged.warnings());
             }
         } catch (IOException | RuntimeException e) {
             fail(e);
         }
+        observer.nodeStaged(name(), !failed());
     }
 
     void commit(String runId) {

@@ -25,12 +25,34 @@ public final class RunLock implements AutoCloseable {
         this.lock = lock;
     }
 
+    /** One lock per configuration file, in /run/lock when writable, else the user's state directory. */
+    public static Path fileFor(Path configFile) {
+        String key = configFile == null ? "default" : configFile.toAbsolutePath().normalize().toString();
+        String name;
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            name = "tlclb-sync-" + java.util.HexFormat.of().formatHex(h, 0, 6) + ".lock";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        Path run = Path.of("/run/lock");
+        if (Files.isDirectory(run) && Files.isWritable(run)) {
+            return run.resolve(name);
+        }
+        return Path.of(System.getProperty("user.home"), ".local/state/tlclb", name);
+    }
+
     /** The lock, or empty with {@code holder} describing who has it. */
     public static Optional<RunLock> tryAcquire(Path file, StringBuilder holder) throws IOException {
         Files.createDirectories(file.getParent());
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        FileLock l = ch.tryLock();
+        FileLock l;
+        try {
+            l = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException sameJvm) {
+            l = null;
+        }
         if (l == null) {
             ByteBuffer buf = ByteBuffer.allocate(512);
             ch.read(buf, 0);

@@ -17,7 +17,19 @@ public interface RunObserver {
         return true;
     }
 
+    /** Staging starts: this many payload bytes go out in all. */
+    default void stagingStarted(long totalBytes, int nodes) {
+    }
+
     default void bytesSent(String node, long bytes) {
+    }
+
+    /** A node finished staging (ok) or failed. */
+    default void nodeStaged(String node, boolean ok) {
+    }
+
+    /** Staging is over on every node (the progress display closes here). */
+    default void stagingDone() {
     }
 
     default void nodeDone(NodeResult result) {

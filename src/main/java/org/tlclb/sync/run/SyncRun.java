@@ -35,12 +35,21 @@ public final class SyncRun {
     private final SshConnector ssh;
     private final RunObserver observer;
     private final Duration timeout;
+    private final java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
 
     public SyncRun(SshConnector ssh, RunObserver observer,
                    Duration timeout) {
         this.ssh = ssh;
         this.observer = observer;
         this.timeout = timeout;
+    }
+
+    /**
+     * Ctrl-C / SIGTERM: before commit the run stops, removes what it staged and reports exit 5;
+     * once commit has begun it completes, so no node is left half-committed.
+     */
+    public void cancel() {
+        cancelled.set(true);
     }
 
     public static String newRunId(Instant now) {
@@ -76,17 +85,29 @@ public final class SyncRun {
             if (req.dryRun()) {
                 return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.PLANNED, false, runWarnings);
             }
-            if (!observer.confirm(summary(jobs))) {
+            RunObserver.PlanSummary summary = summary(jobs);
+            if (cancelled.get() || !observer.confirm(summary)) {
                 return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.ABORTED, true, runWarnings);
             }
-            phase(pool, jobs, j -> j.stage(timeout, observer));
+            observer.stagingStarted(summary.bytes(), jobs.size());
+            phase(pool, jobs, j -> j.stage(timeout, observer, cancelled::get));
+            observer.stagingDone();
+            if (cancelled.get()) {
+                phase(pool, jobs, NodeJob::discard);
+                runWarnings.add("interrupted before commit: staged files were removed, no node was changed");
+                return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.ABORTED, true, runWarnings);
+            }
             boolean anyFailed = jobs.stream().anyMatch(NodeJob::failed);
             if (anyFailed && !req.partialOk()) {
                 phase(pool, jobs, NodeJob::discard);
                 return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.ABORTED, false, runWarnings);
             }
             phase(pool, jobs, j -> j.commit(runId));
-            phase(pool, jobs, j -> j.runHook(timeout.multipliedBy(30)));
+            if (cancelled.get()) {
+                runWarnings.add("interrupted during commit: the commit was completed first; post-sync commands were not run");
+                return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.OK, false, runWarnings);
+            }
+            phase(pool, jobs, j -> j.runHook(req.hookTimeout()));
             return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.OK, false, runWarnings);
         } finally {
             phase(pool, jobs, NodeJob::close);

@@ -7,7 +7,9 @@ import java.net.UnknownHostException;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
@@ -18,6 +20,7 @@ import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
@@ -56,6 +59,8 @@ public final class SshConnector implements AutoCloseable {
         CoreModuleProperties.AUTH_TIMEOUT.set(client, settings.authTimeout());
         CoreModuleProperties.CHANNEL_OPEN_TIMEOUT.set(client, settings.connectTimeout());
         CoreModuleProperties.IDLE_TIMEOUT.set(client, settings.idleTimeout());
+        // A node that stops reading must not block a write forever.
+        CoreModuleProperties.WINDOW_TIMEOUT.set(client, settings.idleTimeout());
         CoreModuleProperties.NIO2_READ_TIMEOUT.set(client, settings.idleTimeout().plusSeconds(15));
         CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(client, 0);
         client.start();
@@ -103,6 +108,18 @@ public final class SshConnector implements AutoCloseable {
                 throw cf.getException();
             }
             session = cf.getSession();
+            // A node that accepts TCP but never speaks SSH must fail within the connect timeout,
+            // not the (longer) authentication one.
+            Set<ClientSessionEvent> ev = session.waitFor(
+                    EnumSet.of(ClientSessionEvent.WAIT_AUTH,
+                            ClientSessionEvent.CLOSED,
+                            ClientSessionEvent.AUTHED),
+                    settings.connectTimeout());
+            if (ev.contains(ClientSessionEvent.TIMEOUT)) {
+                throw new NodeConnectException("no SSH answer from " + host + ":" + port + " within "
+                        + settings.connectTimeout().toSeconds() + " s (the port accepts connections but does not speak SSH)",
+                        true, null);
+            }
             session.setUserInteraction(new PasswordInteraction(settings.passwords(), user, host, port));
             session.auth().verify(settings.authTimeout());
             return session;

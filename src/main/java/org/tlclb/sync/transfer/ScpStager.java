@@ -40,9 +40,17 @@ import org.tlclb.sync.scan.TreeScanner;
 public final class ScpStager {
     private static final int BUFFER = 256 * 1024;
     private final Duration timeout;
+    private final Throttle throttle;
+    private final java.util.function.BooleanSupplier cancelled;
 
-    public ScpStager(Duration timeout) {
+    /**
+     * @param bwlimit   bytes per second for this node, 0 for no limit
+     * @param cancelled polled between files and chunks: true aborts the stream (Ctrl-C before commit)
+     */
+    public ScpStager(Duration timeout, long bwlimit, java.util.function.BooleanSupplier cancelled) {
         this.timeout = timeout;
+        this.throttle = new Throttle(bwlimit);
+        this.cancelled = cancelled;
     }
 
     public StageResult stage(ClientSession session, String root, StagePlan plan, LongConsumer progress)
@@ -67,6 +75,9 @@ public final class ScpStager {
             byte[] buf = new byte[BUFFER];
             for (StageItem item : plan.items()) {
                 acks.check();
+                if (cancelled.getAsBoolean()) {
+                    throw new IOException("interrupted");
+                }
                 expected += enter(out, stack, item.stageDir(), plan, createdDirs);
                 long sent = sendFile(out, item, buf, warnings, progress);
                 if (sent == -1) {
@@ -129,8 +140,8 @@ public final class ScpStager {
      * Sends one file. Returns the bytes sent, -1 when the file vanished (nothing sent), or
      * Long.MIN_VALUE when it changed size while being read (sent padded; not to be committed).
      */
-    private static long sendFile(OutputStream out, StageItem item, byte[] buf, List<String> warnings,
-                                 LongConsumer progress) throws IOException {
+    private long sendFile(OutputStream out, StageItem item, byte[] buf, List<String> warnings,
+                          LongConsumer progress) throws IOException {
         FileChannel ch;
         try {
             ch = FileChannel.open(item.source(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
@@ -160,6 +171,10 @@ public final class ScpStager {
                 out.write(buf, 0, n);
                 left -= n;
                 progress.accept(n);
+                throttle.pace(n);
+                if (cancelled.getAsBoolean()) {
+                    throw new IOException("interrupted");
+                }
             }
             out.write(0);
             if (changed || ch.size() != size) {
@@ -167,6 +182,34 @@ public final class ScpStager {
                 return Long.MIN_VALUE;
             }
             return size;
+        }
+    }
+
+    /** --bwlimit: sleeps so that the average rate since the start stays at or under the limit. */
+    private static final class Throttle {
+        private final long bytesPerSecond;
+        private final long start = System.nanoTime();
+        private long sent;
+
+        Throttle(long bytesPerSecond) {
+            this.bytesPerSecond = bytesPerSecond;
+        }
+
+        void pace(long n) throws IOException {
+            if (bytesPerSecond <= 0) {
+                return;
+            }
+            sent += n;
+            long dueNanos = sent * 1_000_000_000L / bytesPerSecond;
+            long ahead = dueNanos - (System.nanoTime() - start);
+            if (ahead > 1_000_000) {
+                try {
+                    Thread.sleep(ahead / 1_000_000, (int) (ahead % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
+            }
         }
     }
 
