@@ -176,7 +176,8 @@ final class NodeJob {
         }
         for (UnitState u : units) {
             if (u.staged != null) {
-                new SftpCommitter(sftp, u.unit.dest(), CommitOptions.plain()).discard(u.staged);
+                new SftpCommitter(sftp, u.unit.dest(), CommitOptions.plain()).discard(u.staged,
+                        u.inventory.manifest());
             }
         }
     }

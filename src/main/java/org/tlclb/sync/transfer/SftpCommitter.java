@@ -108,13 +108,30 @@ public final class SftpCommitter {
         return new CommitResult(renamed, deleted, attrs, List.copyOf(errors));
     }
 
-    /** Removes staged files everywhere they were written (abort before commit). */
-    public void discard(StageResult staged) {
+    /**
+     * Removes staged files everywhere they were written (abort before commit), and puts back the
+     * mtimes of the existing directories they were written into, so an aborted run changes nothing.
+     */
+    public void discard(StageResult staged, Manifest node) {
+        Set<String> touched = new HashSet<>();
         for (String temp : staged.staged().values()) {
             try {
                 sftp.remove(abs(temp));
             } catch (IOException ignored) {
                 // best effort: the next run removes leftovers by their name
+            }
+            String dir = Entry.parentOf(temp);
+            while (dir != null && staged.createdDirs().contains(dir)) {
+                dir = Entry.parentOf(dir);
+            }
+            if (dir != null) {
+                touched.add(dir);
+            }
+        }
+        for (String d : staged.createdDirs()) {
+            String parent = Entry.parentOf(d);
+            if (parent != null && !staged.createdDirs().contains(parent)) {
+                touched.add(parent);
             }
         }
         List<String> made = new ArrayList<>(staged.createdDirs());
@@ -125,6 +142,16 @@ public final class SftpCommitter {
             } catch (IOException ignored) {
                 // not empty or already gone
             }
+        }
+        for (String d : touched) {
+            node.get(d).filter(Entry::isDir).ifPresent(e -> {
+                FileTime t = FileTime.from(e.mtime(), TimeUnit.SECONDS);
+                try {
+                    sftp.setStat(abs(d), new SftpClient.Attributes().modifyTime(t).accessTime(t));
+                } catch (IOException ignored) {
+                    // best effort: the next successful run sets it anyway
+                }
+            });
         }
     }
 

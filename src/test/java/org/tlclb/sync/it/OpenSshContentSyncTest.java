@@ -24,7 +24,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -374,7 +373,6 @@ class OpenSshContentSyncTest {
     }
 
     @Test
-    @Disabled("bug: an aborted all-or-nothing run leaves new mtimes on the nodes' directories it staged into")
     void abortedRunLeavesDirectoryMtimesAsTheyWere() throws Exception {
         pushOk();
         change("a/b/c/deep.txt", "deep v2\n");
@@ -404,7 +402,6 @@ class OpenSshContentSyncTest {
     }
 
     @Test
-    @Disabled("bug: --checksum re-sends every file on every run (the SFTP inventory never has a node file's SHA-256)")
     void checksumRerunWithNothingChangedSendsNothing() throws Exception {
         pushOk();
         Map<Integer, Map<String, Long>> before = allInodes();
@@ -416,7 +413,6 @@ class OpenSshContentSyncTest {
     }
 
     @Test
-    @Disabled("bug: --checksum re-sends every file on every run (the SFTP inventory never has a node file's SHA-256)")
     void checksumFindsAContentChangeThatKeepsSizeAndMtime() throws Exception {
         pushOk();
         Path p = src.resolve("index.html");
