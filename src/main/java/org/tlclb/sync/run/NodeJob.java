@@ -37,6 +37,7 @@ import org.tlclb.sync.transfer.StageResult;
  * next, which is what makes the push all-or-nothing.
  */
 final class NodeJob {
+    private static final org.slf4j.Logger TIMING = org.slf4j.LoggerFactory.getLogger("tlclb.timing");
     private final NodeTarget target;
     private final SyncRequest request;
     private final List<ScanResult> sources;
@@ -87,11 +88,15 @@ final class NodeJob {
         return scpOnly || units.stream().anyMatch(u -> u.plan != null && !u.plan.isEmpty());
     }
 
-    void prepare(SshConnector ssh, RunObserver observer) {
+    void prepare(SshConnector ssh, RunObserver observer, java.util.concurrent.ExecutorService ioPool) {
         try {
+            long t0 = System.nanoTime();
             session = ssh.connect(target.user(), target.host(), target.port());
+            TIMING.debug("{} connected in {} ms", name(), (System.nanoTime() - t0) / 1_000_000);
             try {
-                sftp = SftpClientFactory.instance().createSftpClient(session);
+                // Version 3, as OpenSSH speaks: the commit pipelines raw v3 requests.
+                sftp = SftpClientFactory.instance().createSftpClient(session,
+                        org.apache.sshd.sftp.client.SftpVersionSelector.fixedVersionSelector(3));
             } catch (IOException e) {
                 // No SFTP subsystem: the original tool's behaviour, a full SCP copy.
                 scpOnly = true;
@@ -105,7 +110,7 @@ final class NodeJob {
                     u.stagePlan = StagePlan.fullCopy(u.source.manifest(), unit.source(), warnings);
                     continue;
                 }
-                u.inventory = SftpInventory.read(sftp, unit.dest(), request.excludes(), unit.only());
+                u.inventory = SftpInventory.read(sftp, unit.dest(), request.excludes(), unit.only(), ioPool);
                 if (request.checksum()) {
                     u.inventory = withChecksums(u.inventory, u.source.manifest(), unit.dest());
                 }
@@ -115,6 +120,7 @@ final class NodeJob {
                 u.plan = Planner.plan(u.source.manifest(), u.inventory.manifest(), u.inventory.staleTemps(), opts);
                 u.stagePlan = StagePlan.of(u.plan, u.source.manifest(), u.inventory.manifest(), unit.source());
                 observer.planned(name(), unit, u.plan);
+                TIMING.debug("{} {} planned at {} ms", name(), unit.dest(), (System.nanoTime() - t0) / 1_000_000);
             }
         } catch (IOException | RuntimeException e) {
             fail(e);

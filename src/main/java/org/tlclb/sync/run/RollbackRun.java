@@ -54,7 +54,8 @@ public final class RollbackRun {
         int restored = 0;
         List<String> errors = new ArrayList<>();
         try (ClientSession session = ssh.connect(t.user(), t.host(), t.port());
-             SftpClient sftp = SftpClientFactory.instance().createSftpClient(session)) {
+             SftpClient sftp = SftpClientFactory.instance().createSftpClient(session,
+                     org.apache.sshd.sftp.client.SftpVersionSelector.fixedVersionSelector(3))) {
             for (String dest : dests) {
                 String run = wanted;
                 if (run == null) {

@@ -58,6 +58,7 @@ public final class SyncRun {
 
     public RunReport execute(SyncRequest req) throws IOException {
         Instant start = Instant.now();
+        LOG.debug("run starts, JVM up {} ms", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         String runId = newRunId(start);
         List<String> runWarnings = new ArrayList<>();
         List<ScanResult> sources = new ArrayList<>();
@@ -69,6 +70,7 @@ public final class SyncRun {
             }
             sources.add(s);
         }
+        LOG.debug("scan done");
         List<NodeResult> skipped = new ArrayList<>();
         List<NodeJob> jobs = new ArrayList<>();
         for (NodeTarget t : req.nodes()) {
@@ -79,9 +81,15 @@ public final class SyncRun {
             }
         }
         List<String> sourceNames = req.units().stream().map(u -> u.source().toString()).toList();
+        // Directory listings of all nodes: I/O-bound, many in flight per SFTP channel.
+        ExecutorService ioPool = Executors.newFixedThreadPool(Math.min(64, 8 * Math.max(1, jobs.size())), r -> {
+            Thread t = new Thread(r, "inventory");
+            t.setDaemon(true);
+            return t;
+        });
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(req.parallel(), Math.max(1, jobs.size()))));
         try {
-            phase(pool, jobs, j -> j.prepare(ssh, observer));
+            phase(pool, jobs, j -> j.prepare(ssh, observer, ioPool));
             if (req.dryRun()) {
                 return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.PLANNED, false, runWarnings);
             }
@@ -112,6 +120,7 @@ public final class SyncRun {
         } finally {
             phase(pool, jobs, NodeJob::close);
             pool.shutdownNow();
+            ioPool.shutdownNow();
         }
     }
 
@@ -150,7 +159,15 @@ public final class SyncRun {
         return new RunObserver.PlanSummary(jobs.size(), withChanges, created, updated, deleted, bytes);
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("tlclb.timing");
+
     private static void phase(ExecutorService pool, List<NodeJob> jobs, Consumer<NodeJob> step) {
+        long t0 = System.nanoTime();
+        runPhase(pool, jobs, step);
+        LOG.debug("phase took {} ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static void runPhase(ExecutorService pool, List<NodeJob> jobs, Consumer<NodeJob> step) {
         List<Future<?>> futures = new ArrayList<>();
         for (NodeJob j : jobs) {
             Callable<Void> c = () -> {

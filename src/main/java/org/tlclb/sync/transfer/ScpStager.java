@@ -2,7 +2,6 @@ package org.tlclb.sync.transfer;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,8 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
 import org.apache.sshd.client.channel.ChannelExec;
@@ -64,12 +61,13 @@ public final class ScpStager {
         ChannelExec channel = session.createExecChannel("scp -r -p -t " + RemoteShell.quote(root));
         long bytes = 0;
         try {
+            // Acknowledgements are counted as they arrive, on MINA's I/O thread: no reader thread
+            // to wake for each of the three acknowledgements a file costs.
+            AckCounter acks = new AckCounter();
+            channel.setOut(acks);
+            channel.setErr(OutputStream.nullOutputStream());
             channel.open().verify(timeout);
             OutputStream out = channel.getInvertedIn();
-            AckReader acks = new AckReader(channel.getInvertedOut());
-            Thread reader = new Thread(acks, "scp-acks");
-            reader.setDaemon(true);
-            reader.start();
             long expected = 1; // the sink's "ready"
             Deque<String> stack = new ArrayDeque<>();
             byte[] buf = new byte[BUFFER];
@@ -97,7 +95,7 @@ public final class ScpStager {
             }
             out.flush();
             out.close();
-            acks.awaitEnd(expected, timeout, reader);
+            acks.awaitEnd(expected, timeout);
             channel.waitFor(java.util.EnumSet.of(ClientChannelEvent.CLOSED), timeout);
             Integer status = channel.getExitStatus();
             if (status != null && status != 0) {
@@ -214,62 +212,77 @@ public final class ScpStager {
     }
 
     /** Counts the sink's acknowledgements; the first error message ends the stream. */
-    private static final class AckReader implements Runnable {
-        private final InputStream in;
-        private final AtomicLong count = new AtomicLong();
-        private final AtomicReference<String> error = new AtomicReference<>();
-        private volatile boolean eof;
+    private static final class AckCounter extends OutputStream {
+        private long count;
+        private String error;
+        private StringBuilder message;
 
-        AckReader(InputStream in) {
-            this.in = in;
+        @Override
+        public synchronized void write(int b) {
+            accept((byte) b);
+            notifyAll();
         }
 
         @Override
-        public void run() {
-            try {
-                for (int b; (b = in.read()) >= 0; ) {
-                    if (b == 0) {
-                        count.incrementAndGet();
-                    } else {
-                        StringBuilder sb = new StringBuilder();
-                        for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
-                            sb.append((char) c);
-                        }
-                        error.compareAndSet(null, sb.toString().trim());
-                        return;
-                    }
+        public synchronized void write(byte[] buf, int off, int len) {
+            for (int i = 0; i < len; i++) {
+                accept(buf[off + i]);
+            }
+            notifyAll();
+        }
+
+        private void accept(byte b) {
+            if (error != null) {
+                return;
+            }
+            if (message != null) {
+                if (b == '\n') {
+                    error = message.toString().trim();
+                    message = null;
+                } else if (message.length() < 1000) {
+                    message.append((char) (b & 0xff));
                 }
-            } catch (IOException e) {
-                error.compareAndSet(null, "connection lost: " + e.getMessage());
-            } finally {
-                eof = true;
+            } else if (b == 0) {
+                count++;
+            } else {
+                message = new StringBuilder();
             }
         }
 
-        void check() throws IOException {
-            String e = error.get();
-            if (e != null) {
-                throw new IOException("node refused a file: " + e);
+        @Override
+        public synchronized void close() {
+            if (message != null && error == null) {
+                error = message.toString().trim();
+            }
+            closed = true;
+            notifyAll();
+        }
+
+        private boolean closed;
+
+        synchronized void check() throws IOException {
+            if (error != null) {
+                throw new IOException("node refused a file: " + error);
             }
         }
 
-        void awaitEnd(long expected, Duration timeout, Thread reader) throws IOException {
+        synchronized void awaitEnd(long expected, Duration timeout) throws IOException {
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (count.get() < expected && error.get() == null && !eof) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("the node stopped acknowledging files (" + count.get() + " of "
-                            + expected + ")");
+            while (count < expected && error == null && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IOException("the node stopped acknowledging files (" + count + " of " + expected + ")");
                 }
                 try {
-                    reader.join(10);
+                    wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted");
                 }
             }
             check();
-            if (count.get() < expected) {
-                throw new EOFException("scp on the node ended early (" + count.get() + " of " + expected
+            if (count < expected) {
+                throw new EOFException("scp on the node ended early (" + count + " of " + expected
                         + " acknowledgements)");
             }
         }

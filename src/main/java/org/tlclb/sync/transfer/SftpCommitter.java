@@ -34,6 +34,7 @@ public final class SftpCommitter {
     private final CommitOptions options;
     private final OpenSSHPosixRenameExtension posixRename;
     private final HardLink hardLink;
+    private final SftpPipeline pipeline;
     private final List<String> errors = new ArrayList<>();
     private final Set<String> backupDirsMade = new HashSet<>();
     private int renamed;
@@ -48,6 +49,10 @@ public final class SftpCommitter {
         this.posixRename = ext != null && ext.isSupported() ? ext : null;
         HardLink hl = new HardLink(sftp, sftp.getServerExtensions());
         this.hardLink = hl.isSupported() ? hl : null;
+        this.pipeline = SftpPipeline.of(sftp, 256);
+        if (pipeline == null) {
+            throw new IllegalArgumentException("the commit needs an SFTP version 3 client");
+        }
     }
 
     public String abs(String rel) {
@@ -56,31 +61,30 @@ public final class SftpCommitter {
 
     public CommitResult commit(NodePlan plan, StageResult staged, Manifest source) {
         Set<String> dirsToFix = new HashSet<>();
+        Set<String> forcedDeletes = new HashSet<>();
+        Set<String> plainDeletes = new HashSet<>();
+        for (Change c : plan.changes()) {
+            if (c instanceof Change.Delete d) {
+                (d.forced() ? forcedDeletes : plainDeletes).add(d.path());
+            }
+        }
         for (Change c : plan.changes()) {
             if (c instanceof Change.Delete d && d.forced()) {
-                delete(d.old(), plan, true);
+                delete(d.old(), forcedDeletes);
             }
         }
         for (Change c : plan.changes()) {
-            if (c instanceof Change.Mkdir m && !staged.createdDirs().contains(m.path())) {
-                op("create directory", m.path(), () -> {
-                    if (m.path().isEmpty()) {
-                        return; // the root was made before staging
-                    }
-                    sftp.mkdir(abs(m.path()));
-                });
+            if (c instanceof Change.Mkdir m && !m.path().isEmpty() && !staged.createdDirs().contains(m.path())) {
+                op("create directory", m.path(), () -> sftp.mkdir(abs(m.path())));
             }
         }
+        List<Change> installs = new ArrayList<>();
         for (Change c : plan.changes()) {
             String parent = Entry.parentOf(c.path());
-            if (c instanceof Change.CreateFile cf) {
-                install(cf.path(), null, staged);
-            } else if (c instanceof Change.UpdateFile uf) {
-                install(uf.path(), uf.old(), staged);
+            if (c instanceof Change.CreateFile || c instanceof Change.UpdateFile) {
+                installs.add(c);
             } else if (c instanceof Change.MakeSymlink ms) {
                 symlink(ms);
-            } else if (c instanceof Change.SetAttrs sa && !sa.src().isDir()) {
-                setAttrs(sa.src(), true);
             }
             if (parent != null && !(c instanceof Change.SetAttrs)) {
                 dirsToFix.add(parent);
@@ -89,23 +93,152 @@ public final class SftpCommitter {
                 dirsToFix.add(c.path());
             }
         }
+        install(installs, staged);
+        wave(plan.changes().stream().filter(c -> c instanceof Change.SetAttrs sa && !sa.src().isDir()).toList(),
+                (p, c) -> setAttrs(p, ((Change.SetAttrs) c).src()));
+        List<Entry> deletes = new ArrayList<>();
         for (Change c : plan.changes()) {
             if (c instanceof Change.Delete d && !d.forced()) {
-                delete(d.old(), plan, false);
+                deletes.add(d.old());
             }
         }
+        deleteAll(deletes, plainDeletes);
+        wave(plan.staleTemps(), (p, temp) -> p.remove(abs(temp), e -> fail("remove leftover temporary file", temp, e)));
         for (String temp : plan.staleTemps()) {
-            op("remove leftover temporary file", temp, () -> sftp.remove(abs(temp)));
             dirsToFix.add(Entry.parentOf(temp));
         }
-        // Deepest directories first: setting a child's attributes does not touch the parent's mtime,
-        // but creating or renaming inside the parent does, so parents must come after.
-        List<String> dirs = new ArrayList<>(dirsToFix);
-        dirs.sort(Comparator.comparingInt((String d) -> d.isEmpty() ? 0 : d.split("/").length).reversed());
-        for (String d : dirs) {
-            source.get(d).filter(Entry::isDir).ifPresent(e -> setAttrs(e, true));
+        // Last, since every change inside a directory moves its mtime; a child's setstat does not
+        // touch its parent, so the order among directories does not matter.
+        List<Entry> dirs = new ArrayList<>();
+        for (String d : dirsToFix) {
+            source.get(d).filter(Entry::isDir).ifPresent(dirs::add);
         }
+        wave(dirs, this::setAttrs);
         return new CommitResult(renamed, deleted, attrs, List.copyOf(errors));
+    }
+
+    private interface Step<T> {
+        void submit(SftpPipeline p, T item) throws IOException;
+    }
+
+    /** Sends one independent request per item through the pipeline and waits for all the replies. */
+    private <T> void wave(List<T> items, Step<T> step) {
+        if (items.isEmpty()) {
+            return;
+        }
+        try {
+            for (T item : items) {
+                step.submit(pipeline, item);
+            }
+            pipeline.drain();
+        } catch (IOException e) {
+            errors.add("SFTP channel failed during commit: " + e.getMessage());
+        }
+    }
+
+    private void setAttrs(SftpPipeline p, Entry src) throws IOException {
+        p.setStat(abs(src.path()), src.mode(), src.mtime(), -1, -1, e -> fail("set attributes of", src.path(), e));
+        attrs++;
+    }
+
+    private void fail(String what, String path, IOException e) {
+        synchronized (errors) {
+            errors.add("cannot " + what + " " + TreeScanner.printable(path.isEmpty() ? "." : path) + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /** Staged files renamed over their targets: one wave (after a wave of backup hard links). */
+    private void install(List<Change> installs, StageResult staged) {
+        List<Change> ready = installs.stream().filter(c -> staged.staged().containsKey(c.path())).toList();
+        if (options.backupRun() != null) {
+            List<Change> replaced = ready.stream()
+                    .filter(c -> c instanceof Change.UpdateFile uf && uf.old().isFile()).toList();
+            if (!replaced.isEmpty() && hardLink == null) {
+                errors.add("the node's SFTP server has no hardlink@openssh.com, so replaced files cannot be"
+                        + " backed up; run with --no-backup");
+                return;
+            }
+            for (Change c : replaced) {
+                op("prepare the backup of", c.path(), () -> ensureBackupDirs(Entry.parentOf(c.path())));
+            }
+            wave(replaced, (p, c) -> p.hardLink(abs(c.path()), backupPath(c.path()),
+                    e -> fail("back up", c.path(), e)));
+        }
+        wave(ready, (p, c) -> {
+            p.posixRename(abs(staged.staged().get(c.path())), abs(c.path()), e -> fail("replace", c.path(), e));
+            renamed++;
+        });
+        if (options.uid() >= 0) {
+            wave(ready, (p, c) -> p.setStat(abs(c.path()), -1, -1, options.uid(), options.gid(),
+                    e -> fail("change the owner of", c.path(), e)));
+        }
+    }
+
+    /**
+     * Deletes: with backups, each topmost deleted entry moves into the backup in one rename (its
+     * subtree goes with it); without, files go in one wave and directories by depth, deepest first.
+     */
+    private void deleteAll(List<Entry> deletes, Set<String> deletedSet) {
+        if (options.backupRun() != null) {
+            List<Entry> tops = deletes.stream().filter(e -> !ancestorIn(e.path(), deletedSet)).toList();
+            for (Entry e : tops) {
+                op("prepare the backup of", e.path(), () -> ensureBackupDirs(Entry.parentOf(e.path())));
+            }
+            wave(tops, (p, e) -> {
+                p.posixRename(abs(e.path()), backupPath(e.path()), x -> fail("back up and delete", e.path(), x));
+                deleted++;
+            });
+            return;
+        }
+        wave(deletes.stream().filter(e -> !e.isDir()).toList(), (p, e) -> {
+            p.remove(abs(e.path()), x -> fail("delete", e.path(), x));
+            deleted++;
+        });
+        java.util.TreeMap<Integer, List<Entry>> byDepth = new java.util.TreeMap<>(Comparator.reverseOrder());
+        for (Entry e : deletes) {
+            if (e.isDir()) {
+                byDepth.computeIfAbsent(e.path().split("/").length, k -> new ArrayList<>()).add(e);
+            }
+        }
+        for (List<Entry> level : byDepth.values()) {
+            wave(level, (p, e) -> {
+                p.rmdir(abs(e.path()), x -> fail("delete", e.path(), x));
+                deleted++;
+            });
+        }
+    }
+
+    /** Clears an entry of another type out of the way (its subtree's deletes are in the plan too). */
+    private void delete(Entry old, Set<String> deletedSet) {
+        if (options.backupRun() != null) {
+            if (ancestorIn(old.path(), deletedSet)) {
+                return;
+            }
+            op("back up and delete", old.path(), () -> {
+                ensureBackupDirs(Entry.parentOf(old.path()));
+                rename(abs(old.path()), backupPath(old.path()));
+                deleted++;
+            });
+            return;
+        }
+        op("delete", old.path(), () -> {
+            if (old.isDir()) {
+                sftp.rmdir(abs(old.path()));
+            } else {
+                sftp.remove(abs(old.path()));
+            }
+            deleted++;
+        });
+    }
+
+    private static boolean ancestorIn(String path, Set<String> set) {
+        for (String p = Entry.parentOf(path); p != null && !p.isEmpty(); p = Entry.parentOf(p)) {
+            if (set.contains(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -155,23 +288,6 @@ public final class SftpCommitter {
         }
     }
 
-    private void install(String target, Entry old, StageResult staged) {
-        String temp = staged.staged().get(target);
-        if (temp == null) {
-            return; // skipped at staging (vanished or changed while read), reported there
-        }
-        op("replace", target, () -> {
-            if (old != null && old.isFile() && options.backupRun() != null) {
-                backupCopy(target);
-            }
-            rename(abs(temp), abs(target));
-            renamed++;
-            if (options.uid() >= 0) {
-                sftp.setStat(abs(target), new SftpClient.Attributes().owner(options.uid(), options.gid()));
-            }
-        });
-    }
-
     private void symlink(Change.MakeSymlink ms) {
         op("symlink", ms.path(), () -> {
             String parent = Entry.parentOf(ms.path());
@@ -183,54 +299,6 @@ public final class SftpCommitter {
             rename(abs(temp), abs(ms.path()));
             renamed++;
         });
-    }
-
-    private void setAttrs(Entry src, boolean mtime) {
-        op("set attributes of", src.path(), () -> {
-            SftpClient.Attributes a = new SftpClient.Attributes().perms(src.mode());
-            if (mtime) {
-                FileTime t = FileTime.from(src.mtime(), TimeUnit.SECONDS);
-                a.modifyTime(t).accessTime(t);
-            }
-            sftp.setStat(abs(src.path()), a);
-            attrs++;
-        });
-    }
-
-    private void delete(Entry old, NodePlan plan, boolean forced) {
-        if (options.backupRun() != null) {
-            // A whole directory moves into the backup in one rename; its children go with it.
-            String parent = Entry.parentOf(old.path());
-            for (String p = parent; p != null && !p.isEmpty(); p = Entry.parentOf(p)) {
-                if (isDeleted(plan, p, forced)) {
-                    return;
-                }
-            }
-            op("back up and delete", old.path(), () -> {
-                String dest = backupPath(old.path());
-                ensureBackupDirs(Entry.parentOf(old.path()));
-                rename(abs(old.path()), dest);
-                deleted++;
-            });
-            return;
-        }
-        op("delete", old.path(), () -> {
-            if (old.isDir()) {
-                sftp.rmdir(abs(old.path()));
-            } else {
-                sftp.remove(abs(old.path()));
-            }
-            deleted++;
-        });
-    }
-
-    private static boolean isDeleted(NodePlan plan, String path, boolean forced) {
-        for (Change c : plan.changes()) {
-            if (c instanceof Change.Delete d && d.forced() == forced && d.path().equals(path)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void backupCopy(String target) throws IOException {
