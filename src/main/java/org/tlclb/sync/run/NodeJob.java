@@ -136,8 +136,16 @@ final class NodeJob {
                 if (!scpOnly && !u.inventory.rootExists() && !u.plan.isEmpty()) {
                     mkdirs(u.unit.dest());
                 }
-                u.staged = new ScpStager(timeout, request.bwlimit(), cancelled).stage(session, u.unit.dest(),
-                        u.stagePlan, n -> observer.bytesSent(name(), n));
+                String streamRoot = u.unit.dest();
+                StagePlan plan = u.stagePlan;
+                if (scpOnly) {
+                    // Stream from the parent so that scp creates the destination directory itself.
+                    int slash = streamRoot.lastIndexOf('/');
+                    plan = plan.under(streamRoot.substring(slash + 1), u.source.manifest().get("").orElseThrow().mode());
+                    streamRoot = slash == 0 ? "/" : streamRoot.substring(0, slash);
+                }
+                u.staged = new ScpStager(timeout, request.bwlimit(), cancelled).stage(session, streamRoot, plan,
+                        n -> observer.bytesSent(name(), n));
                 bytes += u.staged.bytes();
                 warnings.addAll(u.staged.warnings());
             }

@@ -110,4 +110,25 @@ public record StagePlan(List<StageItem> items, Map<String, Integer> dirModes, Se
         items.sort(TREE_ORDER);
         return new StagePlan(List.copyOf(items), dirModes, new HashSet<>(dirModes.keySet()));
     }
+
+    /**
+     * The same plan seen from the parent directory: every path gains {@code name/} in front, so a
+     * stream opened on the parent creates the destination itself when it is missing (the SCP-only
+     * fallback has no SFTP to make it).
+     */
+    public StagePlan under(String name, int mode) {
+        List<StageItem> moved = new ArrayList<>();
+        for (StageItem i : items) {
+            moved.add(new StageItem(i.target(), i.stageDir().isEmpty() ? name : name + "/" + i.stageDir(),
+                    i.tempName(), i.source()));
+        }
+        Map<String, Integer> modes = new LinkedHashMap<>();
+        modes.put(name, mode);
+        dirModes.forEach((d, m) -> modes.put(name + "/" + d, m));
+        Set<String> made = new HashSet<>();
+        made.add(name);
+        newDirs.forEach(d -> made.add(name + "/" + d));
+        moved.sort(TREE_ORDER);
+        return new StagePlan(List.copyOf(moved), modes, made);
+    }
 }

@@ -61,4 +61,38 @@ class ConfigSyncEndToEndTest {
             }
         }
     }
+
+    @Test
+    void anEditRewritesOnlyThatFileAndAStaleNodeFileGoes() throws Exception {
+        Path conf = conf("");
+        assertThat(sync(conf).exit()).isZero();
+        Path node = cluster.path(1, etc.toString());
+        Object inoExtra = Files.getAttribute(node.resolve("conf.d/extra.conf"), "unix:ino");
+        Object inoMain = Files.getAttribute(node.resolve("clusterserver.conf"), "unix:ino");
+        Files.writeString(node.resolve("stale.conf"), "old");
+        Files.writeString(etc.resolve("clusterserver.conf"), "Servers\n  Server a 10.0.0.1\nEndServers\n");
+        EmbeddedCluster.Result r = sync(conf);
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(Files.getAttribute(node.resolve("conf.d/extra.conf"), "unix:ino")).isEqualTo(inoExtra);
+        assertThat(Files.getAttribute(node.resolve("clusterserver.conf"), "unix:ino")).isNotEqualTo(inoMain);
+        assertThat(node.resolve("stale.conf")).doesNotExist();
+        TreeAssert.assertSameTree(etc, node);
+    }
+
+    @Test
+    void aBrokenSyncConfOrAFailingValidatePushesNothing() throws Exception {
+        Path broken = tmp.resolve("broken.conf");
+        Files.writeString(broken, "ConfigDir " + etc + "\nParalel 4\n");
+        EmbeddedCluster.Result r = sync(broken);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains(broken + ":2:");
+        EmbeddedCluster.Result v = sync(conf("Validate config \"false\"\n"));
+        assertThat(v.exit()).isEqualTo(2);
+        assertThat(v.err()).contains("Validate config");
+        EmbeddedCluster.Result missing = sync(cluster.writeConfig("ConfigDir " + etc + "\nLicenseFile /nonexistent/license.key\n"));
+        assertThat(missing.exit()).isEqualTo(2);
+        for (int i = 1; i <= 3; i++) {
+            assertThat(cluster.path(i, etc.toString())).doesNotExist();
+        }
+    }
 }

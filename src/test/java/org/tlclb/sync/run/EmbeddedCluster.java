@@ -57,11 +57,21 @@ public final class EmbeddedCluster implements AutoCloseable {
         return c;
     }
 
+    private final java.util.Set<Integer> withoutSftp = new java.util.HashSet<>();
+
+    /** Adds a node without the SFTP subsystem (SCP only); returns its number. */
+    public int addNodeWithoutSftp() throws IOException {
+        int i = nodes.size() + 1;
+        withoutSftp.add(i);
+        startNode(i, 0);
+        return i;
+    }
+
     private void startNode(int i, int port) throws IOException {
         Path root = base.resolve("node" + i);
         Files.createDirectories(root);
         EmbeddedNode node = EmbeddedNode.builder().root(root).port(port).stateDir(base.resolve("state" + i))
-                .authorizedKeys(authorizedKeys).start();
+                .authorizedKeys(authorizedKeys).sftp(!withoutSftp.contains(i)).start();
         if (nodes.size() >= i) {
             nodes.set(i - 1, node);
         } else {
