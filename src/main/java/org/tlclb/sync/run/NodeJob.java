@@ -148,6 +148,9 @@ final class NodeJob {
                         n -> observer.bytesSent(name(), n));
                 bytes += u.staged.bytes();
                 warnings.addAll(u.staged.warnings());
+                if (u.staged.error() != null) {
+                    throw new IOException(u.staged.error());
+                }
             }
         } catch (IOException | RuntimeException e) {
             fail(e);

@@ -55,12 +55,14 @@ public final class ScpStager {
         Map<String, String> staged = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         Set<String> createdDirs = new HashSet<>();
+        List<String> written = new ArrayList<>();
         if (plan.items().isEmpty()) {
-            return new StageResult(staged, createdDirs, warnings, 0);
+            return new StageResult(staged, createdDirs, warnings, 0, written, null);
         }
-        ChannelExec channel = session.createExecChannel("scp -r -p -t " + RemoteShell.quote(root));
         long bytes = 0;
+        ChannelExec channel = null;
         try {
+            channel = session.createExecChannel("scp -r -p -t " + RemoteShell.quote(root));
             // Acknowledgements are counted as they arrive, on MINA's I/O thread: no reader thread
             // to wake for each of the three acknowledgements a file costs.
             AckCounter acks = new AckCounter();
@@ -77,6 +79,7 @@ public final class ScpStager {
                     throw new IOException("interrupted");
                 }
                 expected += enter(out, stack, item.stageDir(), plan, createdDirs);
+                written.add(item.tempPath());
                 long sent = sendFile(out, item, buf, warnings, progress);
                 if (sent == -1) {
                     continue;
@@ -101,10 +104,15 @@ public final class ScpStager {
             if (status != null && status != 0) {
                 throw new IOException("scp on the node exited with status " + status);
             }
+        } catch (IOException | RuntimeException e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            return new StageResult(staged, createdDirs, warnings, bytes, written, why);
         } finally {
-            channel.close(false);
+            if (channel != null) {
+                channel.close(false);
+            }
         }
-        return new StageResult(staged, createdDirs, warnings, bytes);
+        return new StageResult(staged, createdDirs, warnings, bytes, written, null);
     }
 
     /** Walks the D/E stack to {@code dir}; returns the number of acknowledgements this costs. */

@@ -247,7 +247,7 @@ public final class SftpCommitter {
      */
     public void discard(StageResult staged, Manifest node) {
         Set<String> touched = new HashSet<>();
-        for (String temp : staged.staged().values()) {
+        for (String temp : staged.written()) {
             try {
                 sftp.remove(abs(temp));
             } catch (IOException ignored) {

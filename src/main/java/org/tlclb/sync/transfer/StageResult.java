@@ -11,6 +11,9 @@ import java.util.Set;
  * @param createdDirs directories the stream created
  * @param warnings    files skipped (vanished, changed while read)
  * @param bytes       payload bytes sent
+ * @param written     every temporary path a file was started under, complete or not (for discard)
+ * @param error       why the stream failed, or null when it completed
  */
-public record StageResult(Map<String, String> staged, Set<String> createdDirs, List<String> warnings, long bytes) {
+public record StageResult(Map<String, String> staged, Set<String> createdDirs, List<String> warnings, long bytes,
+                          List<String> written, String error) {
 }

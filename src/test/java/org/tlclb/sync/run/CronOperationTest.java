@@ -131,4 +131,35 @@ class CronOperationTest {
         assertThat(EmbeddedCluster.run("content-sync", "-c", conf.toString(), "-y", "--bwlimit", "fast",
                 "--dest", "/var/www/html", src.toString()).exit()).isEqualTo(2);
     }
+
+    @Test
+    void ctrlCBeforeCommitRemovesWhatWasStagedAndExits5() throws Exception {
+        Files.write(src.resolve("big.bin"), new byte[2 * 1024 * 1024]);
+        Path conf = cluster.writeConfig("");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), org.tlclb.sync.cli.Main.class.getName(),
+                "content-sync", "-c", conf.toString(), "-y", "--bwlimit", "256K", "--dest", "/var/www/html",
+                src.toString()).redirectErrorStream(true).start();
+        Path node = cluster.path(1, "/var/www/html");
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        boolean staging = false;
+        while (!staging && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            try (var s = Files.walk(node)) {
+                staging = s.anyMatch(f -> org.tlclb.sync.plan.TempNames.isTemp(f.getFileName().toString()));
+            } catch (java.io.IOException | java.io.UncheckedIOException notYet) {
+                // the destination does not exist yet
+            }
+        }
+        assertThat(staging).as("staging started").isTrue();
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.exitValue()).as(out).isEqualTo(5);
+        for (int i = 1; i <= 2; i++) {
+            try (var s = Files.walk(cluster.path(i, "/var/www/html"))) {
+                assertThat(s.filter(Files::isRegularFile).toList()).as("node %d", i).isEmpty();
+            }
+        }
+    }
 }
