@@ -24,13 +24,13 @@ final class RefusalText {
 
     static String unknown(String name, String family, String fp, Path file, String host, int port) {
         return "Host key verification failed for " + name + ": the host is not in " + file + ".\n"
-                + "It offered a " + family + " key with fingerprint " + fp + ".\n"
+                + "It offered " + article(family) + " " + family + " key with fingerprint " + fp + ".\n"
                 + fixUnknown(file, host, port);
     }
 
     static String otherType(String name, String family, String fp, Path file, List<KnownHostsEntry> others,
             int port, String host) {
-        return "Host key verification failed for " + name + ": it offered a " + family + " key (" + fp + ")"
+        return "Host key verification failed for " + name + ": it offered " + article(family) + " " + family + " key (" + fp + ")"
                 + " but " + file + " knows it only with " + families(others) + " keys (line "
                 + others.get(0).lineNumber() + ").\n"
                 + "A node that stops offering its known key type may be an impostor.\n"
@@ -74,5 +74,10 @@ final class RefusalText {
             return s;
         }
         return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** "an ED25519 key", "an ECDSA key", "an RSA key": the article goes by the spoken letter. */
+    private static String article(String family) {
+        return !family.isEmpty() && "AEIOUFHLMNRSX".indexOf(Character.toUpperCase(family.charAt(0))) >= 0 ? "an" : "a";
     }
 }
