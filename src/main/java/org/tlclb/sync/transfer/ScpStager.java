@@ -156,11 +156,18 @@ public final class ScpStager {
             return -1;
         }
         try (ch) {
-            long size = ch.size();
-            long mtime = Math.floorDiv(Files.getLastModifiedTime(item.source()).toMillis(), 1000L);
-            int mode = ((Integer) Files.getAttribute(item.source(), "unix:mode")) & 07777;
-            out.write(String.format("T%d 0 %d 0\nC%04o %d %s\n", mtime, mtime, mode, size, item.tempName())
-                    .getBytes(StandardCharsets.UTF_8));
+            // One stat for size, mtime and mode, taken on the open file's path at send time.
+            java.util.Map<String, Object> a = Files.readAttributes(item.source(), "unix:size,lastModifiedTime,mode",
+                    LinkOption.NOFOLLOW_LINKS);
+            long size = (Long) a.get("size");
+            long mtime = Math.floorDiv(((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toMillis(), 1000L);
+            int mode = ((Integer) a.get("mode")) & 07777;
+            StringBuilder h = new StringBuilder(64 + item.tempName().length());
+            h.append('T').append(mtime).append(" 0 ").append(mtime).append(" 0\nC");
+            String octal = Integer.toOctalString(mode);
+            h.append("0000", 0, Math.max(0, 4 - octal.length())).append(octal).append(' ').append(size).append(' ')
+                    .append(item.tempName()).append('\n');
+            out.write(h.toString().getBytes(StandardCharsets.UTF_8));
             long left = size;
             ByteBuffer bb = ByteBuffer.wrap(buf);
             boolean changed = false;
