@@ -50,6 +50,7 @@ public final class ScpStager {
         Map<String, String> staged = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         Set<String> createdDirs = new HashSet<>();
+        List<String> abandoned = new ArrayList<>();
         if (plan.items().isEmpty()) {
             return new StageResult(staged, createdDirs, warnings, 0);
         }
@@ -76,6 +77,8 @@ public final class ScpStager {
                 if (sent != Long.MIN_VALUE) {
                     bytes += sent;
                     staged.put(item.target(), item.tempPath());
+                } else {
+                    abandoned.add(item.tempPath());
                 }
             }
             while (!stack.isEmpty()) {
@@ -95,7 +98,7 @@ public final class ScpStager {
         } finally {
             channel.close(false);
         }
-        return new StageResult(staged, createdDirs, warnings, bytes);
+        return new StageResult(staged, createdDirs, warnings, bytes, abandoned);
     }
 
     /** Walks the D/E stack to {@code dir}; returns the number of acknowledgements this costs. */

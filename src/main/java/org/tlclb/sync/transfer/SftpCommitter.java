@@ -94,6 +94,10 @@ public final class SftpCommitter {
                 delete(d.old(), plan, false);
             }
         }
+        for (String temp : staged.abandoned()) {
+            op("remove the temporary file of", temp, () -> sftp.remove(abs(temp)));
+            dirsToFix.add(Entry.parentOf(temp));
+        }
         for (String temp : plan.staleTemps()) {
             op("remove leftover temporary file", temp, () -> sftp.remove(abs(temp)));
             dirsToFix.add(Entry.parentOf(temp));
@@ -110,7 +114,9 @@ public final class SftpCommitter {
 
     /** Removes staged files everywhere they were written (abort before commit). */
     public void discard(StageResult staged) {
-        for (String temp : staged.staged().values()) {
+        List<String> temps = new ArrayList<>(staged.staged().values());
+        temps.addAll(staged.abandoned());
+        for (String temp : temps) {
             try {
                 sftp.remove(abs(temp));
             } catch (IOException ignored) {
