@@ -119,6 +119,29 @@ final class FaultSupport {
         TreeAssert.assertSameTree(source, node);
     }
 
+    /** Compares two tree descriptions, reporting only the entries that differ (trees can be large). */
+    static void assertSameEntries(Map<String, String> actual, Map<String, String> expected, String what) {
+        Map<String, String> diff = new TreeMap<>();
+        for (String k : expected.keySet()) {
+            if (!expected.get(k).equals(actual.get(k))) {
+                diff.put(k, "expected " + expected.get(k) + ", was " + actual.get(k));
+            }
+        }
+        for (String k : actual.keySet()) {
+            if (!expected.containsKey(k)) {
+                diff.put(k, "unexpected " + actual.get(k));
+            }
+        }
+        assertThat(diff).as(what + ": entries that differ").isEmpty();
+    }
+
+    /** TreeAssert.describe with directory mtimes left out (staging beside targets touches them). */
+    static Map<String, String> describeContent(Path root) throws IOException {
+        Map<String, String> out = new TreeMap<>(TreeAssert.describe(root));
+        out.replaceAll((k, v) -> v.startsWith("dir ") ? v.substring(0, v.lastIndexOf(' ')) : v);
+        return out;
+    }
+
     interface Check {
         boolean ok() throws Exception;
     }
