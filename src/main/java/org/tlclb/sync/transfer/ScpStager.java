@@ -215,8 +215,12 @@ public final class ScpStager {
 
         void awaitEnd(long expected, Duration timeout, Thread reader) throws IOException {
             long deadline = System.nanoTime() + timeout.toNanos();
+            long seen = count.get();
             while (count.get() < expected && error.get() == null && !eof) {
-                if (System.nanoTime() > deadline) {
+                if (count.get() != seen) { // a timeout of silence, not of the whole backlog
+                    seen = count.get();
+                    deadline = System.nanoTime() + timeout.toNanos();
+                } else if (System.nanoTime() > deadline) {
                     throw new IOException("the node stopped acknowledging files (" + count.get() + " of "
                             + expected + ")");
                 }
