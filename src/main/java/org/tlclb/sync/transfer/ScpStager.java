@@ -283,7 +283,12 @@ public final class ScpStager {
 
         synchronized void awaitEnd(long expected, Duration timeout) throws IOException {
             long deadline = System.nanoTime() + timeout.toNanos();
+            long seen = count;
             while (count < expected && error == null && !closed) {
+                if (count != seen) { // a timeout of silence, not of the whole backlog of a busy node
+                    seen = count;
+                    deadline = System.nanoTime() + timeout.toNanos();
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new IOException("the node stopped acknowledging files (" + count + " of " + expected + ")");

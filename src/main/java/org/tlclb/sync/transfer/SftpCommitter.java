@@ -104,6 +104,11 @@ public final class SftpCommitter {
         }
         deleteAll(deletes, plainDeletes);
         wave(plan.staleTemps(), (p, temp) -> p.remove(abs(temp), e -> fail("remove leftover temporary file", temp, e)));
+        List<String> abandoned = staged.abandoned();
+        wave(abandoned, (p, temp) -> p.remove(abs(temp), e -> fail("remove the temporary file", temp, e)));
+        for (String temp : abandoned) {
+            dirsToFix.add(Entry.parentOf(temp));
+        }
         for (String temp : plan.staleTemps()) {
             dirsToFix.add(Entry.parentOf(temp));
         }

@@ -16,4 +16,10 @@ import java.util.Set;
  */
 public record StageResult(Map<String, String> staged, Set<String> createdDirs, List<String> warnings, long bytes,
                           List<String> written, String error) {
+
+    /** Temporary files written but not to be committed (the source changed while it was read). */
+    public List<String> abandoned() {
+        java.util.Set<String> good = new java.util.HashSet<>(staged.values());
+        return written.stream().filter(t -> !good.contains(t)).toList();
+    }
 }

@@ -1,0 +1,137 @@
+package org.tlclb.sync.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.tlclb.sync.run.EmbeddedCluster;
+import org.tlclb.sync.run.TreeAssert;
+
+/**
+ * The CLI as cron runs it: a child process with an empty environment ({@code env -i
+ * PATH=/usr/bin:/bin}, no LANG). The real launcher {@code scripts/tlclb} is run against a thin jar
+ * (a manifest whose Class-Path is this test's class path, so the classes under test are used
+ * without packaging), laid out as the launcher expects ({@code ../target/tlclb-sync.jar}). The
+ * launcher must pick a UTF-8 locale itself, so non-ASCII and hostile names arrive verbatim.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class HostileLocaleLauncherTest {
+    static final String DEST = "/var/www/html";
+    @TempDir
+    Path tmp;
+    EmbeddedCluster cluster;
+    Path conf;
+    Path src;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        cluster = EmbeddedCluster.start(tmp.resolve("cluster"), 2);
+        conf = cluster.writeConfig("");
+        src = tmp.resolve("src");
+        Files.createDirectories(src);
+    }
+
+    @AfterEach
+    void tearDown() {
+        cluster.close();
+    }
+
+    /** tmp/app/scripts/tlclb (a copy of the real one) and tmp/app/target/tlclb-sync.jar (thin). */
+    private Path launcher() throws IOException {
+        Path app = tmp.resolve("app");
+        Path script = app.resolve("scripts/tlclb");
+        Files.createDirectories(script.getParent());
+        Files.copy(Path.of("scripts/tlclb"), script);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path jar = app.resolve("target/tlclb-sync.jar");
+        Files.createDirectories(jar.getParent());
+        StringBuilder cp = new StringBuilder();
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!e.isEmpty()) {
+                cp.append(Path.of(e).toAbsolutePath().toUri().toString()).append(' ');
+            }
+        }
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "org.tlclb.sync.cli.Main");
+        m.getMainAttributes().put(Attributes.Name.CLASS_PATH, cp.toString().trim());
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m)) {
+            j.flush();
+        }
+        return script;
+    }
+
+    private String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Test
+    void launcherUnderAnEmptyEnvironmentCarriesNonAsciiAndHostileNamesVerbatim() throws Exception {
+        HostileTree t = HostileTree.build(src);
+        FaultSupport.sh(src, "touch \"$(printf 'bad\\377name')\"");
+        Path script = launcher();
+        // JAVA_HOME is not set under env -i; the launcher finds java on PATH or at /usr/bin/java.
+        // Put this JVM's java first on a minimal PATH so the same JDK is used.
+        Path bin = tmp.resolve("bin");
+        Files.createDirectories(bin);
+        Files.writeString(bin.resolve("java"), "#!/bin/sh\nexec '" + javaBin() + "' \"$@\"\n");
+        Files.setPosixFilePermissions(bin.resolve("java"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> argv = new ArrayList<>(List.of("env", "-i", "PATH=" + bin + ":/usr/bin:/bin", "sh",
+                script.toString(), "content-sync", "-c", conf.toString(), "-y", "--dest", DEST, src.toString()));
+        FaultSupport.Proc p = FaultSupport.exec(argv, tmp, 150);
+        assertThat(p.exit()).as(p.out()).isZero();
+        assertThat(p.out()).contains("not valid UTF-8").doesNotContain("\tat ");
+        FaultSupport.sh(src, "rm ./bad?name"); // Java cannot name it; it was refused, so compare without it
+        for (int i = 1; i <= 2; i++) {
+            TreeAssert.assertSameTree(src, cluster.path(i, DEST));
+        }
+        assertThat(t.pwned).doesNotExist();
+    }
+
+    /**
+     * Without the launcher and without any locale, Java 17 decodes file names as ASCII. The product
+     * must not mangle non-ASCII names then: it refuses them (they look invalid) with a warning, and
+     * sends the ASCII ones. Documents the behaviour the launcher's LC_ALL fallback avoids.
+     */
+    @Test
+    void bareJavaWithoutLocaleRefusesNonAsciiNamesInsteadOfManglingThem() throws Exception {
+        FaultSupport.write(src, "ascii.txt", "plain");
+        FaultSupport.write(src, "日本語.txt", "non-ascii");
+        List<String> argv = List.of("env", "-i", "PATH=/usr/bin:/bin", javaBin(), "-cp",
+                System.getProperty("java.class.path"), "org.tlclb.sync.cli.Main", "content-sync", "-c",
+                conf.toString(), "-y", "--dest", DEST, src.toString());
+        FaultSupport.Proc p = FaultSupport.exec(argv, tmp, 150);
+        assertThat(p.out()).doesNotContain("\tat ");
+        assertThat(p.exit()).as(p.out()).isZero();
+        for (int i = 1; i <= 2; i++) {
+            Path www = cluster.path(i, DEST);
+            assertThat(www.resolve("ascii.txt")).hasContent("plain");
+            try (var s = Files.list(www)) {
+                List<String> names = s.map(x -> x.getFileName().toString()).toList();
+                // Either carried verbatim or refused; never a mangled name ("???.txt", U+FFFD...).
+                assertThat(names).allSatisfy(n -> assertThat(n).isIn("ascii.txt", "日本語.txt"));
+            }
+        }
+    }
+
+    static Map<String, String> describe(Path p) throws IOException {
+        return TreeAssert.describe(p);
+    }
+}

@@ -1,0 +1,158 @@
+package org.tlclb.sync.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tlclb.sync.faults.FaultSupport.all;
+import static org.tlclb.sync.faults.FaultSupport.push;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.tlclb.sync.it.OpenSshCluster;
+import org.tlclb.sync.run.EmbeddedCluster;
+import org.tlclb.sync.run.TreeAssert;
+
+/**
+ * Hostile names and a full disk against two real OpenSSH nodes (sshd, sftp-server and scp run
+ * by a real shell for the checksum pipeline): where a quoting mistake would actually run code.
+ * Skipped without root/sshd; fails under CI=true (see OpenSshCluster).
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class HostileOpenSshTest {
+    static final String DEST = "/var/www/html";
+    @TempDir
+    static Path tmp;
+    static OpenSshCluster c;
+
+    @BeforeAll
+    static void start() throws Exception {
+        OpenSshCluster.assumeAvailable();
+        c = OpenSshCluster.start(tmp.resolve("cluster"), 2);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    static Path conf(String name) throws Exception {
+        StringBuilder sb = new StringBuilder("Servers\n");
+        for (int i = 1; i <= c.size(); i++) {
+            sb.append("  Server node").append(i).append(' ').append(c.address(i)).append(" direct\n");
+        }
+        sb.append("EndServers\nUser root\nIdentityFile ").append(c.clientKey()).append("\nKnownHosts ")
+                .append(c.knownHosts()).append("\nHostKeyPolicy strict\nConnectTimeout 10\nRetries 0\n");
+        Path p = tmp.resolve(name);
+        Files.writeString(p, sb.toString());
+        return p;
+    }
+
+    static void clearWww(int i) throws Exception {
+        FaultSupport.Proc p = FaultSupport.exec(c.sshCommand(i, "find /var/www/html -mindepth 1 -delete"), null, 60);
+        assertThat(p.exit()).as(p.out()).isZero();
+    }
+
+    @Test
+    void hostileNamesArriveVerbatimOnOpenSshNodesAndNoShellRunsThem() throws Exception {
+        clearWww(1);
+        clearWww(2);
+        Path src = tmp.resolve("hostile-src");
+        HostileTree t = HostileTree.build(src);
+        Path conf = conf("hostile.conf");
+        EmbeddedCluster.Result r = push(conf, src, DEST);
+        assertThat(r.exit()).as(all(r)).isZero();
+        FaultSupport.assertNoStackTrace(r);
+        for (int i = 1; i <= 2; i++) {
+            TreeAssert.assertSameTree(src, c.www(i));
+            assertThat(FaultSupport.tempFiles(c.www(i))).isEmpty();
+        }
+        assertThat(t.pwned).doesNotExist(); // the nodes share this machine's /tmp
+
+        // --checksum runs sha256sum through the node's real shell: names must travel as data.
+        Path changed = src.resolve("`touch " + t.pwned + "`");
+        FileTime mtime = Files.getLastModifiedTime(changed);
+        byte[] b = Files.readAllBytes(changed);
+        b[0] ^= 1;
+        Files.write(changed, b);
+        Files.setLastModifiedTime(changed, mtime);
+        r = push(conf, src, DEST, "--checksum");
+        assertThat(r.exit()).as(all(r)).isZero();
+        assertThat(r.out()).as(all(r)).contains("updated 1");
+        for (int i = 1; i <= 2; i++) {
+            TreeAssert.assertSameTree(src, c.www(i));
+        }
+        assertThat(t.pwned).doesNotExist();
+
+        FaultSupport.sh(src, "rm -rf ./'-leading-dash' ./*newline* ./'$(touch '* ./*'`'*");
+        r = push(conf, src, DEST, "--delete");
+        assertThat(r.exit()).as(all(r)).isZero();
+        for (int i = 1; i <= 2; i++) {
+            TreeAssert.assertSameTree(src, c.www(i));
+        }
+        assertThat(t.pwned).doesNotExist();
+    }
+
+    @Test
+    void aNonUtf8NameIsRefusedOnOpenSshToo() throws Exception {
+        clearWww(1);
+        clearWww(2);
+        Path src = tmp.resolve("bad-src");
+        FaultSupport.write(src, "good.txt", "good");
+        Map<String, String> expected = TreeAssert.describe(src);
+        FaultSupport.sh(src, "touch \"$(printf 'bad\\377name')\"");
+        EmbeddedCluster.Result r = push(conf("bad.conf"), src, DEST);
+        assertThat(r.exit()).as(all(r)).isZero();
+        assertThat(r.out() + r.err()).contains("not valid UTF-8");
+        for (int i = 1; i <= 2; i++) {
+            assertThat(TreeAssert.describe(c.www(i))).isEqualTo(expected);
+        }
+    }
+
+    /**
+     * Node 2's /var/www/html is a 1 MB tmpfs: mounted over base/node2/www in this (the host's)
+     * mount namespace while node 2 is stopped, so the bind mount node 2 makes when it starts
+     * again binds the tmpfs. A 5 MB file cannot be staged there.
+     */
+    @Test
+    void aFullDiskOnOneNodeAbortsThePushWithAMessageAboutSpace() throws Exception {
+        Path www2 = c.www(2);
+        c.stop(2);
+        FaultSupport.sh(null, "mount -t tmpfs -o size=1m tlclb-fault-tmpfs '" + www2 + "'");
+        try {
+            c.start(2);
+            clearWww(1);
+            Path src = tmp.resolve("disk-src");
+            FaultSupport.write(src, "index.html", "small v1");
+            Path conf = conf("disk.conf");
+            EmbeddedCluster.Result r = push(conf, src, DEST);
+            assertThat(r.exit()).as(all(r)).isZero();
+            Map<String, String> node1Before = TreeAssert.describe(c.www(1));
+
+            TestFiles.big(src.resolve("big.bin"), 5L << 20);
+            FaultSupport.write(src, "index.html", "small v2, longer");
+            r = push(conf, src, DEST);
+            assertThat(r.exit()).as(all(r)).isEqualTo(3);
+            FaultSupport.assertNoStackTrace(r);
+            assertThat(r.out() + r.err()).as(all(r)).contains("node2").containsIgnoringCase("space");
+            assertThat(TreeAssert.describe(c.www(1))).as("node 1 unchanged").isEqualTo(node1Before);
+            assertThat(FaultSupport.tempFiles(c.www(1))).isEmpty();
+            assertThat(c.www(2).resolve("index.html")).hasContent("small v1");
+            System.out.println("HostileOpenSshTest: temp files left on the full node 2: "
+                    + FaultSupport.tempFiles(c.www(2)));
+        } finally {
+            c.stop(2);
+            FaultSupport.exec(List.of("umount", www2.toString()), null, 30);
+            c.start(2);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package org.tlclb.sync.faults;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Big incompressible files, fast. */
+final class TestFiles {
+    private TestFiles() {
+    }
+
+    static void big(Path p, long size) throws IOException {
+        FaultStagingTest.bigFile(p, size, size);
+    }
+}
