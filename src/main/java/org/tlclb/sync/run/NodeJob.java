@@ -197,6 +197,13 @@ final class NodeJob {
                         u.inventory.manifest());
             }
         }
+        for (int i = madeDirs.size() - 1; i >= 0; i--) {
+            try {
+                sftp.rmdir(madeDirs.get(i));
+            } catch (IOException ignored) {
+                // not empty (someone else wrote there) or gone: leave it
+            }
+        }
     }
 
     void runHook(Duration timeout) {
@@ -283,6 +290,9 @@ final class NodeJob {
         return scpOnly ? "scp" : "sftp";
     }
 
+    /** Directories this run made before staging (the destination and missing parents), for discard. */
+    private final List<String> madeDirs = new ArrayList<>();
+
     private void mkdirs(String dir) throws IOException {
         List<String> chain = new ArrayList<>();
         for (String d = dir; d.length() > 1; d = d.substring(0, Math.max(1, d.lastIndexOf('/')))) {
@@ -295,6 +305,7 @@ final class NodeJob {
                 }
             } catch (IOException missing) {
                 sftp.mkdir(d);
+                madeDirs.add(d);
             }
         }
     }

@@ -61,11 +61,12 @@ public final class ScpStager {
         }
         long bytes = 0;
         ChannelExec channel = null;
+        AckCounter acks = null;
         try {
             channel = session.createExecChannel("scp -r -p -t " + RemoteShell.quote(root));
             // Acknowledgements are counted as they arrive, on MINA's I/O thread: no reader thread
             // to wake for each of the three acknowledgements a file costs.
-            AckCounter acks = new AckCounter();
+            acks = new AckCounter();
             channel.setOut(acks);
             channel.setErr(OutputStream.nullOutputStream());
             channel.open().verify(timeout);
@@ -79,8 +80,7 @@ public final class ScpStager {
                     throw new IOException("interrupted");
                 }
                 expected += enter(out, stack, item.stageDir(), plan, createdDirs);
-                written.add(item.tempPath());
-                long sent = sendFile(out, item, buf, warnings, progress);
+                long sent = sendFile(out, item, buf, warnings, progress, written);
                 if (sent == -1) {
                     continue;
                 }
@@ -106,6 +106,12 @@ public final class ScpStager {
             }
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            // When the sink refuses and hangs up, our write usually fails first ("closed"); the
+            // sink's own message says what went wrong, so give it a moment to arrive.
+            String refusal = acks == null ? null : acks.errorWithin(Duration.ofSeconds(2));
+            if (refusal != null) {
+                why = "node refused a file: " + refusal;
+            }
             return new StageResult(staged, createdDirs, warnings, bytes, written, why);
         } finally {
             if (channel != null) {
@@ -147,7 +153,7 @@ public final class ScpStager {
      * Long.MIN_VALUE when it changed size while being read (sent padded; not to be committed).
      */
     private long sendFile(OutputStream out, StageItem item, byte[] buf, List<String> warnings,
-                          LongConsumer progress) throws IOException {
+                          LongConsumer progress, List<String> written) throws IOException {
         FileChannel ch;
         try {
             ch = FileChannel.open(item.source(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
@@ -167,6 +173,7 @@ public final class ScpStager {
             String octal = Integer.toOctalString(mode);
             h.append("0000", 0, Math.max(0, 4 - octal.length())).append(octal).append(' ').append(size).append(' ')
                     .append(item.tempName()).append('\n');
+            written.add(item.tempPath());
             out.write(h.toString().getBytes(StandardCharsets.UTF_8));
             long left = size;
             ByteBuffer bb = ByteBuffer.wrap(buf);
@@ -274,6 +281,20 @@ public final class ScpStager {
         }
 
         private boolean closed;
+
+        /** The sink's error message, waiting up to {@code wait} for it (or for the stream's end). */
+        synchronized String errorWithin(Duration wait) {
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (error == null && !closed && System.nanoTime() < deadline) {
+                try {
+                    wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return error;
+        }
 
         synchronized void check() throws IOException {
             if (error != null) {

@@ -266,11 +266,6 @@ class HostileNodeTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("bug: when the sink refuses mid-stream and closes, ScpStager's writer fails first"
-            + " with 'flush(ChannelOutputStream...) - stream is already closed' and the node's own message"
-            + " ('scp: permission denied', already read by AckReader) is lost. Fix: on a write IOException, join the"
-            + " ack reader briefly and throw its error if it has one (about 10 lines in ScpStager). Racy: an"
-            + " immediate \\2 error is sometimes reported as 'Already closed: RemoteWindow...' too")
     void scpThatAcceptsThenRefusesTheFirstFileReportsTheNodesMessage() throws Exception {
         assertScpFailureIsClean(startEvil(null, refusingAfterTheFirstHeader()), "permission denied");
     }
