@@ -9,7 +9,6 @@ import java.util.Map;
 
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
-import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.inventory.NodeInventory;
 import org.tlclb.sync.inventory.RemoteChecksums;
@@ -25,6 +24,7 @@ import org.tlclb.sync.report.NodeStatus;
 import org.tlclb.sync.scan.ScanResult;
 import org.tlclb.sync.ssh.SshConnector;
 import org.tlclb.sync.transfer.CommitOptions;
+import org.tlclb.sync.transfer.PipelinedSftpClient;
 import org.tlclb.sync.transfer.CommitResult;
 import org.tlclb.sync.transfer.ScpStager;
 import org.tlclb.sync.transfer.SftpCommitter;
@@ -94,9 +94,7 @@ final class NodeJob {
             session = ssh.connect(target.user(), target.host(), target.port());
             TIMING.debug("{} connected in {} ms", name(), (System.nanoTime() - t0) / 1_000_000);
             try {
-                // Version 3, as OpenSSH speaks: the commit pipelines raw v3 requests.
-                sftp = SftpClientFactory.instance().createSftpClient(session,
-                        org.apache.sshd.sftp.client.SftpVersionSelector.fixedVersionSelector(3));
+                sftp = PipelinedSftpClient.open(session);
             } catch (IOException e) {
                 // No SFTP subsystem: the original tool's behaviour, a full SCP copy.
                 scpOnly = true;

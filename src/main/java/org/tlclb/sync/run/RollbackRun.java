@@ -9,11 +9,11 @@ import java.util.concurrent.Future;
 
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
-import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.ssh.SshConnector;
 import org.tlclb.sync.transfer.BackupRestore;
 import org.tlclb.sync.transfer.CommitOptions;
+import org.tlclb.sync.transfer.PipelinedSftpClient;
 import org.tlclb.sync.transfer.SftpCommitter;
 
 /** tlclb rollback across the nodes: each node restores a run's backup (the newest when none is named). */
@@ -54,8 +54,7 @@ public final class RollbackRun {
         int restored = 0;
         List<String> errors = new ArrayList<>();
         try (ClientSession session = ssh.connect(t.user(), t.host(), t.port());
-             SftpClient sftp = SftpClientFactory.instance().createSftpClient(session,
-                     org.apache.sshd.sftp.client.SftpVersionSelector.fixedVersionSelector(3))) {
+             SftpClient sftp = PipelinedSftpClient.open(session)) {
             for (String dest : dests) {
                 String run = wanted;
                 if (run == null) {
