@@ -19,6 +19,7 @@ import org.tlclb.sync.plan.TempNames;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.ExcludeRules;
 import org.tlclb.sync.scan.Manifest;
+import org.tlclb.sync.ssh.SftpPipeline;
 
 /**
  * Lists a node's destination tree over SFTP. Directory listings carry lstat attributes, so only
@@ -72,7 +73,10 @@ public final class SftpInventory {
             }
             return new NodeInventory(new Manifest(entries), temps, true);
         }
-        if (pool == null) {
+        SftpPipeline pipe = SftpPipeline.of(sftp, 512);
+        if (pipe != null) {
+            new PipelinedListing(pipe, root, excludes, entries, temps).run();
+        } else if (pool == null) {
             walk(sftp, root, "", excludes, entries, temps, null);
         } else {
             new ParallelWalk(sftp, root, excludes, entries, temps, pool).run();

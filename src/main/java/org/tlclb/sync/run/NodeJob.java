@@ -24,7 +24,7 @@ import org.tlclb.sync.report.NodeStatus;
 import org.tlclb.sync.scan.ScanResult;
 import org.tlclb.sync.ssh.SshConnector;
 import org.tlclb.sync.transfer.CommitOptions;
-import org.tlclb.sync.transfer.PipelinedSftpClient;
+import org.tlclb.sync.ssh.PipelinedSftpClient;
 import org.tlclb.sync.transfer.CommitResult;
 import org.tlclb.sync.transfer.ScpStager;
 import org.tlclb.sync.transfer.SftpCommitter;
@@ -40,7 +40,7 @@ final class NodeJob {
     private static final org.slf4j.Logger TIMING = org.slf4j.LoggerFactory.getLogger("tlclb.timing");
     private final NodeTarget target;
     private final SyncRequest request;
-    private final List<ScanResult> sources;
+    private final java.util.function.Supplier<List<ScanResult>> sources;
     private final long startNanos = System.nanoTime();
     private final List<UnitState> units = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
@@ -54,7 +54,7 @@ final class NodeJob {
 
     private static final class UnitState {
         final SyncUnit unit;
-        final ScanResult source;
+        ScanResult source;
         NodeInventory inventory;
         NodePlan plan;
         StagePlan stagePlan;
@@ -66,7 +66,7 @@ final class NodeJob {
         }
     }
 
-    NodeJob(NodeTarget target, SyncRequest request, List<ScanResult> sources) {
+    NodeJob(NodeTarget target, SyncRequest request, java.util.function.Supplier<List<ScanResult>> sources) {
         this.target = target;
         this.request = request;
         this.sources = sources;
@@ -101,14 +101,16 @@ final class NodeJob {
             }
             for (int i = 0; i < request.units().size(); i++) {
                 SyncUnit unit = request.units().get(i);
-                UnitState u = new UnitState(unit, sources.get(i));
+                UnitState u = new UnitState(unit, null);
                 units.add(u);
                 if (scpOnly) {
+                    u.source = sources.get().get(i);
                     u.plan = new NodePlan(List.of(), List.of());
                     u.stagePlan = StagePlan.fullCopy(u.source.manifest(), unit.source(), warnings);
                     continue;
                 }
                 u.inventory = SftpInventory.read(sftp, unit.dest(), request.excludes(), unit.only(), ioPool);
+                u.source = sources.get().get(i);
                 if (request.checksum()) {
                     u.inventory = withChecksums(u.inventory, u.source.manifest(), unit.dest());
                 }

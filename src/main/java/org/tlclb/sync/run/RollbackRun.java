@@ -13,7 +13,7 @@ import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.ssh.SshConnector;
 import org.tlclb.sync.transfer.BackupRestore;
 import org.tlclb.sync.transfer.CommitOptions;
-import org.tlclb.sync.transfer.PipelinedSftpClient;
+import org.tlclb.sync.ssh.PipelinedSftpClient;
 import org.tlclb.sync.transfer.SftpCommitter;
 
 /** tlclb rollback across the nodes: each node restores a run's backup (the newest when none is named). */

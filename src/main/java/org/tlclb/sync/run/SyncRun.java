@@ -61,16 +61,28 @@ public final class SyncRun {
         LOG.debug("run starts, JVM up {} ms", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         String runId = newRunId(start);
         List<String> runWarnings = new ArrayList<>();
-        List<ScanResult> sources = new ArrayList<>();
-        for (SyncUnit u : req.units()) {
-            ScanResult s = TreeScanner.scan(u.source(), req.excludes(), u.only(), req.checksum());
-            runWarnings.addAll(s.warnings());
-            if (s.ioErrors() && u.delete()) {
-                runWarnings.add("parts of " + u.source() + " could not be read: no file is deleted on any node this run");
+        // The scan runs while the nodes are connected and listed; planning waits for both.
+        java.util.concurrent.CompletableFuture<List<ScanResult>> scans = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    List<ScanResult> out = new ArrayList<>();
+                    for (SyncUnit u : req.units()) {
+                        try {
+                            out.add(TreeScanner.scan(u.source(), req.excludes(), u.only(), req.checksum()));
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                    LOG.debug("scan done");
+                    return out;
+                });
+        java.util.function.Supplier<List<ScanResult>> sources = () -> {
+            try {
+                return scans.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                Throwable c = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
+                throw new IllegalStateException("cannot scan the source: " + c.getMessage(), c);
             }
-            sources.add(s);
-        }
-        LOG.debug("scan done");
+        };
         List<NodeResult> skipped = new ArrayList<>();
         List<NodeJob> jobs = new ArrayList<>();
         for (NodeTarget t : req.nodes()) {
@@ -90,6 +102,20 @@ public final class SyncRun {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(req.parallel(), Math.max(1, jobs.size()))));
         try {
             phase(pool, jobs, j -> j.prepare(ssh, observer, ioPool));
+            List<ScanResult> scanned;
+            try {
+                scanned = sources.get();
+            } catch (IllegalStateException e) {
+                throw new IOException(e.getMessage(), e.getCause());
+            }
+            for (int i = 0; i < scanned.size(); i++) {
+                ScanResult s = scanned.get(i);
+                runWarnings.addAll(s.warnings());
+                if (s.ioErrors() && req.units().get(i).delete()) {
+                    runWarnings.add("parts of " + req.units().get(i).source()
+                            + " could not be read: no file is deleted on any node this run");
+                }
+            }
             if (req.dryRun()) {
                 return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.PLANNED, false, runWarnings);
             }

@@ -20,6 +20,7 @@ import org.tlclb.sync.plan.TempNames;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Manifest;
 import org.tlclb.sync.scan.TreeScanner;
+import org.tlclb.sync.ssh.SftpPipeline;
 
 /**
  * Makes a staged node plan visible, over SFTP: entries of another type in the way are cleared,

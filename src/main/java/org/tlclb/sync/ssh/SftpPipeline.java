@@ -1,4 +1,4 @@
-package org.tlclb.sync.transfer;
+package org.tlclb.sync.ssh;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,12 +24,12 @@ import org.apache.sshd.sftp.common.SftpConstants;
  * must only hold requests that do not depend on each other; {@link #drain()} ends a wave.
  * Speaks SFTP version 3 (the client is opened with version 3).
  */
-final class SftpPipeline {
+public final class SftpPipeline {
     private static final int SSH_FILEXFER_ATTR_PERMISSIONS = 0x04;
     private static final int SSH_FILEXFER_ATTR_ACMODTIME = 0x08;
     private static final int SSH_FILEXFER_ATTR_UIDGID = 0x02;
 
-    private record Pending(int id, int cmd, Consumer<IOException> onError,
+    private record Pending(int id, int cmd, Consumer<IOException> onError, Consumer<SftpResponse> onReply,
                            java.util.concurrent.CompletableFuture<Buffer> reply) {
     }
 
@@ -49,14 +49,14 @@ final class SftpPipeline {
     }
 
     /** A pipeline, or null when the client cannot pipeline (then callers use the plain calls). */
-    static SftpPipeline of(SftpClient sftp, int window) {
+    public static SftpPipeline of(SftpClient sftp, int window) {
         if (sftp instanceof PipelinedSftpClient d && sftp.getVersion() == SftpConstants.SFTP_V3) {
             return new SftpPipeline(d, window);
         }
         return null;
     }
 
-    void posixRename(String from, String to, Consumer<IOException> onError) throws IOException {
+    public void posixRename(String from, String to, Consumer<IOException> onError) throws IOException {
         Buffer b = new ByteArrayBuffer(64 + from.length() * 3 + to.length() * 3, false);
         b.putString("posix-rename@openssh.com");
         b.putString(from, StandardCharsets.UTF_8);
@@ -64,7 +64,7 @@ final class SftpPipeline {
         submit(SftpConstants.SSH_FXP_EXTENDED, b, onError);
     }
 
-    void hardLink(String existing, String link, Consumer<IOException> onError) throws IOException {
+    public void hardLink(String existing, String link, Consumer<IOException> onError) throws IOException {
         Buffer b = new ByteArrayBuffer(64 + existing.length() * 3 + link.length() * 3, false);
         b.putString("hardlink@openssh.com");
         b.putString(existing, StandardCharsets.UTF_8);
@@ -72,22 +72,22 @@ final class SftpPipeline {
         submit(SftpConstants.SSH_FXP_EXTENDED, b, onError);
     }
 
-    void remove(String path, Consumer<IOException> onError) throws IOException {
+    public void remove(String path, Consumer<IOException> onError) throws IOException {
         submit(SftpConstants.SSH_FXP_REMOVE, pathBuffer(path), onError);
     }
 
-    void rmdir(String path, Consumer<IOException> onError) throws IOException {
+    public void rmdir(String path, Consumer<IOException> onError) throws IOException {
         submit(SftpConstants.SSH_FXP_RMDIR, pathBuffer(path), onError);
     }
 
-    void mkdir(String path, Consumer<IOException> onError) throws IOException {
+    public void mkdir(String path, Consumer<IOException> onError) throws IOException {
         Buffer b = pathBuffer(path);
         b.putInt(0); // no attributes: the umask applies, modes are set at the end
         submit(SftpConstants.SSH_FXP_MKDIR, b, onError);
     }
 
     /** Sets mode (when >= 0), mtime/atime (when mtime >= 0) and owner (when uid >= 0). */
-    void setStat(String path, int mode, long mtimeSeconds, int uid, int gid, Consumer<IOException> onError)
+    public void setStat(String path, int mode, long mtimeSeconds, int uid, int gid, Consumer<IOException> onError)
             throws IOException {
         Buffer b = pathBuffer(path);
         int flags = (mode >= 0 ? SSH_FILEXFER_ATTR_PERMISSIONS : 0) | (mtimeSeconds >= 0 ? SSH_FILEXFER_ATTR_ACMODTIME : 0)
@@ -111,13 +111,22 @@ final class SftpPipeline {
         return t.toMillis() / 1000;
     }
 
-    private static Buffer pathBuffer(String path) {
+    public static Buffer pathBuffer(String path) {
         Buffer b = new ByteArrayBuffer(32 + path.length() * 3, false);
         b.putString(path, StandardCharsets.UTF_8);
         return b;
     }
 
     private void submit(int cmd, Buffer payload, Consumer<IOException> onError) throws IOException {
+        submit(cmd, payload, onError, null);
+    }
+
+    /**
+     * Any request; {@code onReply} gets replies other than a status (a handle, names, a link
+     * target), {@code onError} a failed status. Without {@code onReply}, only a status is expected.
+     */
+    public void submit(int cmd, Buffer payload, Consumer<IOException> onError, Consumer<SftpResponse> onReply)
+            throws IOException {
         while (pending.size() + unsent.size() >= window) {
             if (pending.isEmpty()) {
                 flush();
@@ -134,7 +143,7 @@ final class SftpPipeline {
         batch.putByte((byte) cmd);
         batch.putInt(id);
         batch.putRawBytes(payload.array(), payload.rpos(), len);
-        unsent.addLast(new Pending(id, cmd, onError, sftp.expect(id)));
+        unsent.addLast(new Pending(id, cmd, onError, onReply, sftp.expect(id)));
         if (batch.available() >= BATCH_BYTES) {
             flush();
         }
@@ -153,7 +162,7 @@ final class SftpPipeline {
     }
 
     /** Waits for every request in flight; per-request failures go to their handlers. */
-    void drain() throws IOException {
+    public void drain() throws IOException {
         flush();
         while (!pending.isEmpty()) {
             complete(pending.removeFirst());
@@ -173,6 +182,10 @@ final class SftpPipeline {
             throw new IOException("interrupted");
         }
         SftpResponse r = SftpResponse.parse(p.cmd(), reply);
+        if (p.onReply() != null && r.getType() != SftpConstants.SSH_FXP_STATUS) {
+            p.onReply().accept(r);
+            return;
+        }
         try {
             SftpStatus status = SftpStatus.parse(r);
             if (!status.isOk()) {

@@ -1,4 +1,4 @@
-package org.tlclb.sync.transfer;
+package org.tlclb.sync.ssh;
 
 import java.io.IOException;
 import java.util.Map;
