@@ -80,8 +80,10 @@ final class ConsoleObserver implements RunObserver {
         if (!plan.isEmpty()) {
             drift = true;
         }
-        for (Change c : plan.changes()) {
-            org.tlclb.sync.report.RunLog.fileChange(node, c.itemize());
+        if (org.tlclb.sync.report.RunLog.perFileEnabled()) {
+            for (Change c : plan.changes()) {
+                org.tlclb.sync.report.RunLog.fileChange(node, c.itemize());
+            }
         }
         if (!showPlans || onlyDrift && plan.isEmpty()) {
             return;

@@ -88,6 +88,11 @@ public final class RunLog {
         return file;
     }
 
+    /** Whether per-file lines are logged (-v): callers skip building them otherwise. */
+    public static boolean perFileEnabled() {
+        return LOG.isDebugEnabled();
+    }
+
     public static void fileChange(String node, String itemized) {
         LOG.debug("{} {}", node, itemized);
     }
