@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Phaser;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.common.SftpConstants;
@@ -35,16 +32,6 @@ public final class SftpInventory {
      */
     public static NodeInventory read(SftpClient sftp, String root, ExcludeRules excludes, Set<String> only)
             throws IOException {
-        return read(sftp, root, excludes, only, null);
-    }
-
-    /**
-     * As {@link #read(SftpClient, String, ExcludeRules, Set)}; with a pool, directories are listed
-     * concurrently over the one SFTP channel (requests are pipelined by id), which turns hundreds
-     * of sequential round trips into a few waves.
-     */
-    public static NodeInventory read(SftpClient sftp, String root, ExcludeRules excludes, Set<String> only,
-                                     ExecutorService pool) throws IOException {
         SftpClient.Attributes rootAttrs;
         try {
             rootAttrs = sftp.stat(root);
@@ -73,65 +60,18 @@ public final class SftpInventory {
             }
             return new NodeInventory(new Manifest(entries), temps, true);
         }
+        // A pipelined listing on our own client; a plain client (tests, tools) walks one directory at a time.
         SftpPipeline pipe = SftpPipeline.of(sftp, 512);
         if (pipe != null) {
             new PipelinedListing(pipe, root, excludes, entries, temps).run();
-        } else if (pool == null) {
-            walk(sftp, root, "", excludes, entries, temps, null);
         } else {
-            new ParallelWalk(sftp, root, excludes, entries, temps, pool).run();
+            walk(sftp, root, "", excludes, entries, temps);
         }
         return new NodeInventory(new Manifest(entries), List.copyOf(temps), true);
     }
 
-    /** Lists every directory as its own task; the caller waits until no task is left. */
-    private static final class ParallelWalk {
-        private final SftpClient sftp;
-        private final String root;
-        private final ExcludeRules excludes;
-        private final Map<String, Entry> entries;
-        private final List<String> temps;
-        private final ExecutorService pool;
-        private final Phaser pending = new Phaser(1);
-        private final AtomicReference<IOException> error = new AtomicReference<>();
-
-        ParallelWalk(SftpClient sftp, String root, ExcludeRules excludes, Map<String, Entry> entries,
-                     List<String> temps, ExecutorService pool) {
-            this.sftp = sftp;
-            this.root = root;
-            this.excludes = excludes;
-            this.entries = entries;
-            this.temps = temps;
-            this.pool = pool;
-        }
-
-        void run() throws IOException {
-            submit("");
-            pending.arriveAndAwaitAdvance();
-            if (error.get() != null) {
-                throw error.get();
-            }
-        }
-
-        private void submit(String dir) {
-            pending.register();
-            pool.execute(() -> {
-                try {
-                    if (error.get() == null) {
-                        walk(sftp, root, dir, excludes, entries, temps, this::submit);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    error.compareAndSet(null, e instanceof IOException io ? io : new IOException(e.toString(), e));
-                } finally {
-                    pending.arriveAndDeregister();
-                }
-            });
-        }
-    }
-
     private static void walk(SftpClient sftp, String root, String dir, ExcludeRules excludes,
-                             Map<String, Entry> entries, List<String> temps,
-                             java.util.function.Consumer<String> async) throws IOException {
+                             Map<String, Entry> entries, List<String> temps) throws IOException {
         String abs = dir.isEmpty() ? root : root + "/" + dir;
         List<String> subdirs = new ArrayList<>();
         for (SftpClient.DirEntry de : sftp.readDir(abs)) {
@@ -165,11 +105,7 @@ public final class SftpInventory {
             }
         }
         for (String sub : subdirs) {
-            if (async != null) {
-                async.accept(sub);
-            } else {
-                walk(sftp, root, sub, excludes, entries, temps, null);
-            }
+            walk(sftp, root, sub, excludes, entries, temps);
         }
     }
 

@@ -88,7 +88,7 @@ final class NodeJob {
         return scpOnly || units.stream().anyMatch(u -> u.plan != null && !u.plan.isEmpty());
     }
 
-    void prepare(SshConnector ssh, RunObserver observer, java.util.concurrent.ExecutorService ioPool) {
+    void prepare(SshConnector ssh, RunObserver observer) {
         try {
             long t0 = System.nanoTime();
             session = ssh.connect(target.user(), target.host(), target.port());
@@ -109,7 +109,7 @@ final class NodeJob {
                     u.stagePlan = StagePlan.fullCopy(u.source.manifest(), unit.source(), warnings);
                     continue;
                 }
-                u.inventory = SftpInventory.read(sftp, unit.dest(), request.excludes(), unit.only(), ioPool);
+                u.inventory = SftpInventory.read(sftp, unit.dest(), request.excludes(), unit.only());
                 u.source = sources.get().get(i);
                 if (request.checksum()) {
                     u.inventory = withChecksums(u.inventory, u.source.manifest(), unit.dest());

@@ -93,15 +93,9 @@ public final class SyncRun {
             }
         }
         List<String> sourceNames = req.units().stream().map(u -> u.source().toString()).toList();
-        // Directory listings of all nodes: I/O-bound, many in flight per SFTP channel.
-        ExecutorService ioPool = Executors.newFixedThreadPool(Math.min(64, 8 * Math.max(1, jobs.size())), r -> {
-            Thread t = new Thread(r, "inventory");
-            t.setDaemon(true);
-            return t;
-        });
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(req.parallel(), Math.max(1, jobs.size()))));
         try {
-            phase(pool, jobs, j -> j.prepare(ssh, observer, ioPool));
+            phase(pool, jobs, j -> j.prepare(ssh, observer));
             List<ScanResult> scanned;
             try {
                 scanned = sources.get();
@@ -146,7 +140,6 @@ public final class SyncRun {
         } finally {
             phase(pool, jobs, NodeJob::close);
             pool.shutdownNow();
-            ioPool.shutdownNow();
         }
     }
 
