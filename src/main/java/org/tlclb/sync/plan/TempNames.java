@@ -19,11 +19,33 @@ public final class TempNames {
     }
 
     public static String next() {
-        StringBuilder sb = new StringBuilder(".tlclb.");
-        for (int i = 0; i < 16; i++) {
-            sb.append(ALPHABET.charAt(RANDOM.nextInt(32)));
+        return spell(randomHigh(), randomLow());
+    }
+
+    /** 60 random bits (never all zero), the first 12 characters of a name. */
+    public static long randomHigh() {
+        long v;
+        do {
+            v = RANDOM.nextLong() & ((1L << 60) - 1);
+        } while (v == 0);
+        return v;
+    }
+
+    /** 20 random bits, the last 4 characters of a name. */
+    public static int randomLow() {
+        return RANDOM.nextInt(1 << 20);
+    }
+
+    /** The name for 80 random bits: ".tlclb." + 16 base32 characters + ".tmp". */
+    public static String spell(long high, int low) {
+        char[] c = new char[16];
+        for (int i = 0; i < 12; i++) {
+            c[i] = ALPHABET.charAt((int) ((high >>> (55 - 5 * i)) & 31));
         }
-        return sb.append(".tmp").toString();
+        for (int i = 0; i < 4; i++) {
+            c[12 + i] = ALPHABET.charAt((low >>> (15 - 5 * i)) & 31);
+        }
+        return ".tlclb." + new String(c) + ".tmp";
     }
 
     public static boolean isTemp(String name) {

@@ -52,10 +52,10 @@ public final class ScpStager {
 
     public StageResult stage(ClientSession session, String root, StagePlan plan, LongConsumer progress)
             throws IOException {
-        Map<String, String> staged = new LinkedHashMap<>();
+        Map<String, StageItem> staged = new java.util.HashMap<>();
         List<String> warnings = new ArrayList<>();
         Set<String> createdDirs = new HashSet<>();
-        List<String> written = new ArrayList<>();
+        List<StageItem> written = new ArrayList<>();
         if (plan.items().isEmpty()) {
             return new StageResult(staged, createdDirs, warnings, 0, written, null);
         }
@@ -80,14 +80,15 @@ public final class ScpStager {
                     throw new IOException("interrupted");
                 }
                 expected += enter(out, stack, item.stageDir(), plan, createdDirs);
-                long sent = sendFile(out, item, buf, warnings, progress, written);
+                long sent = sendFile(out, item, plan.sourceRoot().resolve(item.target()), buf, warnings, progress,
+                        written);
                 if (sent == -1) {
                     continue;
                 }
                 expected += 3; // T, C header, C data
                 if (sent != Long.MIN_VALUE) {
                     bytes += sent;
-                    staged.put(item.target(), item.tempPath());
+                    staged.put(item.target(), item);
                 }
             }
             while (!stack.isEmpty()) {
@@ -152,18 +153,18 @@ public final class ScpStager {
      * Sends one file. Returns the bytes sent, -1 when the file vanished (nothing sent), or
      * Long.MIN_VALUE when it changed size while being read (sent padded; not to be committed).
      */
-    private long sendFile(OutputStream out, StageItem item, byte[] buf, List<String> warnings,
-                          LongConsumer progress, List<String> written) throws IOException {
+    private long sendFile(OutputStream out, StageItem item, java.nio.file.Path source, byte[] buf,
+                          List<String> warnings, LongConsumer progress, List<StageItem> written) throws IOException {
         FileChannel ch;
         try {
-            ch = FileChannel.open(item.source(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            ch = FileChannel.open(source, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             warnings.add(TreeScanner.printable(item.target()) + ": vanished before it was sent; skipped");
             return -1;
         }
         try (ch) {
             // One stat for size, mtime and mode, taken on the open file's path at send time.
-            java.util.Map<String, Object> a = Files.readAttributes(item.source(), "unix:size,lastModifiedTime,mode",
+            java.util.Map<String, Object> a = Files.readAttributes(source, "unix:size,lastModifiedTime,mode",
                     LinkOption.NOFOLLOW_LINKS);
             long size = (Long) a.get("size");
             long mtime = Math.floorDiv(((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toMillis(), 1000L);
@@ -173,7 +174,7 @@ public final class ScpStager {
             String octal = Integer.toOctalString(mode);
             h.append("0000", 0, Math.max(0, 4 - octal.length())).append(octal).append(' ').append(size).append(' ')
                     .append(item.tempName()).append('\n');
-            written.add(item.tempPath());
+            written.add(item);
             out.write(h.toString().getBytes(StandardCharsets.UTF_8));
             long left = size;
             ByteBuffer bb = ByteBuffer.wrap(buf);

@@ -172,7 +172,7 @@ public final class SftpCommitter {
                     e -> fail("back up", c.path(), e)));
         }
         wave(ready, (p, c) -> {
-            p.posixRename(abs(staged.staged().get(c.path())), abs(c.path()), e -> fail("replace", c.path(), e));
+            p.posixRename(abs(staged.staged().get(c.path()).tempPath()), abs(c.path()), e -> fail("replace", c.path(), e));
             renamed++;
         });
         if (options.uid() >= 0) {
@@ -253,7 +253,8 @@ public final class SftpCommitter {
      */
     public void discard(StageResult staged, Manifest node) {
         Set<String> touched = new HashSet<>();
-        for (String temp : staged.written()) {
+        for (StageItem item : staged.written()) {
+            String temp = item.tempPath();
             try {
                 sftp.remove(abs(temp));
             } catch (IOException ignored) {

@@ -1,18 +1,31 @@
 package org.tlclb.sync.transfer;
 
-import java.nio.file.Path;
-
 /**
- * One file to stage on a node.
+ * One file to stage on a node. Kept small, since a run holds one per changed file per node: the
+ * temporary name is stored as its 80 random bits and spelled out when needed, and the staging
+ * directory string is shared by every item of that directory.
  *
- * @param target   relative path the file will be renamed to at commit
+ * @param target   relative path the file will be renamed to at commit (and its path in the source)
  * @param stageDir relative directory the temporary file is written into (normally the target's parent)
- * @param tempName the unguessable temporary name
- * @param source   the local file
+ * @param high     the temporary name's first 60 random bits; 0 with {@code low} 0 means the file is
+ *                 written under its own name (the SCP-only full copy)
+ * @param low      the temporary name's last 20 random bits
  */
-public record StageItem(String target, String stageDir, String tempName, Path source) {
+public record StageItem(String target, String stageDir, long high, int low) {
+
+    /** An item written under its real name (nodes without SFTP). */
+    public static StageItem underOwnName(String target, String stageDir) {
+        return new StageItem(target, stageDir, 0, 0);
+    }
+
+    public String tempName() {
+        if (high == 0 && low == 0) {
+            return target.substring(target.lastIndexOf('/') + 1);
+        }
+        return org.tlclb.sync.plan.TempNames.spell(high, low);
+    }
 
     public String tempPath() {
-        return stageDir.isEmpty() ? tempName : stageDir + "/" + tempName;
+        return stageDir.isEmpty() ? tempName() : stageDir + "/" + tempName();
     }
 }

@@ -3,6 +3,7 @@ package org.tlclb.sync.transfer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,12 +23,13 @@ import org.tlclb.sync.scan.Manifest;
  * new, and its name fits the line-based SCP protocol (no newline). Otherwise it is staged in the
  * deepest directory that can be reached and moved into place at commit.
  *
+ * @param sourceRoot the local directory the items' targets are relative to
  * @param items    files to stream, sorted by staging directory
  * @param dirModes every directory the stream enters: its mode in the D line (the node's current
  *                 mode for directories that exist, so that staging changes nothing visible)
  * @param newDirs  directories the stream creates
  */
-public record StagePlan(List<StageItem> items, Map<String, Integer> dirModes, Set<String> newDirs) {
+public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Integer> dirModes, Set<String> newDirs) {
 
     /**
      * Depth-first order of staging directories ('/' sorts before every other character), so the
@@ -47,9 +49,10 @@ public record StagePlan(List<StageItem> items, Map<String, Integer> dirModes, Se
         List<StageItem> items = new ArrayList<>();
         Map<String, Integer> dirModes = new LinkedHashMap<>();
         Set<String> newDirs = new HashSet<>();
+        Map<String, String> shared = new HashMap<>();
         for (Change c : plan.filesToSend()) {
             String target = c.path();
-            String dir = reachable(Entry.parentOf(target), source, node, forced);
+            String dir = shared.computeIfAbsent(reachable(Entry.parentOf(target), source, node, forced), d -> d);
             for (String d = dir; d != null && !d.isEmpty(); d = Entry.parentOf(d)) {
                 Entry existing = node.get(d).orElse(null);
                 if (existing != null && existing.isDir()) {
@@ -59,10 +62,10 @@ public record StagePlan(List<StageItem> items, Map<String, Integer> dirModes, Se
                     newDirs.add(d);
                 }
             }
-            items.add(new StageItem(target, dir, TempNames.next(), sourceRoot.resolve(target)));
+            items.add(new StageItem(target, dir, TempNames.randomHigh(), TempNames.randomLow()));
         }
         items.sort(TREE_ORDER);
-        return new StagePlan(List.copyOf(items), dirModes, newDirs);
+        return new StagePlan(sourceRoot, List.copyOf(items), dirModes, newDirs);
     }
 
     /** The deepest ancestor-or-self of {@code dir} the SCP stream can enter. */
@@ -91,6 +94,7 @@ public record StagePlan(List<StageItem> items, Map<String, Integer> dirModes, Se
     public static StagePlan fullCopy(Manifest source, Path sourceRoot, List<String> warnings) {
         List<StageItem> items = new ArrayList<>();
         Map<String, Integer> dirModes = new LinkedHashMap<>();
+        Map<String, String> shared = new HashMap<>();
         for (Entry e : source.entries()) {
             if (e.path().indexOf('\n') >= 0 || e.path().indexOf('\r') >= 0) {
                 warnings.add(org.tlclb.sync.scan.TreeScanner.printable(e.path())
@@ -103,12 +107,12 @@ public record StagePlan(List<StageItem> items, Map<String, Integer> dirModes, Se
             } else if (e.isDir() && !e.path().isEmpty()) {
                 dirModes.put(e.path(), e.mode());
             } else if (e.isFile()) {
-                String dir = Entry.parentOf(e.path());
-                items.add(new StageItem(e.path(), dir, e.name(), sourceRoot.resolve(e.path())));
+                String dir = shared.computeIfAbsent(Entry.parentOf(e.path()), d -> d);
+                items.add(StageItem.underOwnName(e.path(), dir));
             }
         }
         items.sort(TREE_ORDER);
-        return new StagePlan(List.copyOf(items), dirModes, new HashSet<>(dirModes.keySet()));
+        return new StagePlan(sourceRoot, List.copyOf(items), dirModes, new HashSet<>(dirModes.keySet()));
     }
 
     /**
@@ -118,9 +122,10 @@ public record StagePlan(List<StageItem> items, Map<String, Integer> dirModes, Se
      */
     public StagePlan under(String name, int mode) {
         List<StageItem> moved = new ArrayList<>();
+        Map<String, String> shared = new HashMap<>();
         for (StageItem i : items) {
-            moved.add(new StageItem(i.target(), i.stageDir().isEmpty() ? name : name + "/" + i.stageDir(),
-                    i.tempName(), i.source()));
+            String dir = shared.computeIfAbsent(i.stageDir().isEmpty() ? name : name + "/" + i.stageDir(), d -> d);
+            moved.add(new StageItem(i.target(), dir, i.high(), i.low()));
         }
         Map<String, Integer> modes = new LinkedHashMap<>();
         modes.put(name, mode);
@@ -129,6 +134,6 @@ public record StagePlan(List<StageItem> items, Map<String, Integer> dirModes, Se
         made.add(name);
         newDirs.forEach(d -> made.add(name + "/" + d));
         moved.sort(TREE_ORDER);
-        return new StagePlan(List.copyOf(moved), modes, made);
+        return new StagePlan(sourceRoot, List.copyOf(moved), modes, made);
     }
 }

@@ -7,19 +7,18 @@ import java.util.Set;
 /**
  * What staging left on a node.
  *
- * @param staged      target path -> temporary path (relative) of each file fully written
+ * @param staged      target path -> item of each file fully written
  * @param createdDirs directories the stream created
  * @param warnings    files skipped (vanished, changed while read)
  * @param bytes       payload bytes sent
- * @param written     every temporary path a file was started under, complete or not (for discard)
+ * @param written     every item whose file was started, complete or not (for discard)
  * @param error       why the stream failed, or null when it completed
  */
-public record StageResult(Map<String, String> staged, Set<String> createdDirs, List<String> warnings, long bytes,
-                          List<String> written, String error) {
+public record StageResult(Map<String, StageItem> staged, Set<String> createdDirs, List<String> warnings, long bytes,
+                          List<StageItem> written, String error) {
 
-    /** Temporary files written but not to be committed (the source changed while it was read). */
+    /** Temporary paths written but not to be committed (the source changed while it was read). */
     public List<String> abandoned() {
-        java.util.Set<String> good = new java.util.HashSet<>(staged.values());
-        return written.stream().filter(t -> !good.contains(t)).toList();
+        return written.stream().filter(i -> staged.get(i.target()) != i).map(StageItem::tempPath).toList();
     }
 }

@@ -54,8 +54,8 @@ class StagePlanTest {
         assertThat(sp.items()).extracting(StageItem::target, StageItem::stageDir)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("top", ""),
                         org.assertj.core.groups.Tuple.tuple("d/e/f", "d/e"));
-        assertThat(item(sp, "d/e/f").source()).isEqualTo(SRC.resolve("d/e/f"));
-        assertThat(item(sp, "top").source()).isEqualTo(SRC.resolve("top"));
+        assertThat(sp.sourceRoot().resolve(item(sp, "d/e/f").target())).isEqualTo(SRC.resolve("d/e/f"));
+        assertThat(sp.sourceRoot().resolve(item(sp, "top").target())).isEqualTo(SRC.resolve("top"));
         assertThat(sp.dirModes()).containsExactlyInAnyOrderEntriesOf(Map.of("d", 0750, "d/e", 0711));
         assertThat(sp.newDirs()).isEmpty();
     }
@@ -89,7 +89,7 @@ class StagePlanTest {
         StagePlan sp = stage(tree(ok, bad, below, f, cr, g), tree(ok));
 
         assertThat(item(sp, "ok/bad\nname/below/f").stageDir()).isEqualTo("ok");
-        assertThat(item(sp, "ok/bad\nname/below/f").source()).isEqualTo(SRC.resolve("ok/bad\nname/below/f"));
+        assertThat(sp.sourceRoot().resolve(item(sp, "ok/bad\nname/below/f").target())).isEqualTo(SRC.resolve("ok/bad\nname/below/f"));
         assertThat(item(sp, "cr\rdir/g").stageDir()).isEqualTo("");
         assertThat(sp.dirModes()).containsOnlyKeys("ok");
         assertThat(sp.newDirs()).isEmpty();
