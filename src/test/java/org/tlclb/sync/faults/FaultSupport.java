@@ -1,5 +1,17 @@
 package org.tlclb.sync.faults;
 
+import java.util.jar.Manifest;
+
+import java.util.jar.JarOutputStream;
+
+import java.util.jar.Attributes;
+
+import java.nio.file.attribute.PosixFilePermissions;
+
+import java.io.OutputStream;
+
+import java.io.File;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -154,5 +166,40 @@ final class FaultSupport {
             }
             Thread.sleep(5);
         }
+    }
+
+    /** tmp/app/scripts/tlclb (a copy of the real one) and tmp/app/target/tlclb-sync.jar (thin). */
+    static Path launcher(Path tmp) throws IOException {
+        Path app = tmp.resolve("app");
+        Path script = app.resolve("scripts/tlclb");
+        Files.createDirectories(script.getParent());
+        Files.copy(Path.of("scripts/tlclb"), script);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path jar = app.resolve("target/tlclb-sync.jar");
+        Files.createDirectories(jar.getParent());
+        StringBuilder cp = new StringBuilder();
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!e.isEmpty()) {
+                cp.append(Path.of(e).toAbsolutePath().toUri().toString()).append(' ');
+            }
+        }
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "org.tlclb.sync.cli.Main");
+        m.getMainAttributes().put(Attributes.Name.CLASS_PATH, cp.toString().trim());
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m)) {
+            j.flush();
+        }
+        return script;
+    }
+
+    /** A java on a minimal PATH that runs this JVM's java (JAVA_HOME is not set under env -i). */
+    static Path javaShim(Path tmp) throws IOException {
+        Path bin = tmp.resolve("bin");
+        Files.createDirectories(bin);
+        Files.writeString(bin.resolve("java"), "#!/bin/sh\nexec '"
+                + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"\n");
+        Files.setPosixFilePermissions(bin.resolve("java"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return bin;
     }
 }

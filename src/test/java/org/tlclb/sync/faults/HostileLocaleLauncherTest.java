@@ -53,29 +53,8 @@ class HostileLocaleLauncherTest {
         cluster.close();
     }
 
-    /** tmp/app/scripts/tlclb (a copy of the real one) and tmp/app/target/tlclb-sync.jar (thin). */
     private Path launcher() throws IOException {
-        Path app = tmp.resolve("app");
-        Path script = app.resolve("scripts/tlclb");
-        Files.createDirectories(script.getParent());
-        Files.copy(Path.of("scripts/tlclb"), script);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path jar = app.resolve("target/tlclb-sync.jar");
-        Files.createDirectories(jar.getParent());
-        StringBuilder cp = new StringBuilder();
-        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (!e.isEmpty()) {
-                cp.append(Path.of(e).toAbsolutePath().toUri().toString()).append(' ');
-            }
-        }
-        Manifest m = new Manifest();
-        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "org.tlclb.sync.cli.Main");
-        m.getMainAttributes().put(Attributes.Name.CLASS_PATH, cp.toString().trim());
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m)) {
-            j.flush();
-        }
-        return script;
+        return FaultSupport.launcher(tmp);
     }
 
     private String javaBin() {

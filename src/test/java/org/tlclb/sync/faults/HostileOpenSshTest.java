@@ -62,6 +62,75 @@ class HostileOpenSshTest {
         assertThat(p.exit()).as(p.out()).isZero();
     }
 
+    /** SPEC 8 as cron runs it: the real launcher under env -i (no LANG), against real sshd nodes. */
+    @Test
+    void underCronsEmptyEnvironmentHostileNamesDeepNestingAndSymlinksArriveAndAFifoIsSkipped() throws Exception {
+        for (int i = 1; i <= c.size(); i++) {
+            clearWww(i);
+        }
+        Path run = tmp.resolve("cron");
+        Path src = run.resolve("src");
+        Files.createDirectories(src);
+        HostileTree t = HostileTree.build(src);
+        Files.createSymbolicLink(src.resolve("out-abs"), Path.of("/etc/hostname"));
+        Files.createSymbolicLink(src.resolve("out-rel"), Path.of("../../../../etc"));
+        Files.createSymbolicLink(src.resolve("loop"), Path.of("loop"));
+        FaultSupport.sh(src, "mkfifo a-fifo");
+        Path script = FaultSupport.launcher(run);
+        Path bin = FaultSupport.javaShim(run);
+        List<String> argv = List.of("env", "-i", "PATH=" + bin + ":/usr/bin:/bin", "sh", script.toString(),
+                "content-sync", "-c", conf("cron.conf").toString(), "-y", "--dest", DEST, src.toString());
+        FaultSupport.Proc p = FaultSupport.exec(argv, run, 240);
+        assertThat(p.exit()).as(p.out()).isZero();
+        assertThat(p.out()).contains("a-fifo").contains("special file");
+        Files.delete(src.resolve("a-fifo"));
+        for (int i = 1; i <= c.size(); i++) {
+            TreeAssert.assertSameTree(src, c.www(i));
+            assertThat(Files.isSymbolicLink(c.www(i).resolve("out-rel"))).isTrue();
+        }
+        assertThat(t.pwned).doesNotExist();
+    }
+
+    /** A node killed mid-push (every one of its SSH processes): exit 3, the other node unchanged, then convergence. */
+    @Test
+    void aNodeKilledMidPushAbortsEverywhereAndTheNextRunConverges() throws Exception {
+        for (int i = 1; i <= c.size(); i++) {
+            clearWww(i);
+        }
+        Path src = tmp.resolve("killed/src");
+        Files.createDirectories(src);
+        FaultSupport.write(src, "keep.txt", "before");
+        Path cf = conf("killed.conf");
+        assertThat(org.tlclb.sync.run.EmbeddedCluster.run("content-sync", "-c", cf.toString(), "-y", "--dest", DEST,
+                src.toString()).exit()).isZero();
+        java.util.Map<String, String> before = TreeAssert.describe(c.www(1));
+        FaultSupport.write(src, "keep.txt", "after, longer");
+        Files.write(src.resolve("big.bin"), new byte[8 << 20]);
+        java.util.concurrent.CompletableFuture<org.tlclb.sync.run.EmbeddedCluster.Result> run =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> org.tlclb.sync.run.EmbeddedCluster.run(
+                        "content-sync", "-c", cf.toString(), "-y", "--bwlimit", "2M", "--dest", DEST, src.toString()));
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        boolean staging = false;
+        while (!staging && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            try (var files = Files.list(c.www(2))) {
+                staging = files.anyMatch(f -> org.tlclb.sync.plan.TempNames.isTemp(f.getFileName().toString()));
+            }
+        }
+        assertThat(staging).as("staging began on node 2").isTrue();
+        c.stop(2);
+        org.tlclb.sync.run.EmbeddedCluster.Result r = run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(3);
+        assertThat(TreeAssert.describe(c.www(1))).isEqualTo(before);
+        c.start(2);
+        org.tlclb.sync.run.EmbeddedCluster.Result again = org.tlclb.sync.run.EmbeddedCluster.run("content-sync", "-c",
+                cf.toString(), "-y", "--dest", DEST, src.toString());
+        assertThat(again.exit()).as(again.out() + again.err()).isZero();
+        for (int i = 1; i <= c.size(); i++) {
+            TreeAssert.assertSameTree(src, c.www(i));
+        }
+    }
+
     @Test
     void hostileNamesArriveVerbatimOnOpenSshNodesAndNoShellRunsThem() throws Exception {
         clearWww(1);

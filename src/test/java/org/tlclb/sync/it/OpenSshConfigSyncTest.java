@@ -37,7 +37,7 @@ import org.tlclb.sync.run.TreeAssert;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OpenSshConfigSyncTest {
-    static final int NODES = 2;
+    static final int NODES = 3;
     static final Instant T0 = Instant.parse("2024-05-01T08:00:00Z");
 
     @TempDir
