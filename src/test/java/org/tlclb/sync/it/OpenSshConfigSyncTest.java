@@ -162,7 +162,7 @@ class OpenSshConfigSyncTest {
     void configDirAndLicenseArriveIdenticalOnEveryNode() throws Exception {
         List<String> hostEtcBefore = listing(Path.of("/etc/clusterserver"));
         Result r = configSyncOk(conf(""));
-        assertThat(r.out()).contains("2 of 2 nodes in sync");
+        assertThat(r.out()).contains(NODES + " of " + NODES + " nodes in sync");
         assertEveryNodeHasTheConfiguration();
         for (int i = 1; i <= NODES; i++) {
             assertThat(Files.readSymbolicLink(cluster.etc(i).resolve("current.conf"))).isEqualTo(Path.of("clusterserver.conf"));
@@ -185,7 +185,7 @@ class OpenSshConfigSyncTest {
         Files.writeString(cluster.etc(2).resolve("old.d/stale.conf"), "old\n");
 
         Result r = configSyncOk(conf(""));
-        assertThat(r.out()).contains("2 of 2 nodes in sync");
+        assertThat(r.out()).contains(NODES + " of " + NODES + " nodes in sync");
         assertEveryNodeHasTheConfiguration(); // stale entries gone (TreeAssert ignores only .tlclb-backup)
         assertThat(cluster.etc(1).resolve("stale.conf")).doesNotExist();
         assertThat(cluster.etc(2).resolve("old.d")).doesNotExist();
