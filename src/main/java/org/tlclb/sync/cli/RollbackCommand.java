@@ -10,7 +10,6 @@ import org.tlclb.sync.run.SshOptions;
 import org.tlclb.sync.run.SyncRequest;
 import org.tlclb.sync.run.SyncUnit;
 import org.tlclb.sync.ssh.Prompter;
-import org.tlclb.sync.ssh.SshConnector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -70,8 +69,10 @@ final class RollbackCommand extends SyncCommandBase {
         }
         List<String> dests = req.units().stream().map(SyncUnit::dest).distinct().toList();
         List<RollbackRun.Outcome> outcomes;
-        try (SshConnector ssh = connector(req, sshOptions)) {
-            outcomes = RollbackRun.execute(ssh, req.nodes(), dests, run, req.parallel());
+        try {
+            outcomes = RollbackRun.execute(sshOptions, req.nodes(), dests, run, req.parallel());
+        } catch (org.tlclb.sync.ssh.IdentityException e) {
+            throw new UsageError(e.getMessage());
         }
         int failed = 0;
         for (RollbackRun.Outcome o2 : outcomes) {

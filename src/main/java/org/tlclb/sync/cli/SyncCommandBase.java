@@ -35,7 +35,6 @@ import org.tlclb.sync.run.SyncUnit;
 import org.tlclb.sync.scan.ExcludeRules;
 import org.tlclb.sync.ssh.IdentityException;
 import org.tlclb.sync.ssh.Prompter;
-import org.tlclb.sync.ssh.SshConnector;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -123,25 +122,18 @@ abstract class SyncCommandBase implements Callable<Integer> {
         }
     }
 
-    SshConnector connector(SyncRequest req, SshOptions sshOptions) throws UsageError {
-        try {
-            return SshSetup.connector(sshOptions, req.nodes());
-        } catch (IdentityException e) {
-            throw new UsageError(e.getMessage());
-        }
-    }
-
     int run(SyncRequest req, SshOptions sshOptions, Prompter prompter) throws IOException, UsageError {
-        SshConnector ssh = connector(req, sshOptions);
         boolean ask = prompter.interactive() && !o.yes && !o.dryRun;
         ConsoleObserver observer = new ConsoleObserver(out(), prompter, ask,
                 o.dryRun || checkOnly() || verbosity() > 0, checkOnly());
         observer.showProgress(prompter.interactive() && !o.quiet && !o.dryRun && !checkOnly());
         RunReport report;
-        try (ssh) {
-            SyncRun run = new SyncRun(ssh, observer, sshOptions.connectTimeout());
+        try {
+            SyncRun run = new SyncRun(sshOptions, observer);
             Interrupts.onInterrupt(run::cancel);
             report = run.execute(req);
+        } catch (IdentityException e) {
+            throw new UsageError(e.getMessage());
         } finally {
             Interrupts.reset();
         }

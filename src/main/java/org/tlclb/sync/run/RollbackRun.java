@@ -25,8 +25,15 @@ public final class RollbackRun {
     private RollbackRun() {
     }
 
-    public static List<Outcome> execute(SshConnector ssh, List<NodeTarget> nodes, List<String> dests, String run,
-                                        int parallel) {
+    public static List<Outcome> execute(SshOptions sshOptions, List<NodeTarget> nodes, List<String> dests, String run,
+                                        int parallel) throws org.tlclb.sync.ssh.IdentityException {
+        try (SshConnector ssh = SshSetup.connector(sshOptions, nodes)) {
+            return execute(ssh, nodes, dests, run, parallel);
+        }
+    }
+
+    private static List<Outcome> execute(SshConnector ssh, List<NodeTarget> nodes, List<String> dests, String run,
+                                         int parallel) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel, nodes.size())));
         try {
             List<Future<Outcome>> futures = new ArrayList<>();

@@ -22,6 +22,7 @@ import org.tlclb.sync.report.NodeStatus;
 import org.tlclb.sync.report.RunReport;
 import org.tlclb.sync.scan.ScanResult;
 import org.tlclb.sync.scan.TreeScanner;
+import org.tlclb.sync.ssh.IdentityException;
 import org.tlclb.sync.ssh.SshConnector;
 
 /**
@@ -32,16 +33,15 @@ import org.tlclb.sync.ssh.SshConnector;
 public final class SyncRun {
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
             .withZone(ZoneOffset.UTC);
-    private final SshConnector ssh;
+    private final SshOptions sshOptions;
     private final RunObserver observer;
     private final Duration timeout;
     private final java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
 
-    public SyncRun(SshConnector ssh, RunObserver observer,
-                   Duration timeout) {
-        this.ssh = ssh;
+    public SyncRun(SshOptions sshOptions, RunObserver observer) {
+        this.sshOptions = sshOptions;
         this.observer = observer;
-        this.timeout = timeout;
+        this.timeout = sshOptions.connectTimeout();
     }
 
     /**
@@ -56,7 +56,18 @@ public final class SyncRun {
         return RUN_ID.format(now) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
     }
 
-    public RunReport execute(SyncRequest req) throws IOException {
+    /**
+     * Runs the push. The run's SSH client lives exactly as long as this call.
+     *
+     * @throws IdentityException when a key cannot be loaded (nothing was contacted)
+     */
+    public RunReport execute(SyncRequest req) throws IOException, IdentityException {
+        try (SshConnector ssh = SshSetup.connector(sshOptions, req.nodes())) {
+            return execute(req, ssh);
+        }
+    }
+
+    private RunReport execute(SyncRequest req, SshConnector ssh) throws IOException {
         Instant start = Instant.now();
         LOG.debug("run starts, JVM up {} ms", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         String runId = newRunId(start);
