@@ -95,6 +95,7 @@ final class NodeJob {
             TIMING.debug("{} connected in {} ms", name(), (System.nanoTime() - t0) / 1_000_000);
             try {
                 sftp = PipelinedSftpClient.open(session);
+                TIMING.debug("{} sftp open at {} ms", name(), (System.nanoTime() - t0) / 1_000_000);
             } catch (IOException e) {
                 // No SFTP subsystem: the original tool's behaviour, a full SCP copy.
                 scpOnly = true;
@@ -110,6 +111,7 @@ final class NodeJob {
                     continue;
                 }
                 u.inventory = SftpInventory.read(sftp, unit.dest(), request.excludes(), unit.only());
+                TIMING.debug("{} {} listed at {} ms", name(), unit.dest(), (System.nanoTime() - t0) / 1_000_000);
                 u.source = sources.get().get(i);
                 if (request.checksum()) {
                     u.inventory = withChecksums(u.inventory, u.source.manifest(), unit.dest());
