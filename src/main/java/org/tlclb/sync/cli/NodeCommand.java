@@ -25,12 +25,19 @@ final class NodeCommand implements Callable<Integer> {
             description = "public keys allowed to log in (default: ~/.ssh/authorized_keys)")
     Path authorizedKeys;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "where the node keeps its host key (default: DIR.tlclb-node beside the root, outside what"
+                    + " clients can read)")
+    Path stateDir;
+
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(root);
         Path keys = authorizedKeys != null ? authorizedKeys
                 : Path.of(System.getProperty("user.home"), ".ssh", "authorized_keys");
-        EmbeddedNode.runForeground(root, host, port, keys);
+        Path abs = root.toAbsolutePath().normalize();
+        Path state = stateDir != null ? stateDir : abs.resolveSibling(abs.getFileName() + ".tlclb-node");
+        EmbeddedNode.runForeground(abs, host, port, keys, state);
         return 0;
     }
 }

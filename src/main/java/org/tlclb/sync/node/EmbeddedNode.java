@@ -93,8 +93,9 @@ public final class EmbeddedNode implements AutoCloseable {
      *
      * @param authorizedKeys may be null: then no key is accepted (useful only with a password, which this entry point does not set)
      */
-    public static void runForeground(Path root, String host, int port, Path authorizedKeys) throws IOException {
-        Builder b = builder().root(root).host(host).port(port);
+    public static void runForeground(Path root, String host, int port, Path authorizedKeys, Path stateDir)
+            throws IOException {
+        Builder b = builder().root(root).host(host).port(port).stateDir(stateDir);
         if (authorizedKeys != null) {
             b.authorizedKeys(authorizedKeys);
         }
