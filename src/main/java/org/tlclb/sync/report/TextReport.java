@@ -13,8 +13,9 @@ public final class TextReport {
             out.println("warning: " + w);
         }
         int width = Math.max(8, r.nodes().stream().mapToInt(n -> n.node().length()).max().orElse(8));
+        boolean check = "tlclb check".equals(r.command());
         for (NodeResult n : r.nodes()) {
-            out.println(line(n, width));
+            out.println(check ? checkLine(n, width) : line(n, width));
             if (n.hook() != null && (verbose || !n.hook().ok())) {
                 out.printf("%-" + width + "s   post-sync '%s' exited %d%s%n", "", n.hook().command(),
                         n.hook().exitStatus(), n.hook().outputTail().isBlank() ? ""
@@ -26,6 +27,13 @@ public final class TextReport {
         }
         long targeted = r.nodes().stream().filter(n -> n.status() != NodeStatus.SKIPPED).count();
         long ok = r.nodes().stream().filter(n -> n.status() == NodeStatus.OK || n.status() == NodeStatus.PLANNED).count();
+        if (check) {
+            long inSync = r.nodes().stream().filter(n -> n.status() == NodeStatus.PLANNED && n.changes() == 0).count();
+            out.printf(Locale.ROOT, "check: %d of %d node%s in sync, %d drifted, %d not checked, in %.2f s%n", inSync,
+                    targeted, targeted == 1 ? "" : "s", ok - inSync, targeted - ok, r.seconds());
+            out.flush();
+            return;
+        }
         out.printf(Locale.ROOT, "%s: %d of %d node%s %s, %d created, %d updated, %d deleted, %s in %.2f s%n",
                 r.dryRun() ? "dry run" : "total", ok, targeted, targeted == 1 ? "" : "s",
                 r.dryRun() ? "planned" : "in sync", r.total(NodeResult::created), r.total(NodeResult::updated),
@@ -35,6 +43,18 @@ public final class TextReport {
                     + " (--partial-ok commits on the nodes that staged)");
         }
         out.flush();
+    }
+
+    /** tlclb check: "in sync", or "DRIFT" with what a push would change. */
+    static String checkLine(NodeResult n, int width) {
+        if (n.status() != NodeStatus.PLANNED) {
+            return line(n, width);
+        }
+        if (n.changes() == 0) {
+            return String.format("%-" + width + "s  in sync", n.node());
+        }
+        return String.format(Locale.ROOT, "%-" + width + "s  DRIFT    %d to create, %d to update, %d to delete",
+                n.node(), n.created(), n.updated(), n.deleted());
     }
 
     static String line(NodeResult n, int width) {

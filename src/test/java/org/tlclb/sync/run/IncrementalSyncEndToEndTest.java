@@ -224,6 +224,7 @@ class IncrementalSyncEndToEndTest {
                 src.toString());
         assertThat(drift.exit()).isEqualTo(1);
         assertThat(drift.out()).contains("node2", "dir0/f0.txt").doesNotContain("node1: ");
+        assertThat(drift.out()).contains("DRIFT", "check: 2 of 3 nodes in sync, 1 drifted");
         assertThat(TreeAssert.describe(www(2))).isEqualTo(before);
         cluster.stop(3);
         Files.writeString(www(2).resolve("dir0/f0.txt"), "content 0");
