@@ -1,7 +1,6 @@
 package org.tlclb.sync.cli;
 
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -234,9 +232,5 @@ abstract class SyncCommandBase implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new UsageError("--chown takes numeric UID:GID (names differ between machines), not '" + o.chown + "'");
         }
-    }
-
-    static Writer utf8(java.io.OutputStream s) {
-        return new OutputStreamWriter(s, StandardCharsets.UTF_8);
     }
 }

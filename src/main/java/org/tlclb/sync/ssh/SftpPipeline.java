@@ -2,7 +2,6 @@ package org.tlclb.sync.ssh;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Consumer;
@@ -105,10 +104,6 @@ public final class SftpPipeline {
             b.putInt(mtimeSeconds); // mtime
         }
         submit(SftpConstants.SSH_FXP_SETSTAT, b, onError);
-    }
-
-    static long seconds(FileTime t) {
-        return t.toMillis() / 1000;
     }
 
     public static Buffer pathBuffer(String path) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -68,11 +67,6 @@ public final class SshConnector implements AutoCloseable {
         CoreModuleProperties.NIO2_READ_TIMEOUT.set(client, settings.idleTimeout().plusSeconds(15));
         CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(client, 0);
         client.start();
-    }
-
-    /** The client, for opening channels and SFTP clients on its sessions. */
-    public SshClient client() {
-        return client;
     }
 
     /**
@@ -265,10 +259,5 @@ public final class SshConnector implements AutoCloseable {
         } catch (RuntimeException ignored) {
             // best effort at the end of a run
         }
-    }
-
-    /** Identities are static for a run; exposed for keys install which adds one later. */
-    public List<KeyPair> identities() {
-        return settings.identities();
     }
 }
