@@ -59,6 +59,7 @@ final class NodeJob {
         NodePlan plan;
         StagePlan stagePlan;
         StageResult staged;
+        ScpStager.Opening scp;
 
         UnitState(SyncUnit unit, ScanResult source) {
             this.unit = unit;
@@ -123,6 +124,11 @@ final class NodeJob {
                 u.stagePlan = StagePlan.of(u.plan, u.source.manifest(), u.inventory.manifest(), unit.source());
                 observer.planned(name(), unit, u.plan);
                 TIMING.debug("{} {} planned at {} ms", name(), unit.dest(), (System.nanoTime() - t0) / 1_000_000);
+                if (u.inventory.rootExists() && !u.stagePlan.items().isEmpty()) {
+                    // Start the node's shell and scp now, while the other nodes are still being
+                    // planned; staging then finds the sink ready.
+                    u.scp = ScpStager.open(session, unit.dest());
+                }
             }
         } catch (IOException | RuntimeException e) {
             fail(e);
@@ -146,8 +152,14 @@ final class NodeJob {
                     plan = plan.under(streamRoot.substring(slash + 1), u.source.manifest().get("").orElseThrow().mode());
                     streamRoot = slash == 0 ? "/" : streamRoot.substring(0, slash);
                 }
-                u.staged = new ScpStager(timeout, request.bwlimit(), cancelled).stage(session, streamRoot, plan,
-                        n -> observer.bytesSent(name(), n));
+                ScpStager stager = new ScpStager(timeout, request.bwlimit(), cancelled);
+                if (u.scp != null && !scpOnly) {
+                    ScpStager.Opening opened = u.scp;
+                    u.scp = null;
+                    u.staged = stager.stage(opened, plan, n -> observer.bytesSent(name(), n));
+                } else {
+                    u.staged = stager.stage(session, streamRoot, plan, n -> observer.bytesSent(name(), n));
+                }
                 bytes += u.staged.bytes();
                 warnings.addAll(u.staged.warnings());
                 if (u.staged.error() != null) {
@@ -215,6 +227,11 @@ final class NodeJob {
     }
 
     void close() {
+        for (UnitState u : units) {
+            if (u.scp != null) {
+                u.scp.close();
+            }
+        }
         try {
             if (sftp != null) {
                 sftp.close();

@@ -50,26 +50,68 @@ public final class ScpStager {
         this.cancelled = cancelled;
     }
 
+    /**
+     * An {@code scp -t} channel whose opening was started ahead of staging, so that the node's
+     * shell and scp start while the run is still planning the other nodes.
+     */
+    public static final class Opening implements AutoCloseable {
+        private final ChannelExec channel;
+        private final AckCounter acks;
+        private final org.apache.sshd.client.future.OpenFuture future;
+        private boolean taken;
+
+        private Opening(ChannelExec channel, AckCounter acks, org.apache.sshd.client.future.OpenFuture future) {
+            this.channel = channel;
+            this.acks = acks;
+            this.future = future;
+        }
+
+        /** Closes the channel unless staging took it over: scp on the node sees the end and exits. */
+        @Override
+        public void close() {
+            if (!taken) {
+                channel.close(false);
+            }
+        }
+    }
+
+    /**
+     * Starts opening {@code scp -r -p -t root} without waiting for it. The root must exist: the
+     * sink treats a missing target as a file name.
+     */
+    public static Opening open(ClientSession session, String root) throws IOException {
+        ChannelExec channel = session.createExecChannel("scp -r -p -t " + RemoteShell.quote(root));
+        // Acknowledgements are counted as they arrive, on MINA's I/O thread: no reader thread
+        // to wake for each of the three acknowledgements a file costs.
+        AckCounter acks = new AckCounter();
+        channel.setOut(acks);
+        channel.setErr(OutputStream.nullOutputStream());
+        return new Opening(channel, acks, channel.open());
+    }
+
     public StageResult stage(ClientSession session, String root, StagePlan plan, LongConsumer progress)
             throws IOException {
+        return stage(plan.items().isEmpty() ? null : open(session, root), plan, progress);
+    }
+
+    /** Streams the plan over a channel from {@link #open}; the channel is closed at the end. */
+    public StageResult stage(Opening opening, StagePlan plan, LongConsumer progress) {
         Map<String, StageItem> staged = new java.util.HashMap<>();
         List<String> warnings = new ArrayList<>();
         Set<String> createdDirs = new HashSet<>();
         List<StageItem> written = new ArrayList<>();
         if (plan.items().isEmpty()) {
+            if (opening != null) {
+                opening.close();
+            }
             return new StageResult(staged, createdDirs, warnings, 0, written, null);
         }
         long bytes = 0;
-        ChannelExec channel = null;
-        AckCounter acks = null;
+        opening.taken = true;
+        ChannelExec channel = opening.channel;
+        AckCounter acks = opening.acks;
         try {
-            channel = session.createExecChannel("scp -r -p -t " + RemoteShell.quote(root));
-            // Acknowledgements are counted as they arrive, on MINA's I/O thread: no reader thread
-            // to wake for each of the three acknowledgements a file costs.
-            acks = new AckCounter();
-            channel.setOut(acks);
-            channel.setErr(OutputStream.nullOutputStream());
-            channel.open().verify(timeout);
+            opening.future.verify(timeout);
             OutputStream out = channel.getInvertedIn();
             long expected = 1; // the sink's "ready"
             Deque<String> stack = new ArrayDeque<>();
@@ -115,9 +157,7 @@ public final class ScpStager {
             }
             return new StageResult(staged, createdDirs, warnings, bytes, written, why);
         } finally {
-            if (channel != null) {
-                channel.close(false);
-            }
+            channel.close(false);
         }
         return new StageResult(staged, createdDirs, warnings, bytes, written, null);
     }

@@ -201,13 +201,14 @@ class FaultStagingTest {
         assertThat(push(conf, src, DEST).exit()).isZero();
         Map<String, String> before = TreeAssert.describe(www(1));
 
-        // Version 2 of the big file; truncate it to a few bytes as soon as node 1 starts receiving it.
+        // Version 2 of the big file; truncate it to a few bytes as soon as the first node starts
+        // receiving it (whichever node that is: their streams start independently).
         bigFile(big, BIG, 3);
         AtomicLong truncatedAt = new AtomicLong(-1);
         CompletableFuture<Void> truncator = CompletableFuture.runAsync(() -> {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
-                if (hasStagedBytes(www(1))) {
+                if (hasStagedBytes(www(1)) || hasStagedBytes(www(2)) || hasStagedBytes(www(3))) {
                     try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
                         f.setLength(1000);
                         truncatedAt.set(System.nanoTime());
@@ -247,7 +248,7 @@ class FaultStagingTest {
         CompletableFuture<Void> remover = CompletableFuture.runAsync(() -> {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
-                if (hasStagedBytes(www(1))) {
+                if (hasStagedBytes(www(1)) || hasStagedBytes(www(2)) || hasStagedBytes(www(3))) {
                     try {
                         Files.delete(src.resolve("z-last/vanishing.txt"));
                     } catch (IOException e) {
