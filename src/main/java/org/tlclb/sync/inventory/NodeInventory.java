@@ -8,7 +8,8 @@ import org.tlclb.sync.scan.Manifest;
  * A node's destination tree as read over SFTP.
  *
  * @param manifest   the entries, relative to the destination root (empty when the root is missing)
- * @param staleTemps relative paths of temporary files left by interrupted runs
+ * @param staleTemps relative paths of temporary files left by interrupted runs (directories, the
+ *                   temporary roots of new subtrees, end with '/')
  * @param rootExists whether the destination directory exists yet
  */
 public record NodeInventory(Manifest manifest, List<String> staleTemps, boolean rootExists) {

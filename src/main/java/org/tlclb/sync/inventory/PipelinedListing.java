@@ -148,11 +148,11 @@ final class PipelinedListing {
             if (dir.isEmpty() && name.equals(TempNames.BACKUP_DIR)) {
                 continue;
             }
+            int type = perms & S_IFMT;
             if (TempNames.isTemp(name)) {
-                temps.add(rel);
+                temps.add(type == S_IFDIR ? rel + "/" : rel); // a subtree left by an interrupted run
                 continue;
             }
-            int type = perms & S_IFMT;
             if (excludes.excludes(rel, type == S_IFDIR)) {
                 continue;
             }

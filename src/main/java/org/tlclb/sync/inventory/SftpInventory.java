@@ -87,11 +87,11 @@ public final class SftpInventory {
             if (dir.isEmpty() && name.equals(TempNames.BACKUP_DIR)) {
                 continue;
             }
+            SftpClient.Attributes a = de.getAttributes();
             if (TempNames.isTemp(name)) {
-                temps.add(rel);
+                temps.add(a.isDirectory() ? rel + "/" : rel); // a subtree left by an interrupted run
                 continue;
             }
-            SftpClient.Attributes a = de.getAttributes();
             if (excludes.excludes(rel, a.isDirectory())) {
                 continue;
             }

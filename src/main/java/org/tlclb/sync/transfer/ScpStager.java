@@ -104,7 +104,7 @@ public final class ScpStager {
             if (opening != null) {
                 opening.close();
             }
-            return new StageResult(staged, createdDirs, warnings, 0, written, null);
+            return new StageResult(staged, createdDirs, warnings, 0, written, null, Map.of());
         }
         long bytes = 0;
         opening.taken = true;
@@ -155,11 +155,21 @@ public final class ScpStager {
             if (refusal != null) {
                 why = "node refused a file: " + refusal;
             }
-            return new StageResult(staged, createdDirs, warnings, bytes, written, why);
+            return new StageResult(staged, createdDirs, warnings, bytes, written, why, made(plan, createdDirs));
         } finally {
             channel.close(false);
         }
-        return new StageResult(staged, createdDirs, warnings, bytes, written, null);
+        return new StageResult(staged, createdDirs, warnings, bytes, written, null, made(plan, createdDirs));
+    }
+
+    private static Map<String, String> made(StagePlan plan, Set<String> createdDirs) {
+        Map<String, String> made = new LinkedHashMap<>();
+        plan.subtrees().forEach((temp, real) -> {
+            if (createdDirs.contains(temp)) {
+                made.put(temp, real);
+            }
+        });
+        return made;
     }
 
     /** Walks the D/E stack to {@code dir}; returns the number of acknowledgements this costs. */
@@ -178,7 +188,9 @@ public final class ScpStager {
             String child = next < 0 ? dir : dir.substring(0, next);
             String name = child.substring(child.lastIndexOf('/') + 1);
             int mode = plan.dirModes().getOrDefault(child, 0755);
-            out.write(String.format("D%04o 0 %s\n", mode, name).getBytes(StandardCharsets.UTF_8));
+            String octal = Integer.toOctalString(mode);
+            out.write(("D" + "0000".substring(Math.min(4, octal.length())) + octal + " 0 " + name + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
             if (plan.newDirs().contains(child)) {
                 created.add(child);
             }

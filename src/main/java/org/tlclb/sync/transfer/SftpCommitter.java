@@ -69,13 +69,25 @@ public final class SftpCommitter {
                 (d.forced() ? forcedDeletes : plainDeletes).add(d.path());
             }
         }
+        // Files that changed while they were read never become visible: inside a new subtree they
+        // have their real names, so they go before the subtree is renamed into place.
+        List<String> abandoned = staged.abandoned();
+        wave(abandoned, (p, temp) -> p.remove(abs(temp), e -> fail("remove the temporary file", temp, e)));
+        for (String temp : abandoned) {
+            dirsToFix.add(Entry.parentOf(staged.realPath(temp)));
+        }
         for (Change c : plan.changes()) {
             if (c instanceof Change.Delete d && d.forced()) {
                 delete(d.old(), forcedDeletes);
             }
         }
+        wave(List.copyOf(staged.subtrees().entrySet()), (p, s) -> {
+            p.posixRename(abs(s.getKey()), abs(s.getValue()), e -> fail("install the new directory", s.getValue(), e));
+            renamed++;
+        });
+        Set<String> made = staged.createdRealDirs();
         for (Change c : plan.changes()) {
-            if (c instanceof Change.Mkdir m && !m.path().isEmpty() && !staged.createdDirs().contains(m.path())) {
+            if (c instanceof Change.Mkdir m && !m.path().isEmpty() && !made.contains(m.path())) {
                 op("create directory", m.path(), () -> sftp.mkdir(abs(m.path())));
             }
         }
@@ -104,14 +116,16 @@ public final class SftpCommitter {
             }
         }
         deleteAll(deletes, plainDeletes);
-        wave(plan.staleTemps(), (p, temp) -> p.remove(abs(temp), e -> fail("remove leftover temporary file", temp, e)));
-        List<String> abandoned = staged.abandoned();
-        wave(abandoned, (p, temp) -> p.remove(abs(temp), e -> fail("remove the temporary file", temp, e)));
-        for (String temp : abandoned) {
-            dirsToFix.add(Entry.parentOf(temp));
-        }
+        // Leftovers of interrupted runs: temporary files, and temporary subtrees (listed with a
+        // trailing '/').
+        wave(plan.staleTemps().stream().filter(t -> !t.endsWith("/")).toList(),
+                (p, temp) -> p.remove(abs(temp), e -> fail("remove leftover temporary file", temp, e)));
         for (String temp : plan.staleTemps()) {
-            dirsToFix.add(Entry.parentOf(temp));
+            String path = temp.endsWith("/") ? temp.substring(0, temp.length() - 1) : temp;
+            if (temp.endsWith("/")) {
+                op("remove leftover temporary directory", path, () -> removeTree(abs(path)));
+            }
+            dirsToFix.add(Entry.parentOf(path));
         }
         // Last, since every change inside a directory moves its mtime; a child's setstat does not
         // touch its parent, so the order among directories does not matter.
@@ -157,6 +171,8 @@ public final class SftpCommitter {
     /** Staged files renamed over their targets: one wave (after a wave of backup hard links). */
     private void install(List<Change> installs, StageResult staged) {
         List<Change> ready = installs.stream().filter(c -> staged.staged().containsKey(c.path())).toList();
+        // Files of a new subtree are in place already (the subtree was renamed as a whole).
+        List<Change> toRename = ready.stream().filter(c -> !staged.staged().get(c.path()).underOwnName()).toList();
         if (options.backupRun() != null) {
             List<Change> replaced = ready.stream()
                     .filter(c -> c instanceof Change.UpdateFile uf && uf.old().isFile()).toList();
@@ -171,7 +187,7 @@ public final class SftpCommitter {
             wave(replaced, (p, c) -> p.hardLink(abs(c.path()), backupPath(c.path()),
                     e -> fail("back up", c.path(), e)));
         }
-        wave(ready, (p, c) -> {
+        wave(toRename, (p, c) -> {
             p.posixRename(abs(staged.staged().get(c.path()).tempPath()), abs(c.path()), e -> fail("replace", c.path(), e));
             renamed++;
         });
@@ -253,13 +269,12 @@ public final class SftpCommitter {
      */
     public void discard(StageResult staged, Manifest node) {
         Set<String> touched = new HashSet<>();
+        // Best effort, one pipelined wave: what cannot be removed now the next run removes as a
+        // leftover, recognised by its name.
+        wave(staged.written(), (p, item) -> p.remove(abs(item.tempPath()), e -> { }));
+        errors.clear();
         for (StageItem item : staged.written()) {
             String temp = item.tempPath();
-            try {
-                sftp.remove(abs(temp));
-            } catch (IOException ignored) {
-                // best effort: the next run removes leftovers by their name
-            }
             String dir = Entry.parentOf(temp);
             while (dir != null && staged.createdDirs().contains(dir)) {
                 dir = Entry.parentOf(dir);

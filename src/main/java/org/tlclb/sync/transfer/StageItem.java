@@ -6,9 +6,10 @@ package org.tlclb.sync.transfer;
  * directory string is shared by every item of that directory.
  *
  * @param target   relative path the file will be renamed to at commit (and its path in the source)
- * @param stageDir relative directory the temporary file is written into (normally the target's parent)
+ * @param stageDir relative directory the file is written into, as the SCP stream sees it: normally
+ *                 the target's parent; inside a new subtree it starts with the subtree's temporary name
  * @param high     the temporary name's first 60 random bits; 0 with {@code low} 0 means the file is
- *                 written under its own name (the SCP-only full copy)
+ *                 written under its own name (in a new subtree, or by the SCP-only full copy)
  * @param low      the temporary name's last 20 random bits
  */
 public record StageItem(String target, String stageDir, long high, int low) {
@@ -16,6 +17,11 @@ public record StageItem(String target, String stageDir, long high, int low) {
     /** An item written under its real name (nodes without SFTP). */
     public static StageItem underOwnName(String target, String stageDir) {
         return new StageItem(target, stageDir, 0, 0);
+    }
+
+    /** Written under its real name: in a new subtree, or by the SCP-only full copy. */
+    public boolean underOwnName() {
+        return high == 0 && low == 0;
     }
 
     public String tempName() {

@@ -18,18 +18,30 @@ import org.tlclb.sync.scan.Manifest;
 
 /**
  * Where each changed file of a node plan is staged, and which directories the SCP stream walks
- * through (with the mode each is given). A file is staged beside its target when the SCP stream
- * can reach the target's directory: every directory on the way either exists on the node or is
- * new, and its name fits the line-based SCP protocol (no newline). Otherwise it is staged in the
- * deepest directory that can be reached and moved into place at commit.
+ * through (with the mode each is given). Three cases:
+ * <ul>
+ * <li>A file under a directory that does not exist on the node goes into a <em>new subtree</em>:
+ *     the topmost missing directory is streamed under a temporary name, with everything below it
+ *     under the real names, and the commit renames that one directory into place. A full push of
+ *     a tree is then a handful of renames instead of one per file, and the SCP headers carry the
+ *     short real names (the node's scp reads a header one byte per system call).</li>
+ * <li>A file in an existing directory is staged beside its target under a temporary name.</li>
+ * <li>When the stream cannot reach the target's directory (a name the line-based SCP protocol
+ *     cannot carry, or an entry of another type in the way) the file is staged under a temporary
+ *     name in the deepest directory that can be reached and moved into place at commit.</li>
+ * </ul>
+ * Paths here ({@code stageDir}, {@code dirModes}, {@code newDirs}) are as the stream sees them:
+ * inside a new subtree they start with its temporary name.
  *
  * @param sourceRoot the local directory the items' targets are relative to
  * @param items    files to stream, sorted by staging directory
  * @param dirModes every directory the stream enters: its mode in the D line (the node's current
  *                 mode for directories that exist, so that staging changes nothing visible)
  * @param newDirs  directories the stream creates
+ * @param subtrees temporary path of each new subtree -> the path it is renamed to at commit
  */
-public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Integer> dirModes, Set<String> newDirs) {
+public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Integer> dirModes, Set<String> newDirs,
+                        Map<String, String> subtrees) {
 
     /**
      * Depth-first order of staging directories ('/' sorts before every other character), so the
@@ -46,12 +58,46 @@ public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Inte
                 forced.add(d.path());
             }
         }
+        // New subtrees: the topmost missing directory of each file, unless some file or directory
+        // under it has a name SCP cannot carry (then that subtree is staged file by file).
+        Map<String, String> rootOf = new HashMap<>();
+        Set<String> unfit = new HashSet<>();
+        for (Change c : plan.filesToSend()) {
+            String top = missingTop(Entry.parentOf(c.path()), node, forced);
+            if (top != null) {
+                rootOf.put(c.path(), top);
+                if (!scpSafe(c.path().substring(top.length()))) {
+                    unfit.add(top);
+                }
+            }
+        }
         List<StageItem> items = new ArrayList<>();
         Map<String, Integer> dirModes = new LinkedHashMap<>();
         Set<String> newDirs = new HashSet<>();
         Map<String, String> shared = new HashMap<>();
+        Map<String, String> tempRoots = new HashMap<>();
         for (Change c : plan.filesToSend()) {
             String target = c.path();
+            String top = rootOf.get(target);
+            if (top != null && !unfit.contains(top)) {
+                String tempRoot = tempRoots.computeIfAbsent(top, t -> {
+                    String parent = Entry.parentOf(t);
+                    return (parent.isEmpty() ? "" : parent + "/") + TempNames.next();
+                });
+                String parent = Entry.parentOf(target);
+                String dir = shared.computeIfAbsent(tempRoot + parent.substring(top.length()), d -> d);
+                for (String real = parent, wire = dir; real.length() >= top.length();
+                     real = Entry.parentOf(real), wire = Entry.parentOf(wire)) {
+                    dirModes.putIfAbsent(wire, source.get(real).map(Entry::mode).orElse(0755));
+                    newDirs.add(wire);
+                    if (real.equals(top)) {
+                        break;
+                    }
+                }
+                existingAncestors(Entry.parentOf(top), node, dirModes);
+                items.add(StageItem.underOwnName(target, dir));
+                continue;
+            }
             String dir = shared.computeIfAbsent(reachable(Entry.parentOf(target), source, node, forced), d -> d);
             for (String d = dir; d != null && !d.isEmpty(); d = Entry.parentOf(d)) {
                 Entry existing = node.get(d).orElse(null);
@@ -65,7 +111,46 @@ public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Inte
             items.add(new StageItem(target, dir, TempNames.randomHigh(), TempNames.randomLow()));
         }
         items.sort(TREE_ORDER);
-        return new StagePlan(sourceRoot, List.copyOf(items), dirModes, newDirs);
+        Map<String, String> subtrees = new LinkedHashMap<>();
+        tempRoots.forEach((real, temp) -> subtrees.put(temp, real));
+        return new StagePlan(sourceRoot, List.copyOf(items), dirModes, newDirs, subtrees);
+    }
+
+    /** The stream walks through existing directories with their current modes. */
+    private static void existingAncestors(String dir, Manifest node, Map<String, Integer> dirModes) {
+        for (String d = dir; d != null && !d.isEmpty(); d = Entry.parentOf(d)) {
+            int mode = node.get(d).map(Entry::mode).orElse(0755);
+            if (dirModes.putIfAbsent(d, mode) != null) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * The topmost directory on the way to {@code dir} that the node does not have at all, when
+     * every directory above it exists on the node as a directory; null otherwise.
+     */
+    private static String missingTop(String dir, Manifest node, Set<String> forced) {
+        if (dir == null || dir.isEmpty()) {
+            return null;
+        }
+        int from = 0;
+        while (true) {
+            int slash = dir.indexOf('/', from);
+            String d = slash < 0 ? dir : dir.substring(0, slash);
+            Entry existing = node.get(d).orElse(null);
+            if (existing == null) {
+                return forced.contains(d) || !scpSafe(d.substring(d.lastIndexOf('/') + 1)) ? null : d;
+            }
+            if (!existing.isDir() || forced.contains(d) || slash < 0) {
+                return null;
+            }
+            from = slash + 1;
+        }
+    }
+
+    private static boolean scpSafe(String name) {
+        return name.indexOf('\n') < 0 && name.indexOf('\r') < 0;
     }
 
     /** The deepest ancestor-or-self of {@code dir} the SCP stream can enter. */
@@ -112,7 +197,7 @@ public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Inte
             }
         }
         items.sort(TREE_ORDER);
-        return new StagePlan(sourceRoot, List.copyOf(items), dirModes, new HashSet<>(dirModes.keySet()));
+        return new StagePlan(sourceRoot, List.copyOf(items), dirModes, new HashSet<>(dirModes.keySet()), Map.of());
     }
 
     /**
@@ -134,6 +219,6 @@ public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Inte
         made.add(name);
         newDirs.forEach(d -> made.add(name + "/" + d));
         moved.sort(TREE_ORDER);
-        return new StagePlan(sourceRoot, List.copyOf(moved), modes, made);
+        return new StagePlan(sourceRoot, List.copyOf(moved), modes, made, Map.of());
     }
 }

@@ -13,9 +13,33 @@ import java.util.Set;
  * @param bytes       payload bytes sent
  * @param written     every item whose file was started, complete or not (for discard)
  * @param error       why the stream failed, or null when it completed
+ * @param subtrees    temporary path of each new subtree the stream created -> its real path
  */
 public record StageResult(Map<String, StageItem> staged, Set<String> createdDirs, List<String> warnings, long bytes,
-                          List<StageItem> written, String error) {
+                          List<StageItem> written, String error, Map<String, String> subtrees) {
+
+    /** The directories the stream created, by the paths they have once the subtrees are renamed. */
+    public Set<String> createdRealDirs() {
+        Set<String> real = new java.util.HashSet<>();
+        for (String d : createdDirs) {
+            real.add(realPath(d));
+        }
+        return real;
+    }
+
+    /** A staged path as it will be after the commit renames the new subtrees into place. */
+    public String realPath(String staged) {
+        for (Map.Entry<String, String> s : subtrees.entrySet()) {
+            String temp = s.getKey();
+            if (staged.equals(temp)) {
+                return s.getValue();
+            }
+            if (staged.startsWith(temp) && staged.charAt(temp.length()) == '/') {
+                return s.getValue() + staged.substring(temp.length());
+            }
+        }
+        return staged;
+    }
 
     /** Temporary paths written but not to be committed (the source changed while it was read). */
     public List<String> abandoned() {

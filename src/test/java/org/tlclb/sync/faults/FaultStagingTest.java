@@ -103,6 +103,10 @@ class FaultStagingTest {
         for (int i = 0; i < 300; i++) {
             FaultSupport.write(src, "small/d" + (i % 10) + "/f" + i + ".txt", "version 2, longer, of " + i);
         }
+        // A directory no node has yet: staged as one temporary subtree, which must vanish too.
+        for (int i = 0; i < 50; i++) {
+            FaultSupport.write(src, "fresh/sub" + (i % 3) + "/n" + i + ".txt", "new " + i);
+        }
         Map<String, String> before1 = FaultSupport.describeContent(www(1));
         Map<String, String> before3 = FaultSupport.describeContent(www(3));
 

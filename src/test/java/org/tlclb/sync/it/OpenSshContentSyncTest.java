@@ -396,6 +396,10 @@ class OpenSshContentSyncTest {
         for (int i = 1; i <= NODES; i++) {
             Files.writeString(cluster.www(i).resolve(".tlclb.abcdefghijklmnop.tmp"), "half a file");
             Files.writeString(cluster.www(i).resolve("a/b/.tlclb.qrstuvwxyz234567.tmp"), "half");
+            // and a temporary subtree (a new directory being staged), with real names inside
+            Path subtree = cluster.www(i).resolve("a/.tlclb.aaaaaaaaaaaaaaaa.tmp/x");
+            Files.createDirectories(subtree);
+            Files.writeString(subtree.resolve("page.html"), "half");
         }
         pushOk();
         assertEveryNodeIsTheSource();

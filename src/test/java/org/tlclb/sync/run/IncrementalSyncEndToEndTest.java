@@ -160,6 +160,40 @@ class IncrementalSyncEndToEndTest {
     }
 
     @Test
+    void aStaleTemporarySubtreeOfAnInterruptedRunIsRemovedByTheNextRun() throws Exception {
+        // What a run interrupted while staging a new directory leaves: a temporary directory with
+        // files under their real names.
+        Path stale = www(1).resolve("dir0/.tlclb.qrstuvwxyz234567.tmp");
+        Files.createDirectories(stale.resolve("deeper"));
+        Files.writeString(stale.resolve("deeper/page.html"), "half");
+        Files.writeString(stale.resolve("f0.txt"), "whole");
+        assertThat(push().exit()).isZero();
+        assertThat(stale).doesNotExist();
+        TreeAssert.assertSameTree(src, www(1));
+    }
+
+    @Test
+    void aNewDirectoryAppearsWholeAtCommitWithItsModesAndMtimes() throws Exception {
+        write("fresh/a/b/one.txt", "one");
+        write("fresh/a/two.txt", "two");
+        write("fresh/three.txt", "three");
+        Files.setPosixFilePermissions(src.resolve("fresh/a"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x---"));
+        Files.setPosixFilePermissions(src.resolve("fresh/a/two.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        Files.setLastModifiedTime(src.resolve("fresh/a/b"), FileTime.from(T0.plusSeconds(7)));
+        Files.setLastModifiedTime(src.resolve("fresh/a"), FileTime.from(T0.plusSeconds(8)));
+        Files.setLastModifiedTime(src.resolve("fresh"), FileTime.from(T0.plusSeconds(9)));
+        EmbeddedCluster.Result r = push("-v");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        for (int i = 1; i <= 3; i++) {
+            TreeAssert.assertSameTree(src, www(i));
+            try (java.util.stream.Stream<Path> s = Files.walk(www(i))) {
+                assertThat(s.filter(p -> p.getFileName().toString().startsWith(".tlclb.")).toList()).isEmpty();
+            }
+        }
+        assertThat(r.out()).contains("cd+++++++++ fresh/a/b/").contains(">f+++++++++ fresh/a/b/one.txt");
+    }
+
+    @Test
     void backupsKeepReplacedAndDeletedFilesAndRollbackRestoresThem() throws Exception {
         Map<String, String> before = TreeAssert.describe(www(1));
         write("dir0/f0.txt", "replaced content");

@@ -61,21 +61,52 @@ class StagePlanTest {
     }
 
     @Test
-    void newDirectoriesAreCreatedWithTheSourceMode() {
+    void filesUnderAMissingDirectoryGoIntoANewSubtreeUnderTheirOwnNames() {
         Entry n = Entry.dir("n", T, 0711);
         Entry m = Entry.dir("n/m", T, 0700);
         Entry f = Entry.file("n/m/f", 3, T, 0640);
+        Entry g = Entry.file("n/g", 3, T, 0644);
         Entry old = Entry.dir("old", T, 0755);
         Entry oldNode = Entry.dir("old", T, 0705);
-        Entry g = Entry.dir("old/new", T, 0750);
+        Entry nw = Entry.dir("old/new", T, 0750);
         Entry h = Entry.file("old/new/h", 4, T, 0644);
-        StagePlan sp = stage(tree(n, m, f, old, g, h), tree(oldNode));
+        StagePlan sp = stage(tree(n, m, f, g, old, nw, h), tree(oldNode));
 
-        assertThat(item(sp, "n/m/f").stageDir()).isEqualTo("n/m");
-        assertThat(item(sp, "old/new/h").stageDir()).isEqualTo("old/new");
-        assertThat(sp.newDirs()).containsExactlyInAnyOrder("n", "n/m", "old/new");
+        assertThat(sp.subtrees()).hasSize(2).containsValues("n", "old/new");
+        String tn = key(sp, "n");
+        String to = key(sp, "old/new");
+        assertThat(TempNames.isTemp(tn)).isTrue();
+        assertThat(to).startsWith("old/");
+        assertThat(TempNames.isTemp(to.substring(4))).isTrue();
+        assertThat(item(sp, "n/m/f").stageDir()).isEqualTo(tn + "/m");
+        assertThat(item(sp, "n/g").stageDir()).isEqualTo(tn);
+        assertThat(item(sp, "old/new/h").stageDir()).isEqualTo(to);
+        assertThat(sp.items()).allSatisfy(i -> assertThat(i.underOwnName()).isTrue());
+        assertThat(item(sp, "n/m/f").tempName()).isEqualTo("f");
+        assertThat(item(sp, "n/m/f").tempPath()).isEqualTo(tn + "/m/f");
+        // The stream creates the subtrees with the source's modes and walks through "old" as it is.
+        assertThat(sp.newDirs()).containsExactlyInAnyOrder(tn, tn + "/m", to);
         assertThat(sp.dirModes()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("n", 0711, "n/m", 0700, "old", 0705, "old/new", 0750));
+                Map.of(tn, 0711, tn + "/m", 0700, "old", 0705, to, 0750));
+    }
+
+    @Test
+    void aNewSubtreeWithANameScpCannotCarryIsStagedFileByFile() {
+        Entry n = Entry.dir("n", T, 0755);
+        Entry f = Entry.file("n/f", 3, T, 0644);
+        Entry bad = Entry.file("n/x\ny", 3, T, 0644);
+        StagePlan sp = stage(tree(n, f, bad), tree());
+        assertThat(sp.subtrees()).isEmpty();
+        assertThat(sp.items()).allSatisfy(i -> {
+            assertThat(i.stageDir()).isEqualTo("n");
+            assertThat(TempNames.isTemp(i.tempName())).isTrue();
+        });
+        assertThat(sp.newDirs()).containsExactly("n");
+    }
+
+    private static String key(StagePlan sp, String real) {
+        return sp.subtrees().entrySet().stream().filter(e -> e.getValue().equals(real)).findFirst().orElseThrow()
+                .getKey();
     }
 
     @Test
@@ -136,7 +167,7 @@ class StagePlanTest {
     void tempNamesAreRecognisableShortAndDistinct() {
         Entry d = Entry.dir("d", T, 0755);
         StagePlan sp = stage(tree(d, Entry.file("d/a", 1, T, 0644), Entry.file("d/b", 1, T, 0644),
-                Entry.file("c", 1, T, 0644)), tree());
+                Entry.file("c", 1, T, 0644)), tree(d));
         assertThat(sp.items()).hasSize(3);
         assertThat(sp.items()).allSatisfy(i -> {
             assertThat(TempNames.isTemp(i.tempName())).isTrue();
@@ -156,7 +187,7 @@ class StagePlanTest {
                 Entry.file("a/c/z", 1, T, 0644), ac,
                 Entry.file("a b/q", 1, T, 0644), ab,
                 Entry.file("a/y", 1, T, 0644), Entry.file("a/x", 1, T, 0644), a,
-                Entry.file("root2", 1, T, 0644), Entry.file("root1", 1, T, 0644)), tree());
+                Entry.file("root2", 1, T, 0644), Entry.file("root1", 1, T, 0644)), tree(a, ac, b, ab));
         assertThat(sp.items()).extracting(StageItem::stageDir)
                 .containsExactly("", "", "a", "a", "a/c", "a b", "b", "b");
         assertThat(sp.items()).extracting(StageItem::target)
