@@ -19,7 +19,7 @@ public final class Main {
 
     /** Runs a command line with the given output streams; tests call this. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new TlclbCommand());
+        CommandLine cl = TlclbCommand.commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(e -> e instanceof UsageError ? ExitCodes.USAGE : ExitCodes.NOTHING_CHANGED);

@@ -31,16 +31,17 @@ public final class Planner {
             planEntry(src, old, options, changes);
         }
         if (options.delete()) {
-            List<Change> deletes = new ArrayList<>();
-            for (Entry old : node.entries()) {
+            List<Entry> gone = new ArrayList<>();
+            for (Entry old : node.unordered()) {
                 if (!source.contains(old.path()) && !cleared.contains(old.path())
                         && !options.excludes().excludesWithAncestors(old.path(), old.isDir())) {
-                    deletes.add(new Change.Delete(old, false));
+                    gone.add(old);
                 }
             }
-            // Children before their directory.
-            for (int i = deletes.size() - 1; i >= 0; i--) {
-                changes.add(deletes.get(i));
+            // Children before their directory: reverse path order.
+            gone.sort(java.util.Comparator.comparing(Entry::path).reversed());
+            for (Entry old : gone) {
+                changes.add(new Change.Delete(old, false));
             }
         }
         return new NodePlan(List.copyOf(changes), List.copyOf(staleTemps));

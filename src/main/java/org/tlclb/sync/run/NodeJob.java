@@ -277,7 +277,7 @@ final class NodeJob {
      */
     private NodeInventory withChecksums(NodeInventory inv, Manifest source, String root) {
         List<String> candidates = new ArrayList<>();
-        for (Entry e : inv.manifest().entries()) {
+        for (Entry e : inv.manifest().unordered()) {
             Entry s = source.get(e.path()).orElse(null);
             if (e.isFile() && s != null && s.isFile() && s.size() == e.size()) {
                 candidates.add(e.path());
@@ -289,7 +289,7 @@ final class NodeJob {
         } catch (IOException e) {
             warnings.add("--checksum: " + e.getMessage() + "; files compared by size and mtime instead");
             Map<String, Entry> copy = new HashMap<>();
-            for (Entry n : inv.manifest().entries()) {
+            for (Entry n : inv.manifest().unordered()) {
                 Entry s = source.get(n.path()).orElse(null);
                 // Same size and mtime counts as same content: give it the source's hash.
                 boolean quickSame = s != null && s.isFile() && n.isFile() && s.size() == n.size() && s.mtime() == n.mtime();
@@ -298,7 +298,7 @@ final class NodeJob {
             return new NodeInventory(new Manifest(copy), inv.staleTemps(), inv.rootExists());
         }
         Map<String, Entry> copy = new HashMap<>();
-        for (Entry n : inv.manifest().entries()) {
+        for (Entry n : inv.manifest().unordered()) {
             String h = hashes.get(n.path());
             copy.put(n.path(), h == null ? n : n.withSha256(h));
         }
