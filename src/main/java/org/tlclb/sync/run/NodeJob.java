@@ -67,10 +67,14 @@ final class NodeJob {
         }
     }
 
-    NodeJob(NodeTarget target, SyncRequest request, java.util.function.Supplier<List<ScanResult>> sources) {
+    private final PlanCache plans;
+
+    NodeJob(NodeTarget target, SyncRequest request, java.util.function.Supplier<List<ScanResult>> sources,
+            PlanCache plans) {
         this.target = target;
         this.request = request;
         this.sources = sources;
+        this.plans = plans;
     }
 
     String name() {
@@ -120,8 +124,15 @@ final class NodeJob {
                 PlanOptions opts = new PlanOptions(unit.delete() && !u.source.ioErrors(), request.checksum(),
                         unit.only() == null,
                         request.excludes());
-                u.plan = Planner.plan(u.source.manifest(), u.inventory.manifest(), u.inventory.staleTemps(), opts);
-                u.stagePlan = StagePlan.of(u.plan, u.source.manifest(), u.inventory.manifest(), unit.source());
+                ScanResult source = u.source;
+                PlanCache.Planned planned = plans.planFor(i, u.inventory, inv -> {
+                    NodePlan plan = Planner.plan(source.manifest(), inv.manifest(), inv.staleTemps(), opts);
+                    return new PlanCache.Planned(inv, plan,
+                            StagePlan.of(plan, source.manifest(), inv.manifest(), unit.source()));
+                });
+                u.inventory = planned.inventory();
+                u.plan = planned.plan();
+                u.stagePlan = planned.stagePlan();
                 observer.planned(name(), unit, u.plan);
                 TIMING.debug("{} {} planned at {} ms", name(), unit.dest(), (System.nanoTime() - t0) / 1_000_000);
                 if (u.inventory.rootExists() && !u.stagePlan.items().isEmpty()) {

@@ -96,11 +96,12 @@ public final class SyncRun {
         };
         List<NodeResult> skipped = new ArrayList<>();
         List<NodeJob> jobs = new ArrayList<>();
+        PlanCache plans = new PlanCache();
         for (NodeTarget t : req.nodes()) {
             if (t.nosync()) {
                 skipped.add(NodeResult.skipped(t.display(), "nosync"));
             } else {
-                jobs.add(new NodeJob(t, req, sources));
+                jobs.add(new NodeJob(t, req, sources, plans));
             }
         }
         List<String> sourceNames = req.units().stream().map(u -> u.source().toString()).toList();

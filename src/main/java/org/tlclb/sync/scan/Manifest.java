@@ -52,6 +52,24 @@ public final class Manifest {
         return sorted;
     }
 
+    /** Equal when they hold the same entries (hash computed once). */
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof Manifest m && m.hashCode() == hashCode() && m.byPath.equals(byPath);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = hash;
+        if (h == 0) {
+            h = byPath.hashCode();
+            hash = h == 0 ? 1 : h;
+        }
+        return hash;
+    }
+
+    private int hash;
+
     public int size() {
         return byPath.size();
     }

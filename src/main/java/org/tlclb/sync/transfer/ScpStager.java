@@ -36,6 +36,7 @@ import org.tlclb.sync.scan.TreeScanner;
  */
 public final class ScpStager {
     private static final int BUFFER = 256 * 1024;
+    private static final long BACKLOG = 512 * 1024;
     private final Duration timeout;
     private final Throttle throttle;
     private final java.util.function.BooleanSupplier cancelled;
@@ -96,7 +97,7 @@ public final class ScpStager {
 
     /** Streams the plan over a channel from {@link #open}; the channel is closed at the end. */
     public StageResult stage(Opening opening, StagePlan plan, LongConsumer progress) {
-        Map<String, StageItem> staged = new java.util.HashMap<>();
+        StagedFiles staged = new StagedFiles(plan);
         List<String> warnings = new ArrayList<>();
         Set<String> createdDirs = new HashSet<>();
         List<StageItem> written = new ArrayList<>();
@@ -116,10 +117,28 @@ public final class ScpStager {
             long expected = 1; // the sink's "ready"
             Deque<String> stack = new ArrayDeque<>();
             byte[] buf = new byte[BUFFER];
+            Deque<long[]> unacked = new ArrayDeque<>(); // {acknowledgement that completes a file, bytes sent by then}
+            long sentTotal = 0;
+            long ackedTotal = 0;
+            int index = -1;
             for (StageItem item : plan.items()) {
+                index++;
                 acks.check();
                 if (cancelled.getAsBoolean()) {
                     throw new IOException("interrupted");
+                }
+                // Bounded backlog: files the sink has not yet acknowledged hold at most BACKLOG
+                // bytes (else up to the 2 MB SSH window per node waits in our heap when the nodes
+                // are slower than we are; 32 nodes made that 64 MB).
+                while (!unacked.isEmpty()) {
+                    if (unacked.peekFirst()[0] <= acks.count()) {
+                        ackedTotal = unacked.removeFirst()[1];
+                    } else if (sentTotal - ackedTotal > BACKLOG) {
+                        out.flush();
+                        acks.awaitCount(unacked.peekFirst()[0], timeout);
+                    } else {
+                        break;
+                    }
                 }
                 expected += enter(out, stack, item.stageDir(), plan, createdDirs);
                 long sent = sendFile(out, item, plan.sourceRoot().resolve(item.target()), buf, warnings, progress,
@@ -130,8 +149,10 @@ public final class ScpStager {
                 expected += 3; // T, C header, C data
                 if (sent != Long.MIN_VALUE) {
                     bytes += sent;
-                    staged.put(item.target(), item);
+                    staged.add(index);
                 }
+                sentTotal += Math.max(0, sent);
+                unacked.addLast(new long[] {expected, sentTotal});
             }
             while (!stack.isEmpty()) {
                 out.write('E');
@@ -352,6 +373,31 @@ public final class ScpStager {
         synchronized void check() throws IOException {
             if (error != null) {
                 throw new IOException("node refused a file: " + error);
+            }
+        }
+
+        synchronized long count() {
+            return count;
+        }
+
+        /** Waits for the {@code n}-th acknowledgement; fails on an error, the end, or {@code timeout} of silence. */
+        synchronized void awaitCount(long n, Duration timeout) throws IOException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (count < n && error == null && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IOException("the node stopped acknowledging files (" + count + " of " + n + ")");
+                }
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
+            }
+            check();
+            if (count < n) {
+                throw new EOFException("scp on the node ended early (" + count + " of " + n + " acknowledgements)");
             }
         }
 

@@ -170,7 +170,7 @@ public final class SftpCommitter {
 
     /** Staged files renamed over their targets: one wave (after a wave of backup hard links). */
     private void install(List<Change> installs, StageResult staged) {
-        List<Change> ready = installs.stream().filter(c -> staged.staged().containsKey(c.path())).toList();
+        List<Change> ready = installs.stream().filter(c -> staged.staged().contains(c.path())).toList();
         // Files of a new subtree are in place already (the subtree was renamed as a whole).
         List<Change> toRename = ready.stream().filter(c -> !staged.staged().get(c.path()).underOwnName()).toList();
         if (options.backupRun() != null) {

@@ -39,9 +39,15 @@ import org.tlclb.sync.scan.Manifest;
  *                 mode for directories that exist, so that staging changes nothing visible)
  * @param newDirs  directories the stream creates
  * @param subtrees temporary path of each new subtree -> the path it is renamed to at commit
+ * @param index    target -> position in {@code items}
  */
 public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Integer> dirModes, Set<String> newDirs,
-                        Map<String, String> subtrees) {
+                        Map<String, String> subtrees, Map<String, Integer> index) {
+
+    public StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Integer> dirModes, Set<String> newDirs,
+                     Map<String, String> subtrees) {
+        this(sourceRoot, items, dirModes, newDirs, subtrees, index(items));
+    }
 
     /**
      * Depth-first order of staging directories ('/' sorts before every other character), so the
@@ -151,6 +157,19 @@ public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Inte
 
     private static boolean scpSafe(String name) {
         return name.indexOf('\n') < 0 && name.indexOf('\r') < 0;
+    }
+
+    /** Index of the item for {@code target} in {@link #items()}, or -1. */
+    public int indexOf(String target) {
+        return index.getOrDefault(target, -1);
+    }
+
+    private static Map<String, Integer> index(List<StageItem> items) {
+        Map<String, Integer> m = new HashMap<>(items.size() * 2);
+        for (int i = 0; i < items.size(); i++) {
+            m.put(items.get(i).target(), i);
+        }
+        return m;
     }
 
     /** The deepest ancestor-or-self of {@code dir} the SCP stream can enter. */

@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * What staging left on a node.
  *
- * @param staged      target path -> item of each file fully written
+ * @param staged      the files fully written
  * @param createdDirs directories the stream created
  * @param warnings    files skipped (vanished, changed while read)
  * @param bytes       payload bytes sent
@@ -15,7 +15,7 @@ import java.util.Set;
  * @param error       why the stream failed, or null when it completed
  * @param subtrees    temporary path of each new subtree the stream created -> its real path
  */
-public record StageResult(Map<String, StageItem> staged, Set<String> createdDirs, List<String> warnings, long bytes,
+public record StageResult(StagedFiles staged, Set<String> createdDirs, List<String> warnings, long bytes,
                           List<StageItem> written, String error, Map<String, String> subtrees) {
 
     /** The directories the stream created, by the paths they have once the subtrees are renamed. */

@@ -1,0 +1,52 @@
+package org.tlclb.sync.run;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.tlclb.sync.inventory.NodeInventory;
+import org.tlclb.sync.plan.NodePlan;
+import org.tlclb.sync.transfer.StagePlan;
+
+/**
+ * One plan for every node whose tree is the same: the usual cluster (all nodes in step, or all
+ * empty on a first push) then holds one node plan and one stage plan instead of one per node
+ * (32 nodes with 20,000 new files each: 1.3 million objects fewer), and one node listing. The
+ * nodes of such a group share the staging names too; they are random for each run all the same.
+ */
+final class PlanCache {
+    record Planned(NodeInventory inventory, NodePlan plan, StagePlan stagePlan) {
+    }
+
+    private record Key(int unit, int hash) {
+    }
+
+    private final Map<Key, List<Planned>> byKey = new HashMap<>();
+
+    interface Planner {
+        Planned plan(NodeInventory inventory);
+    }
+
+    /** The plan made for an equal inventory of the same unit, or a new one from {@code planner}. */
+    Planned planFor(int unit, NodeInventory inventory, Planner planner) {
+        Key key = new Key(unit, inventory.hashCode());
+        synchronized (this) {
+            for (Planned p : byKey.getOrDefault(key, List.of())) {
+                if (p.inventory().equals(inventory)) {
+                    return p;
+                }
+            }
+        }
+        Planned made = planner.plan(inventory);
+        synchronized (this) {
+            for (Planned p : byKey.getOrDefault(key, List.of())) {
+                if (p.inventory().equals(inventory)) {
+                    return p; // another node with the same tree got there first
+                }
+            }
+            byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(made);
+        }
+        return made;
+    }
+}
