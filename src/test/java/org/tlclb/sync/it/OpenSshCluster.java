@@ -283,6 +283,10 @@ public final class OpenSshCluster implements AutoCloseable {
                     "Subsystem sftp " + SFTP_SERVER,
                     "MaxStartups 200:30:400",
                     "MaxSessions 50",
+                    // bash sources ~/.bashrc for a command run by sshd at shell level 1; on a
+                    // machine whose root .bashrc starts pyenv, a rehash lock left by a node killed
+                    // mid-test made every later shell wait 60 s. Level 2: the rc files stay out.
+                    "SetEnv SHLVL=1",
                     "LogLevel ERROR",
                     "PidFile none",
                     ""));

@@ -77,6 +77,7 @@ class OpenSshParityTest {
                 "StrictModes no",
                 "PermitRootLogin prohibit-password",
                 "Subsystem sftp " + sftpServer,
+                "SetEnv SHLVL=1", // keeps the machine's root rc files out of the node's shell (see OpenSshCluster)
                 "LogLevel ERROR", ""));
         Files.createDirectories(Path.of("/run/sshd"));
         return new ProcessBuilder(sshd.toString(), "-D", "-e", "-f", config.toString(),
