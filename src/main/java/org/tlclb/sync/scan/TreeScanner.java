@@ -2,12 +2,11 @@ package org.tlclb.sync.scan;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -55,53 +54,95 @@ public final class TreeScanner {
             }
             return new ScanResult(new Manifest(entries), List.copyOf(warnings), false);
         }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                if (dir.equals(root)) {
-                    return FileVisitResult.CONTINUE;
-                }
-                String rel = relative(root, dir);
-                if (excludes.excludes(rel, true)) {
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                if (!validName(rel)) {
-                    warnings.add("skipped " + printable(rel) + "/: the name is not valid UTF-8");
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                entries.put(rel, Entry.dir(rel, seconds(attrs.lastModifiedTime()), mode(dir)));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                String rel = relative(root, file);
-                if (!excludes.excludes(rel, false)) {
-                    add(root, file, attrs, entries, warnings, checksum);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                // A file that vanished between listing and stat is not an error for a live tree.
-                if (!(exc instanceof NoSuchFileException)) {
-                    warnings.add("could not read " + printable(relative(root, file)) + ": " + exc.getMessage());
-                    ioErrors[0] = true;
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) {
-                if (exc != null && !(exc instanceof NoSuchFileException)) {
-                    warnings.add("could not list " + printable(relative(root, dir)) + ": " + exc.getMessage());
-                    ioErrors[0] = true;
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        walk(root, "", excludes, entries, warnings, ioErrors, checksum);
         return new ScanResult(new Manifest(entries), List.copyOf(warnings), ioErrors[0]);
+    }
+
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFDIR = 0040000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFLNK = 0120000;
+
+    /**
+     * Lists every directory under {@code top} (relative path {@code topRel}), with an explicit
+     * stack rather than recursion (a tree may be thousands of levels deep). One lstat per entry
+     * gives type, mode, size and mtime together ("unix:mode" carries the type bits), where a file
+     * walk plus a mode lookup cost two.
+     */
+    private static void walk(Path top, String topRel, ExcludeRules excludes, Map<String, Entry> entries,
+                             List<String> warnings, boolean[] ioErrors, boolean checksum) {
+        java.util.ArrayDeque<Path> dirs = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<String> rels = new java.util.ArrayDeque<>();
+        dirs.push(top);
+        rels.push(topRel);
+        while (!dirs.isEmpty()) {
+            Path dir = dirs.pop();
+            String rel = rels.pop();
+            List<Path> children = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+                for (Path p : ds) {
+                    children.add(p);
+                }
+            } catch (NoSuchFileException e) {
+                continue; // vanished while we looked: not an error for a live tree
+            } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+                warnings.add("could not list " + printable(rel.isEmpty() ? "." : rel) + ": " + e.getMessage());
+                ioErrors[0] = true;
+                continue;
+            }
+            for (Path p : children) {
+                String name = p.getFileName().toString();
+                String childRel = rel.isEmpty() ? name : rel + "/" + name;
+                if (visit(p, childRel, excludes, entries, warnings, ioErrors, checksum)) {
+                    dirs.push(p);
+                    rels.push(childRel);
+                }
+            }
+        }
+    }
+
+    /** Records one entry; true when it is a directory to descend into. */
+    private static boolean visit(Path p, String rel, ExcludeRules excludes, Map<String, Entry> entries,
+                                 List<String> warnings, boolean[] ioErrors, boolean checksum) {
+        Map<String, Object> a;
+        try {
+            a = Files.readAttributes(p, "unix:mode,size,lastModifiedTime", NOFOLLOW);
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            warnings.add("could not read " + printable(rel) + ": " + e.getMessage());
+            ioErrors[0] = true;
+            return false;
+        }
+        int mode = (Integer) a.get("mode");
+        int type = mode & S_IFMT;
+        if (excludes.excludes(rel, type == S_IFDIR)) {
+            return false;
+        }
+        if (!validName(rel)) {
+            warnings.add("skipped " + printable(rel) + (type == S_IFDIR ? "/" : "") + ": the name is not valid UTF-8");
+            return false;
+        }
+        long mtime = seconds((FileTime) a.get("lastModifiedTime"));
+        try {
+            if (type == S_IFDIR) {
+                entries.put(rel, Entry.dir(rel, mtime, mode & 07777));
+                return true;
+            } else if (type == S_IFLNK) {
+                entries.put(rel, Entry.symlink(rel, Files.readSymbolicLink(p).toString()));
+            } else if (type == S_IFREG) {
+                Entry e = Entry.file(rel, (Long) a.get("size"), mtime, mode & 07777);
+                entries.put(rel, checksum ? e.withSha256(sha256(p)) : e);
+            } else {
+                warnings.add("skipped " + printable(rel) + ": a special file (FIFO, socket or device)");
+            }
+        } catch (NoSuchFileException e) {
+            entries.remove(rel); // vanished while we looked at it: the next run picks it up or deletes it
+        } catch (IOException e) {
+            warnings.add("could not read " + printable(rel) + ": " + e.getMessage());
+            ioErrors[0] = true;
+        }
+        return false;
     }
 
     private static void add(Path root, Path file, BasicFileAttributes attrs, Map<String, Entry> entries,
