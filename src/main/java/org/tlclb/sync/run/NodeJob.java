@@ -60,6 +60,7 @@ final class NodeJob {
         StagePlan stagePlan;
         StageResult staged;
         ScpStager.Opening scp;
+        PlanCache.Planned planned;
 
         UnitState(SyncUnit unit, ScanResult source) {
             this.unit = unit;
@@ -130,6 +131,7 @@ final class NodeJob {
                     return new PlanCache.Planned(inv, plan,
                             StagePlan.of(plan, source.manifest(), inv.manifest(), unit.source()));
                 });
+                u.planned = planned;
                 u.inventory = planned.inventory();
                 u.plan = planned.plan();
                 u.stagePlan = planned.stagePlan();
@@ -163,7 +165,8 @@ final class NodeJob {
                     plan = plan.under(streamRoot.substring(slash + 1), u.source.manifest().get("").orElseThrow().mode());
                     streamRoot = slash == 0 ? "/" : streamRoot.substring(0, slash);
                 }
-                ScpStager stager = new ScpStager(timeout, request.bwlimit(), cancelled);
+                ScpStager stager = new ScpStager(timeout, request.bwlimit(), cancelled,
+                        u.planned == null ? null : u.planned.smallFiles());
                 if (u.scp != null && !scpOnly) {
                     ScpStager.Opening opened = u.scp;
                     u.scp = null;

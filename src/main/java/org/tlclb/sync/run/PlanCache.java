@@ -16,7 +16,39 @@ import org.tlclb.sync.transfer.StagePlan;
  * nodes of such a group share the staging names too; they are random for each run all the same.
  */
 final class PlanCache {
-    record Planned(NodeInventory inventory, NodePlan plan, StagePlan stagePlan) {
+    /** A plan and the nodes it was handed to; those nodes read its small files once (SmallFiles). */
+    static final class Planned {
+        private final NodeInventory inventory;
+        private final NodePlan plan;
+        private final StagePlan stagePlan;
+        private int users;
+        private org.tlclb.sync.transfer.SmallFiles files;
+
+        Planned(NodeInventory inventory, NodePlan plan, StagePlan stagePlan) {
+            this.inventory = inventory;
+            this.plan = plan;
+            this.stagePlan = stagePlan;
+        }
+
+        NodeInventory inventory() {
+            return inventory;
+        }
+
+        NodePlan plan() {
+            return plan;
+        }
+
+        StagePlan stagePlan() {
+            return stagePlan;
+        }
+
+        /** Shared small-file contents for staging; call after every node was planned. */
+        synchronized org.tlclb.sync.transfer.SmallFiles smallFiles() {
+            if (files == null) {
+                files = new org.tlclb.sync.transfer.SmallFiles(users);
+            }
+            return users > 1 ? files : null;
+        }
     }
 
     private record Key(int unit, int hash) {
@@ -34,6 +66,7 @@ final class PlanCache {
         synchronized (this) {
             for (Planned p : byKey.getOrDefault(key, List.of())) {
                 if (p.inventory().equals(inventory)) {
+                    p.users++;
                     return p;
                 }
             }
@@ -42,9 +75,11 @@ final class PlanCache {
         synchronized (this) {
             for (Planned p : byKey.getOrDefault(key, List.of())) {
                 if (p.inventory().equals(inventory)) {
+                    p.users++;
                     return p; // another node with the same tree got there first
                 }
             }
+            made.users = 1;
             byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(made);
         }
         return made;

@@ -46,10 +46,18 @@ public final class ScpStager {
      * @param cancelled polled between files and chunks: true aborts the stream (Ctrl-C before commit)
      */
     public ScpStager(Duration timeout, long bwlimit, java.util.function.BooleanSupplier cancelled) {
+        this(timeout, bwlimit, cancelled, null);
+    }
+
+    /** @param shared small files read once for all the nodes streaming the same plan, or null */
+    public ScpStager(Duration timeout, long bwlimit, java.util.function.BooleanSupplier cancelled, SmallFiles shared) {
         this.timeout = timeout;
         this.throttle = new Throttle(bwlimit);
         this.cancelled = cancelled;
+        this.shared = shared;
     }
+
+    private final SmallFiles shared;
 
     /**
      * An {@code scp -t} channel whose opening was started ahead of staging, so that the node's
@@ -228,6 +236,16 @@ public final class ScpStager {
      */
     private long sendFile(OutputStream out, StageItem item, java.nio.file.Path source, byte[] buf,
                           List<String> warnings, LongConsumer progress, List<StageItem> written) throws IOException {
+        SmallFiles.Content cached = shared == null ? null : shared.take(item);
+        if (cached != null) {
+            written.add(item);
+            out.write(header(item, cached.mtime(), cached.mode(), cached.data().length));
+            out.write(cached.data());
+            out.write(0);
+            progress.accept(cached.data().length);
+            throttle.pace(cached.data().length);
+            return cached.data().length;
+        }
         FileChannel ch;
         try {
             ch = FileChannel.open(source, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
@@ -242,13 +260,26 @@ public final class ScpStager {
             long size = (Long) a.get("size");
             long mtime = Math.floorDiv(((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toMillis(), 1000L);
             int mode = ((Integer) a.get("mode")) & 07777;
-            StringBuilder h = new StringBuilder(64 + item.tempName().length());
-            h.append('T').append(mtime).append(" 0 ").append(mtime).append(" 0\nC");
-            String octal = Integer.toOctalString(mode);
-            h.append("0000", 0, Math.max(0, 4 - octal.length())).append(octal).append(' ').append(size).append(' ')
-                    .append(item.tempName()).append('\n');
             written.add(item);
-            out.write(h.toString().getBytes(StandardCharsets.UTF_8));
+            out.write(header(item, mtime, mode, size));
+            if (shared != null && size <= SmallFiles.MAX_FILE) {
+                byte[] data = new byte[(int) size];
+                ByteBuffer bb = ByteBuffer.wrap(data);
+                while (bb.hasRemaining() && ch.read(bb) >= 0) {
+                    // read it whole
+                }
+                boolean changed = bb.hasRemaining() || ch.size() != size; // shrank or grew: zero padding
+                out.write(data);
+                out.write(0);
+                progress.accept(size);
+                throttle.pace(size);
+                if (changed) {
+                    warnings.add(TreeScanner.printable(item.target()) + ": changed while being sent; left as it was");
+                    return Long.MIN_VALUE;
+                }
+                shared.offer(item, new SmallFiles.Content(data, mtime, mode));
+                return size;
+            }
             long left = size;
             ByteBuffer bb = ByteBuffer.wrap(buf);
             boolean changed = false;
@@ -277,6 +308,16 @@ public final class ScpStager {
             }
             return size;
         }
+    }
+
+    /** The T and C lines of a file: mtime, mode, size and the name it is written under. */
+    private static byte[] header(StageItem item, long mtime, int mode, long size) {
+        StringBuilder h = new StringBuilder(64 + item.tempName().length());
+        h.append('T').append(mtime).append(" 0 ").append(mtime).append(" 0\nC");
+        String octal = Integer.toOctalString(mode);
+        h.append("0000", 0, Math.max(0, 4 - octal.length())).append(octal).append(' ').append(size).append(' ')
+                .append(item.tempName()).append('\n');
+        return h.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** --bwlimit: sleeps so that the average rate since the start stays at or under the limit. */
