@@ -63,25 +63,30 @@ final class PlanCache {
     /** The plan made for an equal inventory of the same unit, or a new one from {@code planner}. */
     Planned planFor(int unit, NodeInventory inventory, Planner planner) {
         Key key = new Key(unit, inventory.hashCode());
-        synchronized (this) {
-            for (Planned p : byKey.getOrDefault(key, List.of())) {
-                if (p.inventory().equals(inventory)) {
-                    p.users++;
-                    return p;
-                }
-            }
+        Planned known = claim(key, inventory);
+        if (known != null) {
+            return known;
         }
         Planned made = planner.plan(inventory);
         synchronized (this) {
-            for (Planned p : byKey.getOrDefault(key, List.of())) {
-                if (p.inventory().equals(inventory)) {
-                    p.users++;
-                    return p; // another node with the same tree got there first
-                }
+            known = claim(key, inventory); // another node with the same tree may have got there first
+            if (known != null) {
+                return known;
             }
             made.users = 1;
             byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(made);
         }
         return made;
+    }
+
+    /** The plan for an equal inventory, counted as one more user, or null. */
+    private synchronized Planned claim(Key key, NodeInventory inventory) {
+        for (Planned p : byKey.getOrDefault(key, List.of())) {
+            if (p.inventory().equals(inventory)) {
+                p.users++;
+                return p;
+            }
+        }
+        return null;
     }
 }

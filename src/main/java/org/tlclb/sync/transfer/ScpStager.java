@@ -170,7 +170,7 @@ public final class ScpStager {
             }
             out.flush();
             out.close();
-            acks.awaitEnd(expected, timeout);
+            acks.awaitCount(expected, timeout);
             channel.waitFor(java.util.EnumSet.of(ClientChannelEvent.CLOSED), timeout);
             Integer status = channel.getExitStatus();
             if (status != null && status != 0) {
@@ -240,10 +240,7 @@ public final class ScpStager {
         if (cached != null) {
             written.add(item);
             out.write(header(item, cached.mtime(), cached.mode(), cached.data().length));
-            out.write(cached.data());
-            out.write(0);
-            progress.accept(cached.data().length);
-            throttle.pace(cached.data().length);
+            sendWhole(out, cached.data(), progress);
             return cached.data().length;
         }
         FileChannel ch;
@@ -269,10 +266,7 @@ public final class ScpStager {
                     // read it whole
                 }
                 boolean changed = bb.hasRemaining() || ch.size() != size; // shrank or grew: zero padding
-                out.write(data);
-                out.write(0);
-                progress.accept(size);
-                throttle.pace(size);
+                sendWhole(out, data, progress);
                 if (changed) {
                     warnings.add(TreeScanner.printable(item.target()) + ": changed while being sent; left as it was");
                     return Long.MIN_VALUE;
@@ -308,6 +302,14 @@ public final class ScpStager {
             }
             return size;
         }
+    }
+
+    /** A small file's content in one write, then the end-of-file byte. */
+    private void sendWhole(OutputStream out, byte[] data, LongConsumer progress) throws IOException {
+        out.write(data);
+        out.write(0);
+        progress.accept(data.length);
+        throttle.pace(data.length);
     }
 
     /** The T and C lines of a file: mtime, mode, size and the name it is written under. */
@@ -421,28 +423,11 @@ public final class ScpStager {
             return count;
         }
 
-        /** Waits for the {@code n}-th acknowledgement; fails on an error, the end, or {@code timeout} of silence. */
-        synchronized void awaitCount(long n, Duration timeout) throws IOException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (count < n && error == null && !closed) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new IOException("the node stopped acknowledging files (" + count + " of " + n + ")");
-                }
-                try {
-                    wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted");
-                }
-            }
-            check();
-            if (count < n) {
-                throw new EOFException("scp on the node ended early (" + count + " of " + n + " acknowledgements)");
-            }
-        }
-
-        synchronized void awaitEnd(long expected, Duration timeout) throws IOException {
+        /**
+         * Waits for the {@code expected}-th acknowledgement; fails on an error, the end of the
+         * stream, or {@code timeout} without any acknowledgement.
+         */
+        synchronized void awaitCount(long expected, Duration timeout) throws IOException {
             long deadline = System.nanoTime() + timeout.toNanos();
             long seen = count;
             while (count < expected && error == null && !closed) {
