@@ -190,6 +190,16 @@ final class FaultSupport {
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m)) {
             j.flush();
         }
+        // Conscrypt's native library, unpacked by the build before the tests (see pom.xml).
+        Path nativeDir = Path.of("target/native").toAbsolutePath();
+        if (Files.isDirectory(nativeDir)) {
+            Files.createDirectories(app.resolve("target/native"));
+            try (var libs = Files.list(nativeDir)) {
+                for (Path lib : libs.toList()) {
+                    Files.copy(lib, app.resolve("target/native").resolve(lib.getFileName()));
+                }
+            }
+        }
         return script;
     }
 

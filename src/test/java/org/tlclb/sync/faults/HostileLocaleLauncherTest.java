@@ -110,6 +110,36 @@ class HostileLocaleLauncherTest {
         }
     }
 
+    /**
+     * The launcher runs C1 only when Conscrypt's native library sits beside the jar (AES-GCM is
+     * native then), and keeps C2 for the JDK's cipher classes when it does not.
+     */
+    @Test
+    void launcherDropsC2OnlyWhenTheNativeCipherIsThere() throws Exception {
+        Path withNative = FaultSupport.launcher(tmp.resolve("a"));
+        assertThat(tmp.resolve("a/app/target/native/libconscrypt_openjdk_jni-linux-x86_64.so"))
+                .as("the build unpacks Conscrypt's library before the tests").exists();
+        assertThat(jitFlags(withNative)).contains("TieredStopAtLevel = 1", "java.library.path");
+        Path without = FaultSupport.launcher(tmp.resolve("b"));
+        FaultSupport.sh(tmp, "rm -r b/app/target/native");
+        assertThat(jitFlags(without)).contains("TieredStopAtLevel = 4", "Tier4InvocationThreshold = 500000")
+                .doesNotContain("java.library.path");
+    }
+
+    private String jitFlags(Path script) throws Exception {
+        FaultSupport.Proc p = FaultSupport.exec(List.of("env", "TLCLB_JAVA_OPTS=-XX:+PrintFlagsFinal -XshowSettings:properties",
+                "sh", script.toString(), "--version"), tmp, 60);
+        assertThat(p.exit()).as(p.out()).isZero();
+        StringBuilder relevant = new StringBuilder();
+        for (String line : p.out().split("\n")) {
+            if (line.contains("TieredStopAtLevel") || line.contains("Tier4InvocationThreshold")
+                    || line.contains("java.library.path = " + script.getParent().getParent())) {
+                relevant.append(line.trim().replaceAll("\\s+", " ").replace("java.library.path = ", "java.library.path ")).append('\n');
+            }
+        }
+        return relevant.toString();
+    }
+
     static Map<String, String> describe(Path p) throws IOException {
         return TreeAssert.describe(p);
     }

@@ -1,0 +1,55 @@
+package org.tlclb.sync.ssh;
+
+import java.security.Provider;
+import java.util.Optional;
+
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.BaseGCMCipher;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.cipher.Cipher;
+import org.tlclb.sync.crypto.NativeCrypto;
+
+/**
+ * MINA's AES-GCM cipher with its {@code javax.crypto.Cipher} from Conscrypt ({@link NativeCrypto})
+ * instead of the JDK: native from the first packet, whatever the JIT does. Falls back to MINA's
+ * own (the JDK's provider) where Conscrypt does not load.
+ */
+final class NativeGcm implements NamedFactory<Cipher> {
+    private final BuiltinCiphers gcm;
+
+    NativeGcm(BuiltinCiphers gcm) {
+        this.gcm = gcm;
+    }
+
+    @Override
+    public String getName() {
+        return gcm.getName();
+    }
+
+    @Override
+    public Cipher create() {
+        Optional<Provider> p = NativeCrypto.provider();
+        if (p.isEmpty()) {
+            return gcm.create();
+        }
+        Provider provider = p.get();
+        return new BaseGCMCipher(gcm.getIVSize(), gcm.getAuthenticationTagSize(), gcm.getKdfSize(),
+                gcm.getAlgorithm(), gcm.getKeySize(), gcm.getTransformation(), gcm.getCipherBlockSize()) {
+            @Override
+            protected javax.crypto.Cipher createCipherInstance(Mode mode, byte[] key, byte[] iv) throws Exception {
+                super.createCipherInstance(mode, key, iv); // sets the key and the counter nonce
+                return javax.crypto.Cipher.getInstance(NativeCrypto.AES_GCM, provider);
+            }
+
+            @Override
+            public String toString() {
+                return gcm.getName() + " (" + provider.getName() + ")";
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return gcm.getName();
+    }
+}
