@@ -69,7 +69,9 @@ public final class SyncRun {
 
     private RunReport execute(SyncRequest req, SshConnector ssh) throws IOException {
         Instant start = Instant.now();
-        LOG.debug("run starts, JVM up {} ms", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+        if (LOG.isDebugEnabled()) { // the management classes cost ~40 class loads: only with -v
+            LOG.debug("run starts, JVM up {} ms", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+        }
         String runId = newRunId(start);
         List<String> runWarnings = new ArrayList<>();
         // The scan runs while the nodes are connected and listed; planning waits for both.
