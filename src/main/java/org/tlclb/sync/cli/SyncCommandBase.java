@@ -17,6 +17,7 @@ import org.tlclb.sync.config.HookTarget;
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.config.ServerSelector;
 import org.tlclb.sync.config.SyncConfig;
+import org.tlclb.sync.crypto.NativeCrypto;
 import org.tlclb.sync.report.ExitCodes;
 import org.tlclb.sync.report.JsonReport;
 import org.tlclb.sync.report.NodeResult;
@@ -143,6 +144,7 @@ abstract class SyncCommandBase implements Callable<Integer> {
             err().println(commandName() + ": nothing was changed (declined)");
         }
         printReport(report);
+        NativeCrypto.slowCipherWarning().ifPresent(w -> err().println(commandName() + ": warning: " + w));
         return checkOnly() ? checkExitCode(report, observer) : report.exitCode();
     }
 

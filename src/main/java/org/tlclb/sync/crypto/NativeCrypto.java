@@ -19,6 +19,11 @@ public final class NativeCrypto {
     private static final Logger LOG = LoggerFactory.getLogger(NativeCrypto.class);
     public static final String AES_GCM = "AES/GCM/NoPadding";
 
+    /** Set by the launcher when it runs the JVM without C2, which relies on Conscrypt's cipher. */
+    public static final String C1_ONLY_PROPERTY = "tlclb.c1only";
+
+    private static volatile String failure;
+
     private static final class Holder {
         static final Provider PROVIDER = load();
     }
@@ -48,6 +53,20 @@ public final class NativeCrypto {
         }
     }
 
+    /**
+     * What the console should say when Conscrypt was needed and did not load in a JVM the
+     * launcher started without C2: the JDK's AES-GCM then runs at ~40 MB/s.
+     */
+    public static Optional<String> slowCipherWarning() {
+        String f = failure;
+        if (f == null || !Boolean.getBoolean(C1_ONLY_PROPERTY)) {
+            return Optional.empty();
+        }
+        return Optional.of("Conscrypt's native library did not load (" + f + "); the SSH cipher ran in Java"
+                + " without C2 and large pushes are slow. Check target/native beside the jar, or run with"
+                + " TLCLB_JAVA_OPTS=-XX:TieredStopAtLevel=4 to give the JDK's cipher its compiler back");
+    }
+
     private static Provider load() {
         try {
             Provider p = org.conscrypt.Conscrypt.newProvider();
@@ -55,6 +74,7 @@ public final class NativeCrypto {
             MessageDigest.getInstance("SHA-256", p);
             return p;
         } catch (Throwable e) {
+            failure = e.toString();
             LOG.warn("Conscrypt's native library did not load ({}): AES-GCM and SHA-256 come from the JDK,"
                     + " slower unless C2 compiles them", e.toString());
             return null;

@@ -126,6 +126,56 @@ class HostileLocaleLauncherTest {
                 .doesNotContain("java.library.path");
     }
 
+    /**
+     * A native library that is there but does not load (here: not a library at all) must not stop
+     * a push: the JDK's cipher takes over, and in a JVM the launcher started without C2 the
+     * console says why it is slow and what to do.
+     */
+    @Test
+    void aNativeLibraryThatDoesNotLoadStillPushesAndSaysWhy() throws Exception {
+        FaultSupport.write(src, "index.html", "hello");
+        Path bogus = tmp.resolve("native");
+        Files.createDirectories(bogus);
+        Files.writeString(bogus.resolve("libconscrypt_openjdk_jni-linux-x86_64.so"), "not a library");
+        List<String> argv = List.of("env", "-i", "PATH=/usr/bin:/bin", "LC_ALL=C.UTF-8", javaBin(),
+                "-XX:TieredStopAtLevel=1", "-Dtlclb.c1only=true", "-Djava.library.path=" + bogus,
+                "-cp", classPathWithoutConscryptsLibraries(), "org.tlclb.sync.cli.Main", "content-sync", "-c",
+                conf.toString(), "-y", "--dest", DEST, src.toString());
+        FaultSupport.Proc p = FaultSupport.exec(argv, tmp, 150);
+        assertThat(p.exit()).as(p.out()).isZero();
+        assertThat(p.out()).contains("warning: Conscrypt's native library did not load", "TieredStopAtLevel=4")
+                .doesNotContain("\tat ");
+        for (int i = 1; i <= 2; i++) {
+            TreeAssert.assertSameTree(src, cluster.path(i, DEST));
+        }
+    }
+
+    /** This test's class path, with Conscrypt's jar copied without the native libraries inside it. */
+    private String classPathWithoutConscryptsLibraries() throws IOException {
+        List<String> cp = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!Path.of(e).getFileName().toString().startsWith("conscrypt-")) {
+                cp.add(e);
+                continue;
+            }
+            Path copy = tmp.resolve("conscrypt-without-native.jar");
+            try (var in = new java.util.zip.ZipFile(e);
+                 var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(copy))) {
+                for (var entry : java.util.Collections.list(in.entries())) {
+                    if (!entry.getName().startsWith("META-INF/native/")) {
+                        out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                        try (var data = in.getInputStream(entry)) {
+                            data.transferTo(out);
+                        }
+                        out.closeEntry();
+                    }
+                }
+            }
+            cp.add(copy.toString());
+        }
+        return String.join(File.pathSeparator, cp);
+    }
+
     private String jitFlags(Path script) throws Exception {
         FaultSupport.Proc p = FaultSupport.exec(List.of("env", "TLCLB_JAVA_OPTS=-XX:+PrintFlagsFinal -XshowSettings:properties",
                 "sh", script.toString(), "--version"), tmp, 60);
