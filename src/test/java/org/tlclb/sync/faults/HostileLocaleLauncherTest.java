@@ -120,6 +120,9 @@ class HostileLocaleLauncherTest {
         assertThat(tmp.resolve("a/app/target/native/libconscrypt_openjdk_jni-linux-x86_64.so"))
                 .as("the build unpacks Conscrypt's library before the tests").exists();
         assertThat(jitFlags(withNative)).contains("TieredStopAtLevel = 1", "java.library.path");
+        // the embedded node is a long-running server with the JDK's ciphers: default JIT
+        assertThat(jitFlags(withNative, "node", "--help")).contains("TieredStopAtLevel = 4")
+                .doesNotContain("Tier4InvocationThreshold = 500000");
         Path without = FaultSupport.launcher(tmp.resolve("b"));
         FaultSupport.sh(tmp, "rm -r b/app/target/native");
         assertThat(jitFlags(without)).contains("TieredStopAtLevel = 4", "Tier4InvocationThreshold = 500000")
@@ -176,9 +179,11 @@ class HostileLocaleLauncherTest {
         return String.join(File.pathSeparator, cp);
     }
 
-    private String jitFlags(Path script) throws Exception {
-        FaultSupport.Proc p = FaultSupport.exec(List.of("env", "TLCLB_JAVA_OPTS=-XX:+PrintFlagsFinal -XshowSettings:properties",
-                "sh", script.toString(), "--version"), tmp, 60);
+    private String jitFlags(Path script, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("env", "TLCLB_JAVA_OPTS=-XX:+PrintFlagsFinal -XshowSettings:properties",
+                "sh", script.toString()));
+        argv.addAll(args.length > 0 ? List.of(args) : List.of("--version"));
+        FaultSupport.Proc p = FaultSupport.exec(argv, tmp, 60);
         assertThat(p.exit()).as(p.out()).isZero();
         StringBuilder relevant = new StringBuilder();
         for (String line : p.out().split("\n")) {
