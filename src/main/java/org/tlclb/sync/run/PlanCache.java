@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.tlclb.sync.inventory.NodeInventory;
 import org.tlclb.sync.plan.NodePlan;
+import org.tlclb.sync.transfer.SmallFiles;
 import org.tlclb.sync.transfer.StagePlan;
 
 /**
@@ -22,7 +23,7 @@ final class PlanCache {
         private final NodePlan plan;
         private final StagePlan stagePlan;
         private int users;
-        private org.tlclb.sync.transfer.SmallFiles files;
+        private SmallFiles files;
 
         Planned(NodeInventory inventory, NodePlan plan, StagePlan stagePlan) {
             this.inventory = inventory;
@@ -43,9 +44,9 @@ final class PlanCache {
         }
 
         /** Shared small-file contents for staging; call after every node was planned. */
-        synchronized org.tlclb.sync.transfer.SmallFiles smallFiles() {
+        synchronized SmallFiles smallFiles() {
             if (files == null) {
-                files = new org.tlclb.sync.transfer.SmallFiles(users);
+                files = new SmallFiles(users);
             }
             return users > 1 ? files : null;
         }

@@ -37,7 +37,10 @@ final class NativeGcm implements NamedFactory<Cipher> {
                 gcm.getAlgorithm(), gcm.getKeySize(), gcm.getTransformation(), gcm.getCipherBlockSize()) {
             @Override
             protected javax.crypto.Cipher createCipherInstance(Mode mode, byte[] key, byte[] iv) throws Exception {
-                super.createCipherInstance(mode, key, iv); // sets the key and the counter nonce
+                // What MINA's own does, without also creating a JDK cipher to throw away.
+                this.mode = mode;
+                secretKey = new javax.crypto.spec.SecretKeySpec(key, getAlgorithm());
+                parameters = new CounterGCMParameterSpec(getAuthenticationTagSize() * Byte.SIZE, iv) { };
                 return javax.crypto.Cipher.getInstance(NativeCrypto.AES_GCM, provider);
             }
 

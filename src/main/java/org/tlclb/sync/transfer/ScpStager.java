@@ -40,6 +40,7 @@ public final class ScpStager {
     private final Duration timeout;
     private final Throttle throttle;
     private final java.util.function.BooleanSupplier cancelled;
+    private final SmallFiles shared;
 
     /**
      * @param bwlimit   bytes per second for this node, 0 for no limit
@@ -56,8 +57,6 @@ public final class ScpStager {
         this.cancelled = cancelled;
         this.shared = shared;
     }
-
-    private final SmallFiles shared;
 
     /**
      * An {@code scp -t} channel whose opening was started ahead of staging, so that the node's
@@ -217,9 +216,7 @@ public final class ScpStager {
             String child = next < 0 ? dir : dir.substring(0, next);
             String name = child.substring(child.lastIndexOf('/') + 1);
             int mode = plan.dirModes().getOrDefault(child, 0755);
-            String octal = Integer.toOctalString(mode);
-            out.write(("D" + "0000".substring(Math.min(4, octal.length())) + octal + " 0 " + name + "\n")
-                    .getBytes(StandardCharsets.UTF_8));
+            out.write(("D" + octal4(mode) + " 0 " + name + "\n").getBytes(StandardCharsets.UTF_8));
             if (plan.newDirs().contains(child)) {
                 created.add(child);
             }
@@ -316,10 +313,14 @@ public final class ScpStager {
     private static byte[] header(StageItem item, long mtime, int mode, long size) {
         StringBuilder h = new StringBuilder(64 + item.tempName().length());
         h.append('T').append(mtime).append(" 0 ").append(mtime).append(" 0\nC");
-        String octal = Integer.toOctalString(mode);
-        h.append("0000", 0, Math.max(0, 4 - octal.length())).append(octal).append(' ').append(size).append(' ')
-                .append(item.tempName()).append('\n');
+        h.append(octal4(mode)).append(' ').append(size).append(' ').append(item.tempName()).append('\n');
         return h.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A mode as the four octal digits of SCP's C and D lines. */
+    private static String octal4(int mode) {
+        String octal = Integer.toOctalString(mode);
+        return "0000".substring(Math.min(4, octal.length())) + octal;
     }
 
     /** --bwlimit: sleeps so that the average rate since the start stays at or under the limit. */

@@ -121,8 +121,9 @@ public final class SftpCommitter {
         wave(plan.staleTemps().stream().filter(t -> !t.endsWith("/")).toList(),
                 (p, temp) -> p.remove(abs(temp), e -> fail("remove leftover temporary file", temp, e)));
         for (String temp : plan.staleTemps()) {
-            String path = temp.endsWith("/") ? temp.substring(0, temp.length() - 1) : temp;
-            if (temp.endsWith("/")) {
+            boolean dir = temp.endsWith("/");
+            String path = dir ? temp.substring(0, temp.length() - 1) : temp;
+            if (dir) {
                 op("remove leftover temporary directory", path, () -> removeTree(abs(path)));
             }
             dirsToFix.add(Entry.parentOf(path));

@@ -14,7 +14,7 @@ package org.tlclb.sync.transfer;
  */
 public record StageItem(String target, String stageDir, long high, int low) {
 
-    /** An item written under its real name (nodes without SFTP). */
+    /** An item written under its real name (in a new subtree, or to a node without SFTP). */
     public static StageItem underOwnName(String target, String stageDir) {
         return new StageItem(target, stageDir, 0, 0);
     }
@@ -25,7 +25,7 @@ public record StageItem(String target, String stageDir, long high, int low) {
     }
 
     public String tempName() {
-        if (high == 0 && low == 0) {
+        if (underOwnName()) {
             return target.substring(target.lastIndexOf('/') + 1);
         }
         return org.tlclb.sync.plan.TempNames.spell(high, low);
