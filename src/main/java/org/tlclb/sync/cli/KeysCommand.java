@@ -12,7 +12,7 @@ import org.tlclb.sync.config.ConfigException;
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.config.ServerSelector;
 import org.tlclb.sync.config.SyncConfig;
-import org.tlclb.sync.report.ExitCodes;
+import org.tlclb.sync.report.ExitCode;
 import org.tlclb.sync.run.KeyInstaller;
 import org.tlclb.sync.run.SshOptions;
 import org.tlclb.sync.run.SshSetup;
@@ -40,7 +40,7 @@ final class KeysCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE;
+        return ExitCode.USAGE.code();
     }
 
     /** tlclb keys install: SPEC section 4. */
@@ -93,7 +93,7 @@ final class KeysCommand implements Callable<Integer> {
                 nodes = ServerSelector.select(cfg, servers, excludeServers, ServerSelector.localNames());
             } catch (ConfigException e) {
                 err.println(NAME + ": " + e.getMessage());
-                return ExitCodes.USAGE;
+                return ExitCode.USAGE.code();
             }
             if (nodes.isEmpty()) {
                 throw new UsageError("no nodes: add Server lines to "
@@ -130,10 +130,10 @@ final class KeysCommand implements Callable<Integer> {
                 }
             }
             if (failed == 0) {
-                return ExitCodes.OK;
+                return ExitCode.OK.code();
             }
             err.println(NAME + ": " + failed + " of " + (ok + failed) + " nodes do not accept the key yet");
-            return ok == 0 ? ExitCodes.NOTHING_CHANGED : ExitCodes.PARTIAL;
+            return ok == 0 ? ExitCode.NOTHING_CHANGED.code() : ExitCode.PARTIAL.code();
         }
 
         private static KeyInstaller newInstaller(SshOptions ssh, KeyInstaller.UserKey key, List<NodeTarget> nodes)

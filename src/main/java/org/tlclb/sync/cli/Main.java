@@ -2,7 +2,7 @@ package org.tlclb.sync.cli;
 
 import java.io.PrintWriter;
 
-import org.tlclb.sync.report.ExitCodes;
+import org.tlclb.sync.report.ExitCode;
 import picocli.CommandLine;
 
 /**
@@ -22,24 +22,24 @@ public final class Main {
         CommandLine cl = TlclbCommand.commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExitCodeExceptionMapper(e -> e instanceof UsageError ? ExitCodes.USAGE : ExitCodes.NOTHING_CHANGED);
+        cl.setExitCodeExceptionMapper(e -> e instanceof UsageError ? ExitCode.USAGE.code() : ExitCode.NOTHING_CHANGED.code());
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
             c.getErr().println("Try '" + c.getCommandName() + " --help' for more information.");
-            return ExitCodes.USAGE;
+            return ExitCode.USAGE.code();
         });
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
             String name = c.getCommandSpec().qualifiedName(" ");
             if (ex instanceof UsageError) {
                 c.getErr().println(name + ": " + ex.getMessage());
-                return ExitCodes.USAGE;
+                return ExitCode.USAGE.code();
             }
             c.getErr().println(name + ": " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
             if (System.getenv("TLCLB_DEBUG") != null) {
                 ex.printStackTrace(c.getErr());
             }
-            return ExitCodes.NOTHING_CHANGED;
+            return ExitCode.NOTHING_CHANGED.code();
         });
         return cl.execute(args);
     }

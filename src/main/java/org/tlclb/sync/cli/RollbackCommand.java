@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.tlclb.sync.config.HookTarget;
 import org.tlclb.sync.config.SyncConfig;
-import org.tlclb.sync.report.ExitCodes;
+import org.tlclb.sync.report.ExitCode;
 import org.tlclb.sync.run.RollbackRun;
 import org.tlclb.sync.run.SshOptions;
 import org.tlclb.sync.run.SyncRequest;
@@ -65,7 +65,7 @@ final class RollbackCommand extends SyncCommandBase {
         if (prompter.interactive() && !o.yes && !prompter.confirm("Restore " + (run == null ? "the newest backup" : "run " + run)
                 + " on " + req.nodes().size() + " node(s)? [y/N]")) {
             err().println(commandName() + ": nothing was changed (declined)");
-            return ExitCodes.DECLINED;
+            return ExitCode.DECLINED.code();
         }
         List<String> dests = req.units().stream().map(SyncUnit::dest).distinct().toList();
         List<RollbackRun.Outcome> outcomes;
@@ -86,8 +86,8 @@ final class RollbackCommand extends SyncCommandBase {
         }
         out().flush();
         if (failed == 0) {
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
-        return failed == outcomes.size() ? ExitCodes.NOTHING_CHANGED : ExitCodes.PARTIAL;
+        return failed == outcomes.size() ? ExitCode.NOTHING_CHANGED.code() : ExitCode.PARTIAL.code();
     }
 }

@@ -18,7 +18,7 @@ import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.config.ServerSelector;
 import org.tlclb.sync.config.SyncConfig;
 import org.tlclb.sync.crypto.NativeCrypto;
-import org.tlclb.sync.report.ExitCodes;
+import org.tlclb.sync.report.ExitCode;
 import org.tlclb.sync.report.JsonReport;
 import org.tlclb.sync.report.NodeResult;
 import org.tlclb.sync.report.NodeStatus;
@@ -97,7 +97,7 @@ abstract class SyncCommandBase implements Callable<Integer> {
             units = units(cfg, delete);
         } catch (ConfigException e) {
             err().println(commandName() + ": " + e.getMessage());
-            return ExitCodes.USAGE;
+            return ExitCode.USAGE.code();
         }
         Prompter prompter = Prompter.console();
         SshOptions sshOptions = sshOptions(cfg, prompter);
@@ -114,7 +114,7 @@ abstract class SyncCommandBase implements Callable<Integer> {
         Optional<RunLock> lock = RunLock.tryAcquire(RunLock.fileFor(cfg.file()), holder);
         if (lock.isEmpty()) {
             err().println(commandName() + ": another run holds the lock (" + holder + "); try again when it ends");
-            return ExitCodes.LOCKED;
+            return ExitCode.LOCKED.code();
         }
         try (RunLock ignored = lock.get()) {
             return run(req, sshOptions, prompter);
@@ -150,10 +150,10 @@ abstract class SyncCommandBase implements Callable<Integer> {
 
     private static int checkExitCode(RunReport report, ConsoleObserver observer) {
         if (observer.driftFound()) {
-            return ExitCodes.PARTIAL;
+            return ExitCode.PARTIAL.code();
         }
         boolean unreachable = report.nodes().stream().anyMatch(n -> n.status() == NodeStatus.FAILED);
-        return unreachable ? ExitCodes.NOTHING_CHANGED : ExitCodes.OK;
+        return unreachable ? ExitCode.NOTHING_CHANGED.code() : ExitCode.OK.code();
     }
 
     void printReport(RunReport report) throws IOException {

@@ -13,15 +13,15 @@ public record RunReport(String runId, String command, Instant start, Instant end
 
     public int exitCode() {
         if (declined) {
-            return ExitCodes.DECLINED;
+            return ExitCode.DECLINED.code();
         }
         List<NodeResult> targeted = nodes.stream().filter(n -> n.status() != NodeStatus.SKIPPED).toList();
         if (targeted.stream().allMatch(n -> n.status() == NodeStatus.OK || n.status() == NodeStatus.PLANNED)) {
-            return ExitCodes.OK;
+            return ExitCode.OK.code();
         }
         boolean anyCommitted = targeted.stream().anyMatch(n -> n.status().committed()
                 || n.status() == NodeStatus.PLANNED);
-        return anyCommitted ? ExitCodes.PARTIAL : ExitCodes.NOTHING_CHANGED;
+        return anyCommitted ? ExitCode.PARTIAL.code() : ExitCode.NOTHING_CHANGED.code();
     }
 
     public double seconds() {

@@ -9,6 +9,6 @@ final class TestFiles {
     }
 
     static void big(Path p, long size) throws IOException {
-        FaultStagingTest.bigFile(p, size, size);
+        FaultStagingIT.bigFile(p, size, size);
     }
 }

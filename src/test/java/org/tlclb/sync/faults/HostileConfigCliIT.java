@@ -24,7 +24,7 @@ import org.tlclb.sync.run.EmbeddedCluster;
  * {@code -n} keeps a config that happened to be valid from changing anything).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class HostileConfigCliTest {
+class HostileConfigCliIT {
     @TempDir
     Path tmp;
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ContentSyncEndToEndTest {
+class ContentSyncEndToEndIT {
     @TempDir
     Path tmp;
     EmbeddedCluster cluster;

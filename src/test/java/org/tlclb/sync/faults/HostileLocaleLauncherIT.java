@@ -32,7 +32,7 @@ import org.tlclb.sync.run.TreeAssert;
  * launcher must pick a UTF-8 locale itself, so non-ASCII and hostile names arrive verbatim.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class HostileLocaleLauncherTest {
+class HostileLocaleLauncherIT {
     static final String DEST = "/var/www/html";
     @TempDir
     Path tmp;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The same MINA SftpClient.symLink call against a real OpenSSH sftp-server and against the node must
  * leave the same link on disk. Runs only where sshd can be started (installed, running as root).
  */
-class OpenSshParityTest {
+class OpenSshParityIT {
     @TempDir
     Path tmp;
 

@@ -25,7 +25,7 @@ import org.tlclb.sync.run.TreeAssert;
  * interprets them. Names that are not UTF-8 are refused per file, the rest still arrives.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class HostileNamesTest {
+class HostileNamesIT {
     static final String DEST = "/var/www/html";
     @TempDir
     Path tmp;

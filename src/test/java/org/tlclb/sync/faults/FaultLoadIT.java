@@ -43,7 +43,7 @@ import org.tlclb.sync.run.EmbeddedCluster;
  */
 @Tag("load")
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
-class FaultLoadTest {
+class FaultLoadIT {
     static final int NODES = Integer.getInteger("faults.load.nodes", 8);
     static final int FILES = Integer.getInteger("faults.load.files", 10_000);
     static final long HEAP_BOUND_MB = 600;
@@ -95,7 +95,7 @@ class FaultLoadTest {
             for (int i = 1; i <= NODES; i++) {
                 assertThat(countFiles(cluster.path(i, "/var/www/html"))).as("files on node " + i).isEqualTo(FILES);
             }
-            System.out.printf("FaultLoadTest: %d files x %d nodes: generate %.1f s, push %.1f s, peak heap %d MB,"
+            System.out.printf("FaultLoadIT: %d files x %d nodes: generate %.1f s, push %.1f s, peak heap %d MB,"
                     + " largest after a GC %d MB (max heap %d MB)%n", FILES, NODES, (tGen - t0) / 1e9, (tRun - tGen) / 1e9,
                     peakMb, liveMb,
                     Runtime.getRuntime().maxMemory() >> 20);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ScpNodeTest {
+class ScpNodeIT {
     @TempDir
     Path tmp;
     NodeTestSupport support;

@@ -32,7 +32,7 @@ import org.tlclb.sync.run.TreeAssert;
  * SPEC 3.6 (all-or-nothing), SPEC 6 (exit 3 / 1), SPEC 8 (no temp files left, no truncated target).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class FaultStagingTest {
+class FaultStagingIT {
     static final String DEST = "/var/www/html";
     static final long BIG = 100L * 1024 * 1024;
     @TempDir

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A MINA server with ed25519 and ECDSA host keys; a MINA client wired the way SshConnector should wire it. */
-class HostKeyTrustEndToEndTest {
+class HostKeyTrustEndToEndIT {
     private static final AttributeRepository.AttributeKey<SshdSocketAddress> TARGET =
             new AttributeRepository.AttributeKey<>();
     private static final Duration TIMEOUT = Duration.ofSeconds(10);

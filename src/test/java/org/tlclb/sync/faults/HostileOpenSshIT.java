@@ -26,7 +26,7 @@ import org.tlclb.sync.run.TreeAssert;
  * Skipped without root/sshd; fails under CI=true (see OpenSshCluster).
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class HostileOpenSshTest {
+class HostileOpenSshIT {
     static final String DEST = "/var/www/html";
     @TempDir
     static Path tmp;
@@ -216,7 +216,7 @@ class HostileOpenSshTest {
             assertThat(TreeAssert.describe(c.www(1))).as("node 1 unchanged").isEqualTo(node1Before);
             assertThat(FaultSupport.tempFiles(c.www(1))).isEmpty();
             assertThat(c.www(2).resolve("index.html")).hasContent("small v1");
-            System.out.println("HostileOpenSshTest: temp files left on the full node 2: "
+            System.out.println("HostileOpenSshIT: temp files left on the full node 2: "
                     + FaultSupport.tempFiles(c.www(2)));
         } finally {
             c.stop(2);

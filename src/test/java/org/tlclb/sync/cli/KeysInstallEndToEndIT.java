@@ -28,7 +28,7 @@ import org.tlclb.sync.run.EmbeddedCluster;
 import org.tlclb.sync.ssh.Prompter;
 
 /** tlclb keys install against embedded nodes that accept root's password "pw" and start with no key. */
-class KeysInstallEndToEndTest {
+class KeysInstallEndToEndIT {
     @TempDir
     Path tmp;
     Path home;

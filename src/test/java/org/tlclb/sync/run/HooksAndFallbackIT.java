@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Post-sync hooks, config validation, and the full-SCP fallback for nodes without SFTP. */
-class HooksAndFallbackTest {
+class HooksAndFallbackIT {
     @TempDir
     Path tmp;
     EmbeddedCluster cluster;

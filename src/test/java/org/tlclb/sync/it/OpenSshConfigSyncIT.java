@@ -36,7 +36,7 @@ import org.tlclb.sync.run.TreeAssert;
  * LicenseFile /etc/tlclb/license.key are exactly what a real installation uses.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class OpenSshConfigSyncTest {
+class OpenSshConfigSyncIT {
     static final int NODES = 3;
     static final Instant T0 = Instant.parse("2024-05-01T08:00:00Z");
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Incremental sync, preview, atomicity, backups and rollback, against embedded nodes. */
-class IncrementalSyncEndToEndTest {
+class IncrementalSyncEndToEndIT {
     static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
     @TempDir
     Path tmp;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Proves the fixture: real sshd nodes, private directories per node, stop/start, clean close. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class OpenSshClusterTest {
+class OpenSshClusterIT {
 
     @BeforeAll
     static void available() {

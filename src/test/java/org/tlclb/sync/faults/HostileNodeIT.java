@@ -50,7 +50,7 @@ import org.tlclb.sync.run.TreeAssert;
  * all-or-nothing the healthy node is not changed.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class HostileNodeTest {
+class HostileNodeIT {
     static final String DEST = "/var/www/html";
     @TempDir
     Path tmp;

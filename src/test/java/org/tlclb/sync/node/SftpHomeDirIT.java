@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Relative SFTP paths resolve against the user's home, as with OpenSSH (keys install relies on it). */
-class SftpHomeDirTest {
+class SftpHomeDirIT {
     @TempDir
     Path tmp;
     NodeTestSupport support;

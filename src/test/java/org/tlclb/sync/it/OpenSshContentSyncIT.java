@@ -36,7 +36,7 @@ import org.tlclb.sync.run.TreeAssert;
  * modes, mtimes and inodes.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class OpenSshContentSyncTest {
+class OpenSshContentSyncIT {
     static final int NODES = 3;
     static final Instant T0 = Instant.parse("2024-03-01T10:00:00Z");
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tlclb.sync.run.EmbeddedCluster;
 
 /** SPEC section 5 against real OpenSSH nodes, without a terminal (as under cron). */
-class OpenSshTrustTest {
+class OpenSshTrustIT {
     @TempDir
     static Path shared;
     static OpenSshCluster cluster;

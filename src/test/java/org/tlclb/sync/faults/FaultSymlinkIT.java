@@ -27,7 +27,7 @@ import org.tlclb.sync.run.TreeAssert;
  * symlink on the node where the source has a directory is replaced, never written through.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class FaultSymlinkTest {
+class FaultSymlinkIT {
     static final String DEST = "/var/www/html";
     @TempDir
     Path tmp;

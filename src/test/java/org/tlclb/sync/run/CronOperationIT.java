@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What cron relies on: timeouts against a dead node, the lock, the JSON report, the log, plain output. */
-class CronOperationTest {
+class CronOperationIT {
     @TempDir
     Path tmp;
     EmbeddedCluster cluster;
