@@ -9,8 +9,9 @@ import java.util.List;
 import org.tlclb.sync.config.ConfigException;
 import org.tlclb.sync.config.ConfigParser;
 import org.tlclb.sync.config.HostKeyPolicy;
+import org.tlclb.sync.config.StatePaths;
 import org.tlclb.sync.config.SyncConfig;
-import org.tlclb.sync.run.SshOptions;
+import org.tlclb.sync.ssh.SshOptions;
 import org.tlclb.sync.ssh.Prompter;
 import org.tlclb.sync.ssh.TrustPolicy;
 
@@ -43,16 +44,13 @@ final class ClusterSetup {
      */
     static SshOptions sshOptions(SyncConfig cfg, Prompter prompter, Path knownHosts, String hostKeyPolicy,
                                  List<Path> identities, Integer connectTimeout, Integer retries) throws UsageError {
-        Path home = Path.of(System.getProperty("user.home"));
-        Path kh = knownHosts != null ? knownHosts
-                : cfg.knownHosts() != null ? cfg.knownHosts() : home.resolve(".ssh/known_hosts");
-        TrustPolicy policy;
+        Path kh = knownHosts != null ? knownHosts : cfg.knownHosts();
+        TrustPolicy policy = null;
         try {
             HostKeyPolicy p = hostKeyPolicy != null ? HostKeyPolicy.parse(hostKeyPolicy) : cfg.hostKeyPolicy();
-            if (p == null) {
-                p = prompter.interactive() ? HostKeyPolicy.ASK : HostKeyPolicy.STRICT;
+            if (p != null) {
+                policy = TrustPolicy.valueOf(p.name());
             }
-            policy = TrustPolicy.valueOf(p.name());
         } catch (IllegalArgumentException e) {
             throw new UsageError("--host-key-policy takes strict, ask or accept-new, not '" + hostKeyPolicy + "'");
         }
@@ -63,7 +61,7 @@ final class ClusterSetup {
             throw new UsageError("--connect-timeout must be a positive number of seconds");
         }
         int r = retries != null ? retries : cfg.retries();
-        return new SshOptions(kh, policy, prompter, ids, Duration.ofSeconds(timeout), Math.max(0, r),
-                home, home.resolve(".ssh/config"));
+        return new SshOptions(StatePaths.current(), prompter, kh, policy, ids, Duration.ofSeconds(timeout),
+                Math.max(0, r));
     }
 }

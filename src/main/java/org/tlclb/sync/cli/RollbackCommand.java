@@ -6,7 +6,7 @@ import org.tlclb.sync.config.HookTarget;
 import org.tlclb.sync.config.SyncConfig;
 import org.tlclb.sync.report.ExitCode;
 import org.tlclb.sync.run.RollbackRun;
-import org.tlclb.sync.run.SshOptions;
+import org.tlclb.sync.ssh.SshOptions;
 import org.tlclb.sync.run.SyncRequest;
 import org.tlclb.sync.run.SyncUnit;
 import org.tlclb.sync.ssh.Prompter;

@@ -10,6 +10,8 @@ import java.util.concurrent.Future;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.tlclb.sync.config.NodeTarget;
+import org.tlclb.sync.ssh.SshOptions;
+import org.tlclb.sync.ssh.SshSetup;
 import org.tlclb.sync.ssh.SshConnector;
 import org.tlclb.sync.transfer.BackupRestore;
 import org.tlclb.sync.transfer.CommitOptions;

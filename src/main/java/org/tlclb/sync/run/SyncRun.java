@@ -22,6 +22,8 @@ import org.tlclb.sync.report.NodeStatus;
 import org.tlclb.sync.report.RunReport;
 import org.tlclb.sync.scan.ScanResult;
 import org.tlclb.sync.scan.TreeScanner;
+import org.tlclb.sync.ssh.SshOptions;
+import org.tlclb.sync.ssh.SshSetup;
 import org.tlclb.sync.ssh.IdentityException;
 import org.tlclb.sync.ssh.SshConnector;
 

@@ -17,15 +17,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** What the OpenSSH integration tests share: sync.conf writing, wiping nodes, inodes, temp names. */
-final class ItSupport {
+public final class ItSupport {
     /** The product's staging names: {@code .tlclb.<16 base32>.tmp}. */
-    static final Pattern TEMP_NAME = Pattern.compile("\\.tlclb\\.[a-z2-7]{16}\\.tmp");
+    public static final Pattern TEMP_NAME = Pattern.compile("\\.tlclb\\.[a-z2-7]{16}\\.tmp");
 
     private ItSupport() {
     }
 
     /** A sync.conf naming every node of the cluster, with its key and known_hosts; strict and fast-failing. */
-    static Path writeConf(OpenSshCluster c, Path file, String extra) throws IOException {
+    public static Path writeConf(OpenSshCluster c, Path file, String extra) throws IOException {
         StringBuilder sb = new StringBuilder("Servers\n");
         for (int i = 1; i <= c.size(); i++) {
             sb.append("  Server node").append(i).append(' ').append(c.address(i)).append(" direct\n");
@@ -41,7 +41,7 @@ final class ItSupport {
     }
 
     /** Empties the node's private www, etc and lic directories (from the host side) and resets their modes. */
-    static void wipe(OpenSshCluster c) throws IOException {
+    public static void wipe(OpenSshCluster c) throws IOException {
         for (int i = 1; i <= c.size(); i++) {
             for (Path dir : List.of(c.www(i), c.etc(i), c.lic(i))) {
                 emptyDir(dir);
@@ -50,7 +50,7 @@ final class ItSupport {
         }
     }
 
-    static void emptyDir(Path dir) throws IOException {
+    public static void emptyDir(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(dir);
             return;
@@ -66,7 +66,7 @@ final class ItSupport {
     }
 
     /** Relative path -> inode number of every entry under root (links not followed), root included as "". */
-    static Map<String, Long> inodes(Path root) throws IOException {
+    public static Map<String, Long> inodes(Path root) throws IOException {
         Map<String, Long> out = new TreeMap<>();
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : (Iterable<Path>) s::iterator) {
@@ -78,7 +78,7 @@ final class ItSupport {
     }
 
     /** Every path under root whose file name looks like one of the product's staging names. */
-    static List<String> tempFiles(Path root) throws IOException {
+    public static List<String> tempFiles(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
             return s.filter(p -> p.getFileName() != null && TEMP_NAME.matcher(p.getFileName().toString()).matches())
                     .map(p -> root.relativize(p).toString()).toList();
@@ -86,7 +86,7 @@ final class ItSupport {
     }
 
     /** Writes a file with content, mode and a fixed mtime. */
-    static Path write(Path root, String rel, String content, String perms, Instant mtime) throws IOException {
+    public static Path write(Path root, String rel, String content, String perms, Instant mtime) throws IOException {
         Path p = root.resolve(rel);
         Files.createDirectories(p.getParent());
         Files.write(p, content.getBytes(StandardCharsets.UTF_8));
@@ -96,7 +96,7 @@ final class ItSupport {
     }
 
     /** Occurrences of needle in haystack. */
-    static int count(String haystack, String needle) {
+    public static int count(String haystack, String needle) {
         int n = 0;
         for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + needle.length())) {
             n++;

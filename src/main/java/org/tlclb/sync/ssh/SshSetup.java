@@ -1,4 +1,4 @@
-package org.tlclb.sync.run;
+package org.tlclb.sync.ssh;
 
 import java.security.KeyPair;
 import java.time.Duration;
@@ -8,13 +8,6 @@ import java.util.List;
 import java.util.Set;
 
 import org.tlclb.sync.config.NodeTarget;
-import org.tlclb.sync.ssh.HostConfig;
-import org.tlclb.sync.ssh.HostKeyTrust;
-import org.tlclb.sync.ssh.Identities;
-import org.tlclb.sync.ssh.IdentityException;
-import org.tlclb.sync.ssh.PasswordSource;
-import org.tlclb.sync.ssh.SshConnector;
-import org.tlclb.sync.ssh.SshSettings;
 
 /** Builds the run's SSH client from the user's options, and applies ~/.ssh/config to the node list. */
 public final class SshSetup {
@@ -40,7 +33,7 @@ public final class SshSetup {
             explicit.addAll(HostConfig.resolve(o.sshConfig(), t.host()).identityFiles());
         }
         List<KeyPair> keys = Identities.load(new ArrayList<>(explicit), o.home(), o.prompter());
-        HostKeyTrust trust = new HostKeyTrust(o.knownHosts(), o.policy(), o.prompter());
+        HostKeyTrust trust = new HostKeyTrust(o.knownHostsFile(), o.effectivePolicy(), o.prompter());
         PasswordSource passwords = o.prompter().interactive()
                 ? (user, host, port) -> {
                     char[] pw = o.prompter().secret(user + "@" + host + (port == 22 ? "" : ":" + port) + "'s password: ");

@@ -1,4 +1,4 @@
-package org.tlclb.sync.run;
+package org.tlclb.sync.keys;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,6 +30,8 @@ import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.tlclb.sync.config.NodeTarget;
+import org.tlclb.sync.ssh.SshOptions;
+import org.tlclb.sync.ssh.SshSetup;
 import org.tlclb.sync.ssh.HostConfig;
 import org.tlclb.sync.ssh.HostKeyTrust;
 import org.tlclb.sync.ssh.Identities;
@@ -99,7 +101,7 @@ public final class KeyInstaller implements AutoCloseable {
         this.options = options;
         this.key = key;
         List<KeyPair> keys = Identities.load(explicitIdentities(options, nodes), options.home(), options.prompter());
-        HostKeyTrust trust = new HostKeyTrust(options.knownHosts(), options.policy(), options.prompter());
+        HostKeyTrust trust = new HostKeyTrust(options.knownHostsFile(), options.effectivePolicy(), options.prompter());
         this.passwords = new NodePassword(options.prompter());
         Duration t = options.connectTimeout();
         Duration auth = t.multipliedBy(3);

@@ -1,4 +1,4 @@
-package org.tlclb.sync.run;
+package org.tlclb.sync.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,233 @@
+package org.tlclb.sync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Runs the product's launchers ({@code scripts/tlclb_content_sync}, {@code scripts/tlclb_config_sync},
+ * {@code scripts/tlclb}) as a user runs them: a child process with a cron-like environment (PATH
+ * only, no LANG), the packaged jar ({@code target/tlclb-sync.jar}, built before the
+ * integration-test phase), and a fresh state directory standing in for the machine's: its own
+ * home ({@code TLCLB_HOME}, so {@code ~/.ssh} is {@code state/home/.ssh}), lock directory, log
+ * file, default sync.conf path (absent unless a test writes it) and {@code /etc/ssh}. Nothing the
+ * launcher runs writes the machine's {@code /var/log}, {@code /run}, {@code /etc} or {@code ~/.ssh}.
+ */
+public final class Launcher {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path state;
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private Duration timeout = Duration.ofSeconds(120);
+    private byte[] stdin = new byte[0];
+    private Path workDir;
+
+    private Launcher(Path state) {
+        this.state = state;
+        try {
+            Files.createDirectories(home().resolve(".ssh"));
+            Files.createDirectories(sshEtc());
+            Files.createDirectories(state.resolve("log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        env.put("PATH", "/usr/bin:/bin:/usr/sbin:/sbin");
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("TLCLB_HOME", home().toString());
+        env.put("TLCLB_LOCK_DIR", lockDir().toString());
+        env.put("TLCLB_LOG_FILE", logFile().toString());
+        env.put("TLCLB_CONFIG", defaultConfig().toString());
+        env.put("TLCLB_SSH_ETC", sshEtc().toString());
+        workDir = state;
+    }
+
+    /** A launcher whose machine state lives under {@code state} (created if missing). */
+    public static Launcher in(Path state) {
+        return new Launcher(state.toAbsolutePath());
+    }
+
+    /** The repository (Maven's basedir): its {@code scripts/} and {@code target/} are the ones run. */
+    public static Path repo() {
+        return Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
+    }
+
+    public static Path script(String name) {
+        return repo().resolve("scripts").resolve(name);
+    }
+
+    public Path state() {
+        return state;
+    }
+
+    public Path home() {
+        return state.resolve("home");
+    }
+
+    public Path lockDir() {
+        return state.resolve("run/tlclb");
+    }
+
+    public Path logFile() {
+        return state.resolve("log/sync.log");
+    }
+
+    /** The sync.conf read when no -c is given ({@code TLCLB_CONFIG}); absent until a test writes it. */
+    public Path defaultConfig() {
+        return state.resolve("etc/clusterserver/sync.conf");
+    }
+
+    public Path sshEtc() {
+        return state.resolve("etc/ssh");
+    }
+
+    /** Sets (or, with null, removes) one environment variable of the child. */
+    public Launcher env(String name, String value) {
+        if (value == null) {
+            env.remove(name);
+        } else {
+            env.put(name, value);
+        }
+        return this;
+    }
+
+    public Launcher stdin(String text) {
+        this.stdin = text.getBytes(StandardCharsets.UTF_8);
+        return this;
+    }
+
+    public Launcher timeout(Duration t) {
+        this.timeout = t;
+        return this;
+    }
+
+    public Launcher workDir(Path dir) {
+        this.workDir = dir;
+        return this;
+    }
+
+    /** Runs {@code scripts/<script> args...} without a terminal (as cron does). */
+    public Result run(String script, String... args) {
+        requireJar();
+        List<String> argv = new ArrayList<>();
+        argv.add(script(script).toString());
+        argv.addAll(List.of(args));
+        return exec(argv);
+    }
+
+    /**
+     * Runs the launcher on a pseudo-terminal (util-linux {@code script}), typing {@code input}:
+     * the questions a person would answer. Stdout and stderr both go to the terminal, so they
+     * come back together in {@link Result#out()}.
+     */
+    public Result runOnTerminal(String input, String script, String... args) {
+        requireJar();
+        StringBuilder cmd = new StringBuilder(quote(script(script).toString()));
+        for (String a : args) {
+            cmd.append(' ').append(quote(a));
+        }
+        stdin(input);
+        return exec(List.of("script", "-q", "-e", "-c", cmd.toString(), "/dev/null"));
+    }
+
+    private Result exec(List<String> argv) {
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(workDir.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        try {
+            Process p = pb.start();
+            CompletableFuture<byte[]> out = drain(p.getInputStream());
+            CompletableFuture<byte[]> err = drain(p.getErrorStream());
+            try (OutputStream in = p.getOutputStream()) {
+                in.write(stdin);
+            } catch (IOException ignored) {
+                // the child did not read its input
+            }
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s: " + argv + "\n--- out\n"
+                        + text(out.getNow(new byte[0])) + "\n--- err\n" + text(err.getNow(new byte[0])));
+            }
+            return new Result(p.exitValue(), text(out.join()), text(err.join()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Starts the launcher without waiting (for tests that signal or race it); the caller ends it. */
+    public Process start(String script, String... args) throws IOException {
+        requireJar();
+        List<String> argv = new ArrayList<>();
+        argv.add(script(script).toString());
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(workDir.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    private static CompletableFuture<byte[]> drain(InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (in) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        });
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    private static void requireJar() {
+        Path jar = repo().resolve("target/tlclb-sync.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new AssertionError(jar + " is missing: launcher tests run in 'mvn verify', after the jar is packaged");
+        }
+    }
+
+    /** What a launcher run left: exit code, stdout, stderr. */
+    public record Result(int exit, String out, String err) {
+        /** Asserts the exit code, showing everything the run printed when it differs. */
+        public Result exits(int expected) {
+            assertThat(exit).as(describe()).isEqualTo(expected);
+            return this;
+        }
+
+        /** Stdout parsed as one JSON document (fails when anything else is on stdout). */
+        public JsonNode json() {
+            try {
+                return JSON.readTree(out);
+            } catch (IOException e) {
+                throw new AssertionError("stdout is not one JSON document: " + e.getMessage() + "\n" + describe());
+            }
+        }
+
+        public String describe() {
+            return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+        }
+    }
+}
