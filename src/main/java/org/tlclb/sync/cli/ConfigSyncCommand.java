@@ -1,6 +1,5 @@
 package org.tlclb.sync.cli;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,12 +8,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
 
 import org.tlclb.sync.config.HookTarget;
 import org.tlclb.sync.config.SyncConfig;
 import org.tlclb.sync.run.SyncUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * tlclb_config_sync: push ConfigDir and every LicenseFile, so that every node is configured the
@@ -22,17 +25,51 @@ import picocli.CommandLine.Command;
  * does not validate is never pushed.
  */
 @Command(name = "config-sync", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
         description = {"Push ConfigDir (default /etc/clusterserver) and every LicenseFile to every node.",
                 "Validates first; delete and backup are on by default."})
-final class ConfigSyncCommand extends SyncCommandBase {
+final class ConfigSyncCommand implements Callable<Integer>, PushFlow.Kind {
+    private final CliContext ctx;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOption config;
+    @Mixin
+    NodeOptions nodes;
+    @Option(names = {"-n", "--dry-run"}, description = "show the plan, change nothing")
+    boolean dryRun;
+    @Option(names = {"-y", "--yes"}, description = "do not ask before changing nodes (never asked without a terminal)")
+    boolean yes;
+    @Mixin
+    CompareOptions compare;
+    @Mixin
+    PushOptions push;
+    @Mixin
+    ParallelOption parallel;
+    @Mixin
+    ConnectionOptions connection;
+    @Mixin
+    OutputOptions output;
+
+    ConfigSyncCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
 
     @Override
-    String commandName() {
+    public Integer call() throws Exception {
+        CliOutput out = new CliOutput(ctx, output, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return new PushFlow(ctx, out).run(this, config, nodes, parallel, connection, compare, push, dryRun, yes);
+    }
+
+    @Override
+    public String name() {
         return "tlclb_config_sync";
     }
 
     @Override
-    void validate(SyncConfig cfg) throws UsageError {
+    public void validate(SyncConfig cfg, CliOutput out) throws UsageError {
         if (!Files.isDirectory(cfg.configDir())) {
             throw new UsageError("ConfigDir " + cfg.configDir() + " is not a directory");
         }
@@ -43,16 +80,17 @@ final class ConfigSyncCommand extends SyncCommandBase {
         }
         String check = cfg.validate().get(HookTarget.CONFIG);
         if (check != null) {
-            int status = runLocal(check);
-            if (status != 0) {
-                throw new UsageError("Validate config \"" + check + "\" exited " + status
-                        + ": the configuration is not pushed; fix it and run again");
-            }
+            LocalValidation.require("Validate config", check, cfg.configDir(), out.err());
         }
     }
 
     @Override
-    List<SyncUnit> units(SyncConfig cfg, boolean delete) {
+    public List<SyncUnit> units(SyncConfig cfg, boolean delete) {
+        return configUnits(cfg, delete);
+    }
+
+    /** ConfigDir, and each license file outside it as a single-file unit of its directory. */
+    static List<SyncUnit> configUnits(SyncConfig cfg, boolean delete) {
         List<SyncUnit> units = new ArrayList<>();
         Path dir = cfg.configDir().toAbsolutePath().normalize();
         units.add(new SyncUnit(dir, dir.toString(), null, delete));
@@ -69,33 +107,17 @@ final class ConfigSyncCommand extends SyncCommandBase {
     }
 
     @Override
-    boolean defaultDelete() {
+    public boolean defaultDelete() {
         return true;
     }
 
     @Override
-    boolean defaultBackup(SyncConfig cfg) {
+    public boolean defaultBackup(SyncConfig cfg) {
         return cfg.backup() == null || cfg.backup();
     }
 
     @Override
-    HookTarget hookTarget() {
+    public HookTarget hookTarget() {
         return HookTarget.CONFIG;
-    }
-
-    private int runLocal(String command) throws UsageError {
-        try {
-            Process p = new ProcessBuilder("/bin/sh", "-c", command).inheritIO().start();
-            if (!p.waitFor(300, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return -1;
-            }
-            return p.exitValue();
-        } catch (IOException e) {
-            throw new UsageError("cannot run Validate config \"" + command + "\": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 }

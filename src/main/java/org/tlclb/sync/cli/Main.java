@@ -1,46 +1,143 @@
 package org.tlclb.sync.cli;
 
 import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
+import org.tlclb.sync.config.ConfigException;
+import org.tlclb.sync.config.StatePaths;
 import org.tlclb.sync.report.ExitCode;
+import org.tlclb.sync.report.RunLog;
+import org.tlclb.sync.ssh.Prompter;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The entry point of all three launchers; the only place that calls System.exit.
- * {@code scripts/tlclb_content_sync} runs {@code Main content-sync ARGS}, and so on.
+ * {@code scripts/tlclb_content_sync ARGS} runs {@code Main content-sync ARGS} with
+ * {@code -Dtlclb.prog=tlclb_content_sync}: that command is then the top-level one, named as typed.
  */
 public final class Main {
+    private static final Map<String, String> SHORT_NAMES = Map.of(
+            "tlclb_content_sync", "content-sync", "tlclb_config_sync", "config-sync");
+
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        int code;
+        try {
+            code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), CliContext.system());
+        } finally {
+            RunLog.close(); // waits for a log rotation's compression
+        }
+        System.exit(code);
     }
 
-    /** Runs a command line with the given output streams; tests call this. */
+    /** Runs a command line with the given output streams, state paths and terminal (tests call this). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, StatePaths paths,
+                          Supplier<Prompter> terminal) {
+        return run(args, out, err, new CliContext(paths, terminal, "tlclb"));
+    }
+
+    /** Runs a command line as {@code tlclb}, with this process's state paths and no terminal. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = TlclbCommand.commandLine(args);
+        return run(args, out, err, StatePaths.current(), Prompter::none);
+    }
+
+    static int run(String[] args, PrintWriter out, PrintWriter err, CliContext ctx) {
+        String[] rest = args;
+        CommandLine cl;
+        String sub = SHORT_NAMES.get(ctx.prog());
+        CommandLine.IFactory factory = factory(ctx);
+        if (sub != null && args.length > 0 && args[0].equals(sub)) {
+            Object command = create(factory, sub.equals("content-sync") ? ContentSyncCommand.class
+                    : ConfigSyncCommand.class);
+            cl = new CommandLine(command, factory).setCommandName(ctx.prog());
+            rest = Arrays.copyOfRange(args, 1, args.length);
+        } else {
+            cl = new CommandLine(new TlclbCommand(), factory);
+        }
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExitCodeExceptionMapper(e -> e instanceof UsageError ? ExitCode.USAGE.code() : ExitCode.NOTHING_CHANGED.code());
+        cl.setExpandAtFiles(false); // -w @FILE is ours: one server per line
+        cl.setUsageHelpAutoWidth(true);
+        exitCodeHelp(cl);
+        cl.setExitCodeExceptionMapper(e -> e instanceof UsageError || e instanceof ConfigException
+                ? ExitCode.USAGE.code() : ExitCode.INTERNAL.code());
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
-            c.getErr().println("Try '" + c.getCommandName() + " --help' for more information.");
+            String name = c.getCommandSpec().qualifiedName(" ");
+            c.getErr().println(name + ": " + ex.getMessage());
+            c.getErr().println("Try '" + name + " --help' for more information.");
             return ExitCode.USAGE.code();
         });
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
             String name = c.getCommandSpec().qualifiedName(" ");
-            if (ex instanceof UsageError) {
+            if (ex instanceof UsageError || ex instanceof ConfigException) {
                 c.getErr().println(name + ": " + ex.getMessage());
                 return ExitCode.USAGE.code();
             }
-            c.getErr().println(name + ": " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+            c.getErr().println(name + ": internal error: " + (ex.getMessage() != null ? ex.getMessage() : ex)
+                    + " (exit " + ExitCode.INTERNAL.code() + "; TLCLB_DEBUG=1 shows where)");
             if (System.getenv("TLCLB_DEBUG") != null) {
                 ex.printStackTrace(c.getErr());
             }
-            return ExitCode.NOTHING_CHANGED.code();
+            return ExitCode.INTERNAL.code();
         });
-        return cl.execute(args);
+        return cl.execute(rest);
+    }
+
+    /** Every command's help ends with the exit-code table, from the one enum. */
+    private static void exitCodeHelp(CommandLine cl) {
+        Map<String, String> codes = new LinkedHashMap<>();
+        for (ExitCode c : ExitCode.values()) {
+            codes.put(String.valueOf(c.code()), c.meaning());
+        }
+        for (CommandLine c : all(cl)) {
+            CommandSpec spec = c.getCommandSpec();
+            spec.usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        }
+    }
+
+    private static Iterable<CommandLine> all(CommandLine top) {
+        List<CommandLine> out = new ArrayList<>();
+        ArrayDeque<CommandLine> todo = new ArrayDeque<>();
+        todo.add(top);
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.poll();
+            out.add(c);
+            todo.addAll(c.getSubcommands().values());
+        }
+        return out;
+    }
+
+    /** Commands take the context in their constructor; everything else picocli makes itself. */
+    private static CommandLine.IFactory factory(CliContext ctx) {
+        return new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                try {
+                    Constructor<K> c = cls.getDeclaredConstructor(CliContext.class);
+                    return c.newInstance(ctx);
+                } catch (NoSuchMethodException e) {
+                    return CommandLine.defaultFactory().create(cls);
+                }
+            }
+        };
+    }
+
+    private static Object create(CommandLine.IFactory factory, Class<?> cls) {
+        try {
+            return factory.create(cls);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create " + cls.getSimpleName(), e);
+        }
     }
 }

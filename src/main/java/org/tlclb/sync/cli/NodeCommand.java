@@ -5,39 +5,50 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.tlclb.sync.node.EmbeddedNode;
+import org.tlclb.sync.report.ExitCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** tlclb node: an embedded SSH node rooted at a directory, to try the product without a cluster. */
 @Command(name = "node", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Run an embedded SSH node (SCP and SFTP) whose filesystem is rooted at DIR.")
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Run an embedded SSH node (SCP and SFTP) whose filesystem is rooted at DIR, until stopped.")
 final class NodeCommand implements Callable<Integer> {
+    static final int DEFAULT_PORT = 2222;
+    private final CliContext ctx;
+
     @Option(names = "--root", required = true, paramLabel = "DIR", description = "the node's filesystem root")
     Path root;
 
-    @Option(names = "--port", paramLabel = "N", description = "port to listen on (default: 2222)")
-    int port = 2222;
+    @Option(names = "--port", paramLabel = "N", description = "port to listen on, 1..65535 (default: " + DEFAULT_PORT + ")")
+    int port = DEFAULT_PORT;
 
     @Option(names = "--host", paramLabel = "ADDRESS", description = "address to listen on (default: 127.0.0.1)")
     String host = "127.0.0.1";
 
     @Option(names = "--authorized-keys", paramLabel = "FILE",
-            description = "public keys allowed to log in (default: ~/.ssh/authorized_keys)")
+            description = {"public keys allowed to log in", "(default: ~/.ssh/authorized_keys)"})
     Path authorizedKeys;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "where the node keeps its host key (default: DIR.tlclb-node beside the root, outside what"
-                    + " clients can read)")
+            description = {"where the node keeps its host key (default:", "DIR.tlclb-node beside the root, outside what",
+                    "clients can read)"})
     Path stateDir;
+
+    NodeCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
 
     @Override
     public Integer call() throws Exception {
+        if (port < 1 || port > 65535) {
+            throw new UsageError("--port must be 1..65535, not " + port);
+        }
         Files.createDirectories(root);
-        Path keys = authorizedKeys != null ? authorizedKeys
-                : Path.of(System.getProperty("user.home"), ".ssh", "authorized_keys");
+        Path keys = authorizedKeys != null ? authorizedKeys : ctx.paths().sshDir().resolve("authorized_keys");
         Path abs = root.toAbsolutePath().normalize();
         Path state = stateDir != null ? stateDir : abs.resolveSibling(abs.getFileName() + ".tlclb-node");
         EmbeddedNode.runForeground(abs, host, port, keys, state);
-        return 0;
+        return ExitCode.OK.code();
     }
 }

@@ -1,24 +1,42 @@
 package org.tlclb.sync.cli;
 
 import java.util.List;
+import java.util.concurrent.Callable;
 
-import org.tlclb.sync.config.HookTarget;
+import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.config.SyncConfig;
 import org.tlclb.sync.report.ExitCode;
+import org.tlclb.sync.report.RunLog;
+import org.tlclb.sync.report.RunMode;
+import org.tlclb.sync.report.RunReport;
+import org.tlclb.sync.run.RollbackRequest;
 import org.tlclb.sync.run.RollbackRun;
-import org.tlclb.sync.ssh.SshOptions;
-import org.tlclb.sync.run.SyncRequest;
+import org.tlclb.sync.run.RunLock;
 import org.tlclb.sync.run.SyncUnit;
+import org.tlclb.sync.ssh.IdentityException;
 import org.tlclb.sync.ssh.Prompter;
+import org.tlclb.sync.ssh.SshOptions;
+import org.tlclb.sync.ssh.SshSetup;
+import org.tlclb.sync.transfer.BackupArea;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** tlclb rollback [RUN]: put back what a run replaced or deleted, on every node, from the node backups. */
 @Command(name = "rollback", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = {"Restore the files a run replaced or deleted, from the backups on every node.",
-                "RUN is a run id from the report or --json (default: the newest backup on each node)."})
-final class RollbackCommand extends SyncCommandBase {
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Restore the files a run replaced or deleted (content and attributes), from the backups on"
+                + " every node.", "RUN is a run id from the report, the log or --json (default: the newest backup on"
+                + " each node); -n lists what would be restored."})
+final class RollbackCommand implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "RUN", description = "run id to roll back")
     String run;
 
@@ -28,66 +46,67 @@ final class RollbackCommand extends SyncCommandBase {
     @Option(names = "--config-tree", description = "roll back ConfigDir and the license files' directories")
     boolean configTree;
 
-    @Override
-    String commandName() {
-        return "tlclb rollback";
+    @Mixin
+    ConfigOption config;
+    @Mixin
+    NodeOptions nodes;
+    @Option(names = {"-n", "--dry-run"}, description = "show what would be restored, change nothing")
+    boolean dryRun;
+    @Option(names = {"-y", "--yes"}, description = "do not ask before changing nodes (never asked without a terminal)")
+    boolean yes;
+    @Mixin
+    ParallelOption parallel;
+    @Mixin
+    ConnectionOptions connection;
+    @Mixin
+    OutputOptions output;
+
+    RollbackCommand(CliContext ctx) {
+        this.ctx = ctx;
     }
 
     @Override
-    List<SyncUnit> units(SyncConfig cfg, boolean delete) throws UsageError {
-        if (configTree) {
-            return new ConfigSyncCommand().units(cfg, delete);
+    public Integer call() throws Exception {
+        if (run != null && !BackupArea.isRunId(run)) {
+            throw new UsageError("'" + run + "' is not a run id (expected a name such as 20261201-083000-123-3fa2 from"
+                    + " the report, the log or 'tlclb rollback -n')");
         }
-        String d = dest != null ? dest : cfg.contentDir().toString();
-        if (!d.startsWith("/")) {
-            throw new UsageError("--dest must be an absolute path");
+        CliOutput out = new CliOutput(ctx, output, spec.commandLine().getOut(), spec.commandLine().getErr());
+        SyncConfig cfg = RequestResolver.config(config, ctx.paths());
+        List<NodeTarget> targets = RequestResolver.nodes(cfg, nodes, ctx.paths());
+        List<String> dests = configTree
+                ? ConfigSyncCommand.configUnits(cfg, false).stream().map(SyncUnit::dest).distinct().toList()
+                : List.of(ContentSyncCommand.destination(dest, cfg.contentDir().toString()));
+        Prompter prompter = ctx.terminal().get();
+        SshOptions ssh = RequestResolver.ssh(cfg, connection, ctx.paths(), prompter);
+        RollbackRequest req = new RollbackRequest(SshSetup.applyHostConfig(targets, ssh, cfg.user()), dests, run,
+                dryRun, RequestResolver.parallel(parallel, cfg));
+        out.openLog(cfg);
+        ConsoleObserver observer = out.observer(prompter, false, dryRun ? RunMode.ROLLBACK_DRY_RUN : RunMode.ROLLBACK);
+        if (dryRun) {
+            return report(out, observer, ssh, req, prompter, false);
         }
-        return List.of(new SyncUnit(cfg.contentDir(), d, null, false));
-    }
-
-    @Override
-    boolean defaultDelete() {
-        return false;
-    }
-
-    @Override
-    boolean defaultBackup(SyncConfig cfg) {
-        return false;
-    }
-
-    @Override
-    HookTarget hookTarget() {
-        return HookTarget.CONTENT;
-    }
-
-    @Override
-    int run(SyncRequest req, SshOptions sshOptions, Prompter prompter) throws UsageError {
-        if (prompter.interactive() && !o.yes && !prompter.confirm("Restore " + (run == null ? "the newest backup" : "run " + run)
-                + " on " + req.nodes().size() + " node(s)? [y/N]")) {
-            err().println(commandName() + ": nothing was changed (declined)");
-            return ExitCode.DECLINED.code();
+        try (RunLock lock = RunLock.acquire(ctx.paths().lockDir(), RunLock.keys(req.nodes(), dests))) {
+            return report(out, observer, ssh, req, prompter, !yes && prompter.interactive());
+        } catch (RunLock.Refused refused) {
+            throw new UsageError(refused.getMessage());
+        } catch (RunLock.Held held) {
+            out.error("tlclb rollback", "another run holds the lock (" + held.getMessage() + "); try again when it ends");
+            return ExitCode.LOCKED.code();
         }
-        List<String> dests = req.units().stream().map(SyncUnit::dest).distinct().toList();
-        List<RollbackRun.Outcome> outcomes;
+    }
+
+    private int report(CliOutput out, ConsoleObserver observer, SshOptions ssh, RollbackRequest req, Prompter prompter,
+                       boolean ask) throws Exception {
+        RunReport report;
         try {
-            outcomes = RollbackRun.execute(sshOptions, req.nodes(), dests, run, req.parallel());
-        } catch (org.tlclb.sync.ssh.IdentityException e) {
+            report = new RollbackRun(ssh, observer).execute(req, ask ? prompter::confirm : question -> true);
+        } catch (IdentityException e) {
             throw new UsageError(e.getMessage());
         }
-        int failed = 0;
-        for (RollbackRun.Outcome o2 : outcomes) {
-            if (o2.error() != null) {
-                failed++;
-                err().println(o2.node() + "  FAILED   " + o2.error());
-            } else if (!o.quiet) {
-                out().println(o2.node() + "  ok       run " + (o2.run() == null ? "(none)" : o2.run()) + ", "
-                        + o2.restored() + " restored");
-            }
+        if (!req.dryRun()) {
+            RunLog.record(report);
         }
-        out().flush();
-        if (failed == 0) {
-            return ExitCode.OK.code();
-        }
-        return failed == outcomes.size() ? ExitCode.NOTHING_CHANGED.code() : ExitCode.PARTIAL.code();
+        return out.report(report, observer);
     }
 }

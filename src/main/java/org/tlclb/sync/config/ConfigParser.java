@@ -20,23 +20,40 @@ public final class ConfigParser {
     /** Line where each single-valued setting was first given, to report a second one. */
     private final Map<String, Integer> firstSeen = new HashMap<>();
     private final ServersBlock servers;
+    /** What {@code ~/} in a path means: the home of the run's state paths. */
+    private final Path home;
 
-    private ConfigParser(String file, Path path) {
+    private ConfigParser(String file, Path path, Path home) {
         this.file = file;
         this.path = path;
+        this.home = home;
         this.servers = new ServersBlock(file);
     }
 
-    /** Reads and parses a file; a missing or unreadable file is a ConfigException on line 0. */
-    public static SyncConfig parse(Path file) throws ConfigException {
+    /**
+     * Reads and parses a file; a missing or unreadable file is a ConfigException on line 0.
+     *
+     * @param home what {@code ~/} stands for in IdentityFile, KnownHosts and LogFile
+     */
+    public static SyncConfig parse(Path file, Path home) throws ConfigException {
         String name = file.toString();
         byte[] bytes = ConfigText.read(file, name, "a sync.conf file");
-        return new ConfigParser(name, file).run(ConfigText.lines(bytes, name));
+        return new ConfigParser(name, file, home).run(ConfigText.lines(bytes, name));
+    }
+
+    /** Reads and parses a file with {@code ~/} meaning the user's home (the JVM's user.home). */
+    public static SyncConfig parse(Path file) throws ConfigException {
+        return parse(file, Path.of(System.getProperty("user.home", "/")));
     }
 
     /** Parses text already in memory; {@code fileName} is used in error messages. */
+    public static SyncConfig parse(String text, String fileName, Path home) throws ConfigException {
+        return new ConfigParser(fileName, null, home).run(ConfigText.lines(text, fileName));
+    }
+
+    /** Parses text with {@code ~/} meaning the user's home (the JVM's user.home). */
     public static SyncConfig parse(String text, String fileName) throws ConfigException {
-        return new ConfigParser(fileName, null).run(ConfigText.lines(text, fileName));
+        return parse(text, fileName, Path.of(System.getProperty("user.home", "/")));
     }
 
     private SyncConfig run(List<String> lines) throws ConfigException {
@@ -92,11 +109,11 @@ public final class ConfigParser {
                 draft.user = v;
                 break;
             case IDENTITY_FILE:
-                draft.identityFiles.add(Values.homeOrAbsolute(v, at, kw.spelling));
+                draft.identityFiles.add(Values.homeOrAbsolute(v, home, at, kw.spelling));
                 break;
             case KNOWN_HOSTS:
                 once(kw.spelling, at);
-                draft.knownHosts = Values.homeOrAbsolute(v, at, kw.spelling);
+                draft.knownHosts = Values.homeOrAbsolute(v, home, at, kw.spelling);
                 break;
             case HOST_KEY_POLICY:
                 once(kw.spelling, at);
@@ -123,6 +140,11 @@ public final class ConfigParser {
                 once(kw.spelling, at);
                 draft.backupKeep = Values.intIn(v, 1, Integer.MAX_VALUE, at, kw.spelling, "BackupKeep N, a whole number 1 or more");
                 break;
+            case MAX_DELETE:
+                once(kw.spelling, at);
+                draft.maxDelete = Values.intIn(v, 0, Integer.MAX_VALUE, at, kw.spelling,
+                        "MaxDelete N, a whole number 0 or more");
+                break;
             case POST_SYNC:
                 hook(kw, draft.postSync, args, at);
                 break;
@@ -131,7 +153,7 @@ public final class ConfigParser {
                 break;
             case LOG_FILE:
                 once(kw.spelling, at);
-                draft.logFile = Values.homeOrAbsolute(v, at, kw.spelling);
+                draft.logFile = Values.homeOrAbsolute(v, home, at, kw.spelling);
                 break;
             default:
                 // Servers, Server and EndServers were taken by the ServersBlock above.
@@ -199,6 +221,7 @@ public final class ConfigParser {
         int retries = d.retries();
         Boolean backup;
         int backupKeep = d.backupKeep();
+        Integer maxDelete;
         final Map<HookTarget, String> postSync = new EnumMap<>(HookTarget.class);
         final Map<HookTarget, String> validate = new EnumMap<>(HookTarget.class);
         Path logFile;
@@ -206,7 +229,7 @@ public final class ConfigParser {
         SyncConfig build(Path file, List<ServerEntry> servers) {
             return new SyncConfig(file, servers, contentDir, configDir, licenseFiles, excludes, parallel, user,
                     identityFiles, knownHosts, hostKeyPolicy, connectTimeout, retries, backup, backupKeep,
-                    postSync, validate, logFile);
+                    maxDelete, postSync, validate, logFile);
         }
     }
 }

@@ -23,6 +23,7 @@ enum Keyword {
     RETRIES("Retries", 1, "Retries N (0..20)"),
     BACKUP("Backup", 1, "Backup yes|no"),
     BACKUP_KEEP("BackupKeep", 1, "BackupKeep N (1 or more)"),
+    MAX_DELETE("MaxDelete", 1, "MaxDelete N (0 or more)"),
     POST_SYNC("PostSync", 2, "PostSync content|config \"COMMAND\""),
     VALIDATE("Validate", 2, "Validate content|config \"COMMAND\""),
     LOG_FILE("LogFile", 1, "LogFile PATH (absolute or ~/...)");

@@ -14,7 +14,8 @@ import java.util.Map;
  * <caption>Environment overrides</caption>
  * <tr><th>variable</th><th>default</th></tr>
  * <tr><td>TLCLB_CONFIG</td><td>/etc/clusterserver/sync.conf</td></tr>
- * <tr><td>TLCLB_LOG_FILE</td><td>/var/log/tlclb/sync.log (when sync.conf names no LogFile)</td></tr>
+ * <tr><td>TLCLB_LOG_FILE</td><td>/var/log/tlclb/sync.log for root, else ~/.local/state/tlclb/sync.log
+ * (when neither --log-file nor LogFile names one)</td></tr>
  * <tr><td>TLCLB_LOCK_DIR</td><td>/run/tlclb for root, else $XDG_RUNTIME_DIR/tlclb, else ~/.cache/tlclb</td></tr>
  * <tr><td>TLCLB_HOME</td><td>the user's home directory (the JVM's user.home)</td></tr>
  * <tr><td>TLCLB_SSH_ETC</td><td>/etc/ssh</td></tr>
@@ -58,7 +59,7 @@ public record StatePaths(Path configFile, Path logFile, Path lockDir, Path home,
         }
         return new StatePaths(
                 path(env.get("TLCLB_CONFIG"), DEFAULT_CONFIG),
-                path(env.get("TLCLB_LOG_FILE"), DEFAULT_LOG),
+                path(env.get("TLCLB_LOG_FILE"), root ? DEFAULT_LOG : home.resolve(".local/state/tlclb/sync.log")),
                 lockDir,
                 home,
                 path(env.get("TLCLB_SSH_ETC"), DEFAULT_SSH_ETC));

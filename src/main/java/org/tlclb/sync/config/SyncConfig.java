@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything sync.conf can say; null / empty means "not said in the file" where the default
+ * Everything sync.conf can say ({@code maxDelete} null: the built-in guard); null / empty means "not said in the file" where the default
  * depends on the command. Collections are copied and unmodifiable, so a config can be shared
  * between threads of a run.
  */
@@ -26,6 +26,7 @@ public record SyncConfig(
         int retries,
         Boolean backup,
         int backupKeep,
+        Integer maxDelete,
         Map<HookTarget, String> postSync,
         Map<HookTarget, String> validate,
         Path logFile) {
@@ -51,6 +52,6 @@ public record SyncConfig(
     public static SyncConfig defaults() {
         return new SyncConfig(null, List.of(), DEFAULT_CONTENT_DIR, DEFAULT_CONFIG_DIR, List.of(), List.of(),
                 DEFAULT_PARALLEL, DEFAULT_USER, List.of(), null, null, DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_RETRIES, null, DEFAULT_BACKUP_KEEP, Map.of(), Map.of(), null);
+                DEFAULT_RETRIES, null, DEFAULT_BACKUP_KEEP, null, Map.of(), Map.of(), null);
     }
 }

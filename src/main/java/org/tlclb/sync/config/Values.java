@@ -65,10 +65,9 @@ final class Values {
     }
 
     /** An absolute path or one under the home directory ({@code ~/...}), as in ssh_config. */
-    static Path homeOrAbsolute(String v, Where at, String keyword) throws ConfigException {
+    static Path homeOrAbsolute(String v, Path home, Where at, String keyword) throws ConfigException {
         if (v.startsWith("~/")) {
-            String home = System.getProperty("user.home", "/");
-            return Path.of(home).resolve(path(v.substring(2), at, keyword));
+            return home.resolve(path(v.substring(2), at, keyword));
         }
         Path p = path(v, at, keyword);
         if (!p.isAbsolute()) {

@@ -40,15 +40,17 @@ final class PipelinedListing {
     private final ExcludeRules excludes;
     private final Map<String, Entry> entries;
     private final List<String> temps;
+    private final Set<String> holdsExcluded;
     private IOException failure;
 
     PipelinedListing(SftpPipeline pipe, String root, ExcludeRules excludes, Map<String, Entry> entries,
-                     List<String> temps) {
+                     List<String> temps, Set<String> holdsExcluded) {
         this.pipe = pipe;
         this.root = root;
         this.excludes = excludes;
         this.entries = entries;
         this.temps = temps;
+        this.holdsExcluded = holdsExcluded;
     }
 
     private String abs(String rel) {
@@ -154,6 +156,7 @@ final class PipelinedListing {
                 continue;
             }
             if (excludes.excludes(rel, type == S_IFDIR)) {
+                holdsExcluded.add(dir);
                 continue;
             }
             int mode = perms & 07777;

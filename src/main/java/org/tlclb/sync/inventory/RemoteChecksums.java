@@ -13,7 +13,7 @@ import java.util.Map;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
-import org.tlclb.sync.transfer.RemoteShell;
+import org.tlclb.sync.ssh.RemoteShell;
 
 /**
  * SHA-256 of files on a node, for --checksum. OpenSSH's SFTP server has no hash extension, so
@@ -52,7 +52,16 @@ public final class RemoteChecksums {
                     in.write(0);
                 }
             }
-            ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout.multipliedBy(60));
+            // Hashing a big tree takes as long as it takes; a node that goes silent for the reply
+            // timeout has failed.
+            int seen = -1;
+            while (!ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout).contains(ClientChannelEvent.CLOSED)) {
+                if (stdout.size() == seen) {
+                    throw new IOException("the node stopped answering while hashing files (" + timeout.toSeconds()
+                            + " s without output)");
+                }
+                seen = stdout.size();
+            }
             Integer status = ch.getExitStatus();
             if (status != null && (status == 126 || status == 127)) {
                 throw new IOException("the node cannot run sha256sum (exit " + status + "): "

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
+import org.tlclb.sync.config.Tunables;
 import org.tlclb.sync.plan.TempNames;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.ExcludeRules;
@@ -46,6 +47,7 @@ public final class SftpInventory {
         }
         Map<String, Entry> entries = new ConcurrentHashMap<>();
         List<String> temps = Collections.synchronizedList(new ArrayList<>());
+        Set<String> holdsExcluded = ConcurrentHashMap.newKeySet();
         entries.put("", toEntry(sftp, root, "", rootAttrs));
         if (only != null) {
             for (String name : only) {
@@ -61,17 +63,18 @@ public final class SftpInventory {
             return new NodeInventory(new Manifest(entries), temps, true);
         }
         // A pipelined listing on our own client; a plain client (tests, tools) walks one directory at a time.
-        SftpPipeline pipe = SftpPipeline.of(sftp, 512);
+        SftpPipeline pipe = SftpPipeline.of(sftp, Tunables.SFTP_LIST_WINDOW.get());
         if (pipe != null) {
-            new PipelinedListing(pipe, root, excludes, entries, temps).run();
+            new PipelinedListing(pipe, root, excludes, entries, temps, holdsExcluded).run();
         } else {
-            walk(sftp, root, "", excludes, entries, temps);
+            walk(sftp, root, "", excludes, entries, temps, holdsExcluded);
         }
-        return new NodeInventory(new Manifest(entries), List.copyOf(temps), true);
+        return new NodeInventory(new Manifest(entries), List.copyOf(temps), true, holdsExcluded);
     }
 
     private static void walk(SftpClient sftp, String root, String dir, ExcludeRules excludes,
-                             Map<String, Entry> entries, List<String> temps) throws IOException {
+                             Map<String, Entry> entries, List<String> temps, Set<String> holdsExcluded)
+            throws IOException {
         String abs = dir.isEmpty() ? root : root + "/" + dir;
         List<String> subdirs = new ArrayList<>();
         for (SftpClient.DirEntry de : sftp.readDir(abs)) {
@@ -93,6 +96,7 @@ public final class SftpInventory {
                 continue;
             }
             if (excludes.excludes(rel, a.isDirectory())) {
+                holdsExcluded.add(dir);
                 continue;
             }
             Entry e = toEntry(sftp, abs + "/" + name, rel, a);
@@ -105,7 +109,7 @@ public final class SftpInventory {
             }
         }
         for (String sub : subdirs) {
-            walk(sftp, root, sub, excludes, entries, temps);
+            walk(sftp, root, sub, excludes, entries, temps, holdsExcluded);
         }
     }
 

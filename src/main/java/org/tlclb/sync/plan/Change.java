@@ -1,15 +1,20 @@
 package org.tlclb.sync.plan;
 
-import org.tlclb.sync.scan.Entry;
-import org.tlclb.sync.scan.TreeScanner;
+import java.util.Set;
 
-/** One change the plan makes on a node. The closed set a node plan is made of. */
+import org.tlclb.sync.scan.Entry;
+import org.tlclb.sync.scan.Names;
+
+/**
+ * One change the plan makes on a node: the closed set a node plan is made of. Each change carries
+ * what differs ({@link Diff}), found once when the planner made it; the rest only renders it.
+ */
 public sealed interface Change {
 
     /** The relative path the change is about. */
     String path();
 
-    /** An rsync {@code --itemize-changes} style code of 11 characters. */
+    /** An rsync {@code --itemize-changes} style code of 11 characters, as rsync prints for a push. */
     String code();
 
     /** The preview line: code, path (printable, '/' after directories, "-> target" after links). */
@@ -18,7 +23,7 @@ public sealed interface Change {
     }
 
     default String display() {
-        return TreeScanner.printable(path().isEmpty() ? "." : path());
+        return Names.printable(path().isEmpty() ? "." : path());
     }
 
     /** A directory the source has and the node lacks. */
@@ -44,27 +49,39 @@ public sealed interface Change {
         }
 
         public String code() {
-            return ">f+++++++++";
+            return "<f+++++++++";
         }
     }
 
-    /** A file whose content differs (by size and mtime, or by checksum). */
-    record UpdateFile(Entry src, Entry old) implements Change {
+    /** A file whose content differs (by size and mtime, or by checksum), or that replaces another type. */
+    record UpdateFile(Entry src, Entry old, Set<Diff> diffs) implements Change {
+        public UpdateFile(Entry src, Entry old) {
+            this(src, old, Diff.between(src, old));
+        }
+
+        public UpdateFile {
+            diffs = Set.copyOf(diffs);
+        }
+
         public String path() {
             return src.path();
         }
 
+        /** Whether a file was there before (it is replaced, so a backup keeps it). */
+        public boolean replacesFile() {
+            return old.isFile() && !diffs.contains(Diff.TYPE);
+        }
+
         public String code() {
-            boolean typeChanged = !old.isFile();
-            if (typeChanged) {
-                return ">f+++++++++";
+            if (diffs.contains(Diff.TYPE)) {
+                return "<f+++++++++";
             }
-            return ">f"
-                    + (src.sha256() != null && old.sha256() != null && !src.sha256().equals(old.sha256()) ? 'c' : '.')
-                    + (src.size() != old.size() ? 's' : '.')
-                    + (src.mtime() != old.mtime() ? 't' : '.')
-                    + (src.mode() != old.mode() ? 'p' : '.')
+            return "<f" + flag(Diff.CONTENT, 'c') + flag(Diff.SIZE, 's') + flag(Diff.MTIME, 't') + flag(Diff.MODE, 'p')
                     + ".....";
+        }
+
+        private char flag(Diff d, char c) {
+            return diffs.contains(d) ? c : '.';
         }
     }
 
@@ -81,7 +98,7 @@ public sealed interface Change {
 
         @Override
         public String display() {
-            return Change.super.display() + " -> " + TreeScanner.printable(src.linkTarget());
+            return Change.super.display() + " -> " + Names.printable(src.linkTarget());
         }
     }
 
@@ -105,29 +122,27 @@ public sealed interface Change {
     }
 
     /** Same content, different mode or mtime: fixed in place. */
-    record SetAttrs(Entry src, Entry old) implements Change {
+    record SetAttrs(Entry src, Entry old, Set<Diff> diffs) implements Change {
+        public SetAttrs(Entry src, Entry old) {
+            this(src, old, Diff.between(src, old));
+        }
+
+        public SetAttrs {
+            diffs = Set.copyOf(diffs);
+        }
+
         public String path() {
             return src.path();
         }
 
         public String code() {
-            return "." + (src.isDir() ? 'd' : 'f') + ".."
-                    + (src.mtime() != old.mtime() ? 't' : '.')
-                    + (src.mode() != old.mode() ? 'p' : '.')
-                    + ".....";
+            return "." + (src.isDir() ? 'd' : 'f') + ".." + (diffs.contains(Diff.MTIME) ? 't' : '.')
+                    + (diffs.contains(Diff.MODE) ? 'p' : '.') + ".....";
         }
 
         @Override
         public String display() {
             return Change.super.display() + (src.isDir() && !src.path().isEmpty() ? "/" : "");
-        }
-
-        public boolean modeDiffers() {
-            return src.mode() != old.mode();
-        }
-
-        public boolean mtimeDiffers() {
-            return src.mtime() != old.mtime();
         }
     }
 }

@@ -1,34 +1,59 @@
 package org.tlclb.sync.plan;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Manifest;
+import org.tlclb.sync.scan.Names;
 
 /**
  * Decides what differs between the source and a node: rsync's generator, as a pure function.
- * A file is unchanged when size and mtime match (the quick check) or, with checksum, when size
- * and content hash match; then only a differing mode (or mtime) is fixed in place.
+ * A file is unchanged by {@link Diff#sameContent}; then only a differing mode (or mtime) is fixed
+ * in place. Files the excludes protect on the node are never touched: a directory that holds some
+ * is neither deleted nor replaced by another type (the plan says so in its warnings).
  */
 public final class Planner {
     private Planner() {
     }
 
     public static NodePlan plan(Manifest source, Manifest node, List<String> staleTemps, PlanOptions options) {
+        return plan(source, node, staleTemps, Set.of(), options);
+    }
+
+    /**
+     * @param holdsExcluded directories of the node that hold entries the excludes hide (so they
+     *                      can never become empty)
+     */
+    public static NodePlan plan(Manifest source, Manifest node, List<String> staleTemps, Set<String> holdsExcluded,
+                                PlanOptions options) {
         // The source is walked in no particular order (sorting 20,000 paths cost more than the
         // rest of a plan that finds nothing to do); the changes found are sorted by path, which
         // puts every directory before its children, and the deletes that clear the way for an
         // entry come right before it.
+        Set<String> protectedDirs = withAncestors(holdsExcluded);
         List<Change> found = new ArrayList<>();
-        java.util.Map<String, List<Change>> clearing = new java.util.HashMap<>();
+        List<String> warnings = new ArrayList<>();
+        Map<String, List<Change>> clearing = new HashMap<>();
         Set<String> cleared = new HashSet<>();
         for (Entry src : source.unordered()) {
+            if (options.leaveAlone().contains(src.path())) {
+                continue;
+            }
             Entry old = node.get(src.path()).orElse(null);
             if (old != null && old.type() != src.type() && !(src.isSymlink() && old.isFile())) {
+                if (old.isDir() && protectedDirs.contains(old.path())) {
+                    warnings.add(Names.printable(old.path()) + "/ is a directory on the node that holds excluded"
+                            + " files, and the source has a " + src.type().name().toLowerCase(Locale.ROOT) + " there: left as it is"
+                            + " (remove it on the node, or change the excludes)");
+                    continue;
+                }
                 // Another type is in the way: clear it (and, for a directory, its subtree) first.
                 List<Change> group = new ArrayList<>();
                 clearSubtree(node, old, group, cleared);
@@ -37,7 +62,7 @@ public final class Planner {
             }
             planEntry(src, old, options, found);
         }
-        found.sort(java.util.Comparator.comparing(Change::path));
+        found.sort(Comparator.comparing(Change::path));
         List<Change> changes = new ArrayList<>(found.size() + clearing.size());
         for (Change c : found) {
             List<Change> group = clearing.get(c.path());
@@ -50,17 +75,29 @@ public final class Planner {
             List<Entry> gone = new ArrayList<>();
             for (Entry old : node.unordered()) {
                 if (!source.contains(old.path()) && !cleared.contains(old.path())
+                        && !options.leaveAlone().contains(old.path())
+                        && !(old.isDir() && protectedDirs.contains(old.path()))
                         && !options.excludes().excludesWithAncestors(old.path(), old.isDir())) {
                     gone.add(old);
                 }
             }
             // Children before their directory: reverse path order.
-            gone.sort(java.util.Comparator.comparing(Entry::path).reversed());
+            gone.sort(Comparator.comparing(Entry::path).reversed());
             for (Entry old : gone) {
                 changes.add(new Change.Delete(old, false));
             }
         }
-        return new NodePlan(List.copyOf(changes), List.copyOf(staleTemps));
+        return new NodePlan(changes, staleTemps, warnings);
+    }
+
+    private static Set<String> withAncestors(Set<String> dirs) {
+        Set<String> out = new HashSet<>();
+        for (String d : dirs) {
+            for (String p = d; p != null && !p.isEmpty() && out.add(p); p = Entry.parentOf(p)) {
+                // every ancestor holds the excluded entry too
+            }
+        }
+        return out;
     }
 
     private static void planEntry(Entry src, Entry old, PlanOptions options, List<Change> changes) {
@@ -76,7 +113,7 @@ public final class Planner {
             case FILE -> {
                 if (old == null) {
                     changes.add(new Change.CreateFile(src));
-                } else if (!sameContent(src, old, options.checksum())) {
+                } else if (!Diff.sameContent(src, old, options.checksum())) {
                     changes.add(new Change.UpdateFile(src, old));
                 } else if (src.mode() != old.mode() || src.mtime() != old.mtime()) {
                     changes.add(new Change.SetAttrs(src, old));
@@ -88,16 +125,6 @@ public final class Planner {
                 }
             }
         }
-    }
-
-    private static boolean sameContent(Entry src, Entry old, boolean checksum) {
-        if (src.size() != old.size()) {
-            return false;
-        }
-        if (checksum) {
-            return src.sha256() != null && src.sha256().equals(old.sha256());
-        }
-        return src.mtime() == old.mtime();
     }
 
     private static void clearSubtree(Manifest node, Entry old, List<Change> changes, Set<String> cleared) {

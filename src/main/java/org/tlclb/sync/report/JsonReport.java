@@ -2,18 +2,26 @@ package org.tlclb.sync.report;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 /** The run report as JSON; the schema is documented in the README ("JSON report"). */
 public final class JsonReport {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonFactory FACTORY = new JsonFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     private JsonReport() {
     }
 
-    public static void write(RunReport r, Writer out) throws IOException {
+    /** Writes the report and a newline; the writer stays open (it may be stdout). */
+    public static void write(RunReport r, RunVerdict v, Writer out) throws IOException {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
@@ -23,49 +31,77 @@ public final class JsonReport {
             g.writeStringField("end", r.end().toString());
             g.writeNumberField("seconds", r.seconds());
             g.writeBooleanField("dry_run", r.dryRun());
-            g.writeNumberField("exit_code", r.exitCode());
-            g.writeArrayFieldStart("sources");
-            for (String s : r.sources()) {
-                g.writeString(s);
-            }
-            g.writeEndArray();
+            g.writeNumberField("exit_code", v.exitCode().code());
+            g.writeStringField("outcome", v.outcome().name().toLowerCase(Locale.ROOT));
+            strings(g, "changed", v.changed());
+            strings(g, "sources", r.sources());
             g.writeArrayFieldStart("nodes");
             for (NodeResult n : r.nodes()) {
-                g.writeStartObject();
-                g.writeStringField("node", n.node());
-                g.writeStringField("status", n.status().name().toLowerCase());
-                g.writeStringField("mode", n.mode());
-                g.writeStringField("error", n.error());
-                g.writeNumberField("created", n.created());
-                g.writeNumberField("updated", n.updated());
-                g.writeNumberField("deleted", n.deleted());
-                g.writeNumberField("bytes", n.bytes());
-                g.writeNumberField("seconds", n.seconds());
-                g.writeArrayFieldStart("warnings");
-                for (String w : n.warnings()) {
-                    g.writeString(w);
-                }
-                g.writeEndArray();
-                if (n.hook() == null) {
-                    g.writeNullField("hook");
-                } else {
-                    g.writeObjectFieldStart("hook");
-                    g.writeStringField("command", n.hook().command());
-                    g.writeNumberField("exit_status", n.hook().exitStatus());
-                    g.writeStringField("output_tail", n.hook().outputTail());
-                    g.writeEndObject();
-                }
-                g.writeEndObject();
+                node(g, n);
             }
             g.writeEndArray();
-            g.writeArrayFieldStart("warnings");
-            for (String w : r.warnings()) {
-                g.writeString(w);
-            }
-            g.writeEndArray();
+            strings(g, "warnings", r.warnings());
             g.writeEndObject();
         }
         out.write('\n');
         out.flush();
+    }
+
+    /**
+     * Writes the report to a file by way of a new temporary file in the same directory, renamed over
+     * the target: a symlink planted at the target's name is replaced, never written through, and a
+     * reader never sees half a report.
+     */
+    public static void writeFile(RunReport r, RunVerdict v, Path file) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+        try {
+            try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+                write(r, v, w);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void node(JsonGenerator g, NodeResult n) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("node", n.node());
+        g.writeStringField("status", n.status().label());
+        g.writeStringField("mode", n.mode());
+        g.writeStringField("error", n.error());
+        g.writeNumberField("created", n.created());
+        g.writeNumberField("updated", n.updated());
+        g.writeNumberField("deleted", n.deleted());
+        g.writeNumberField("leftovers", n.leftovers());
+        g.writeNumberField("bytes", n.bytes());
+        g.writeNumberField("seconds", n.seconds());
+        g.writeStringField("note", n.note());
+        strings(g, "warnings", n.warnings());
+        if (n.hook() == null) {
+            g.writeNullField("hook");
+        } else {
+            g.writeObjectFieldStart("hook");
+            g.writeStringField("command", n.hook().command());
+            g.writeNumberField("exit_status", n.hook().exitStatus());
+            g.writeStringField("output_tail", n.hook().outputTail());
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    private static void strings(JsonGenerator g, String field, Iterable<String> values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String s : values) {
+            g.writeString(s);
+        }
+        g.writeEndArray();
     }
 }

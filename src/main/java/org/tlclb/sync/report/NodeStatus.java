@@ -1,22 +1,31 @@
 package org.tlclb.sync.report;
 
+import java.util.Locale;
+
 /** How a node ended a run. */
 public enum NodeStatus {
     /** In sync: changes committed, or nothing to do. */
     OK,
-    /** The dry run's plan was shown; nothing changed. */
+    /** The dry run's (or check's) plan was made; nothing changed. */
     PLANNED,
     /** Files committed, but the post-sync command failed. */
     HOOK_FAILED,
-    /** The node failed; nothing was committed there. */
+    /** The commit began but did not complete: some changes are on the node, some are not. */
+    PARTIAL,
+    /** The node failed before its commit; nothing changed there. */
     FAILED,
-    /** Staged fine, but rolled back because another node failed (all-or-nothing). */
+    /** Staged fine, but rolled back: another node failed (all-or-nothing), or the run was declined or interrupted. */
     ABORTED,
     /** Listed with nosync, or the source machine itself. */
     SKIPPED;
 
-    /** Whether this node's files were changed by the run (or needed no change). */
+    /** Whether the run changed this node's files (or it needed no change): the commit began there. */
     public boolean committed() {
-        return this == OK || this == HOOK_FAILED;
+        return this == OK || this == HOOK_FAILED || this == PARTIAL;
+    }
+
+    /** The spelling of reports and JSON. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -2,8 +2,13 @@ package org.tlclb.sync.report;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -14,50 +19,42 @@ import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.util.FileSize;
 import org.slf4j.LoggerFactory;
+import org.tlclb.sync.config.ProcessUser;
 
 /**
- * The log file: one summary line per run and one line per node at INFO, per-file lines at DEBUG
- * (-v), MINA SSHD's own logging only with -v -v. Rotated daily and at 10 MB, 30 days kept.
+ * The log file: one summary line per run and one line per node (INFO when all went well, WARN for a
+ * node that failed or a run that did not fully sync, ERROR for an internal error), per-file lines
+ * at DEBUG (-v), MINA SSHD's own logging only with -v -v. Rotated daily and at 10 MB into
+ * {@code .gz} files, 30 days kept; {@link #close()} waits for a rotation's compression, so a run
+ * never exits in the middle of one.
+ *
+ * <p>The run often writes as root: a log file that is a symlink, that another user owns, or that
+ * sits in a directory others can write to is refused (the run goes on without a log, and says so).
  */
 public final class RunLog {
     public static final String LOGGER = "tlclb";
-    public static final Path DEFAULT = Path.of("/var/log/tlclb/sync.log");
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(LOGGER);
+    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwxr-x---");
 
     private RunLog() {
     }
 
-    /** Where the log goes: the wanted file when its directory can be written, else the user's state directory. */
-    public static Path resolve(Path wanted) {
-        Path file = wanted != null ? wanted : DEFAULT;
-        if (writable(file)) {
-            return file;
-        }
-        Path fallback = Path.of(System.getProperty("user.home"), ".local/state/tlclb/sync.log");
-        return writable(fallback) ? fallback : null;
-    }
-
-    private static boolean writable(Path file) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            return Files.isWritable(dir) && (!Files.exists(file) || Files.isWritable(file));
-        } catch (IOException | SecurityException e) {
-            return false;
-        }
-    }
-
-    /** Sends the tlclb logger (and with verbosity 2, MINA's) to the rotated file. */
-    public static Path configure(Path wanted, int verbosity) {
-        Path file = resolve(wanted);
+    /**
+     * Sends the tlclb logger (and with verbosity 2, MINA's) to the rotated file.
+     *
+     * @return why nothing is logged, when the file cannot be used (the caller says so once)
+     */
+    public static Optional<String> configure(Path file, int verbosity) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
-            return file;
+            return Optional.empty();
         }
         Logger tlclb = ctx.getLogger(LOGGER);
         tlclb.setLevel(verbosity > 0 ? Level.DEBUG : Level.INFO);
         ctx.getLogger("org.apache.sshd").setLevel(verbosity > 1 ? Level.DEBUG : Level.OFF);
-        if (file == null) {
-            return null;
+        Optional<String> problem = unusable(file);
+        if (problem.isPresent()) {
+            tlclb.setLevel(Level.OFF);
+            return problem;
         }
         PatternLayoutEncoder enc = new PatternLayoutEncoder();
         enc.setContext(ctx);
@@ -78,6 +75,10 @@ public final class RunLog {
         app.setRollingPolicy(policy);
         app.setEncoder(enc);
         app.start();
+        if (!app.isStarted()) {
+            tlclb.setLevel(Level.OFF);
+            return Optional.of("cannot write the log file " + file + "; this run is not logged");
+        }
         tlclb.addAppender(app);
         tlclb.setAdditive(false);
         if (verbosity > 1) {
@@ -85,7 +86,50 @@ public final class RunLog {
             sshd.addAppender(app);
             sshd.setAdditive(false);
         }
-        return file;
+        return Optional.empty();
+    }
+
+    /** Why the file must not be written by this process, if it must not. */
+    static Optional<String> unusable(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        Path dir = abs.getParent();
+        String not = "; this run is not logged (set LogFile or --log-file to a file in a directory only you can write)";
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+            }
+            if (!Files.isWritable(dir)) {
+                return Optional.of("cannot write the log directory " + dir + not);
+            }
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+            long owner = ((Number) Files.getAttribute(dir, "unix:uid")).longValue();
+            if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)
+                    || owner != ProcessUser.uid() && owner != 0) {
+                return Optional.of("the log directory " + dir + " can be written by other users" + not);
+            }
+            if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.isSymbolicLink(abs) || !Files.isRegularFile(abs, LinkOption.NOFOLLOW_LINKS)) {
+                    return Optional.of("the log file " + abs + " is not a plain file" + not);
+                }
+                long fileOwner = ((Number) Files.getAttribute(abs, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
+                if (fileOwner != ProcessUser.uid()) {
+                    return Optional.of("the log file " + abs + " belongs to another user" + not);
+                }
+                if (!Files.isWritable(abs)) {
+                    return Optional.of("cannot write the log file " + abs + not);
+                }
+            }
+            return Optional.empty();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return Optional.of("cannot use the log file " + abs + " (" + e.getMessage() + ")" + not);
+        }
+    }
+
+    /** Stops logging: flushes the file and waits for a rotation's compression to finish. */
+    public static void close() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+            ctx.stop();
+        }
     }
 
     /** Whether per-file lines are logged (-v): callers skip building them otherwise. */
@@ -98,16 +142,32 @@ public final class RunLog {
     }
 
     public static void record(RunReport r) {
+        RunVerdict v = RunVerdict.of(r);
         for (NodeResult n : r.nodes()) {
-            LOG.info(String.format(Locale.ROOT, "run %s node %s %s created=%d updated=%d deleted=%d bytes=%d seconds=%.2f%s%s",
-                    r.runId(), n.node(), n.status().name().toLowerCase(Locale.ROOT), n.created(), n.updated(),
-                    n.deleted(), n.bytes(), n.seconds(), n.error() == null ? "" : " error=\"" + oneLine(n.error()) + "\"",
-                    n.hook() == null ? "" : " hook_exit=" + n.hook().exitStatus()));
+            String line = String.format(Locale.ROOT,
+                    "run %s node %s %s created=%d updated=%d deleted=%d bytes=%d seconds=%.2f%s%s",
+                    r.runId(), n.node(), n.status().label(), n.created(), n.updated(), n.deleted(), n.bytes(),
+                    n.seconds(), n.error() == null ? "" : " error=\"" + oneLine(n.error()) + "\"",
+                    n.hook() == null ? "" : " hook_exit=" + n.hook().exitStatus());
+            boolean bad = n.status() == NodeStatus.FAILED || n.status() == NodeStatus.PARTIAL
+                    || n.status() == NodeStatus.HOOK_FAILED || n.status() == NodeStatus.ABORTED;
+            if (bad) {
+                LOG.warn(line);
+            } else {
+                LOG.info(line);
+            }
         }
-        LOG.info(String.format(Locale.ROOT, "run %s %s%s sources=%s nodes=%d exit=%d created=%d updated=%d deleted=%d bytes=%d seconds=%.2f",
+        String summary = String.format(Locale.ROOT,
+                "run %s %s%s sources=%s nodes=%d exit=%d outcome=%s created=%d updated=%d deleted=%d bytes=%d"
+                        + " seconds=%.2f",
                 r.runId(), r.command(), r.dryRun() ? " (dry run)" : "", String.join(",", r.sources()), r.nodes().size(),
-                r.exitCode(), r.total(NodeResult::created), r.total(NodeResult::updated), r.total(NodeResult::deleted),
-                r.total(NodeResult::bytes), r.seconds()));
+                v.exitCode().code(), v.outcome().name().toLowerCase(Locale.ROOT), r.total(NodeResult::created),
+                r.total(NodeResult::updated), r.total(NodeResult::deleted), r.total(NodeResult::bytes), r.seconds());
+        switch (v.exitCode()) {
+            case OK -> LOG.info(summary);
+            case INTERNAL -> LOG.error(summary);
+            default -> LOG.warn(summary);
+        }
     }
 
     private static String oneLine(String s) {

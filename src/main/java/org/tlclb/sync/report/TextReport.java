@@ -1,48 +1,97 @@
 package org.tlclb.sync.report;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 
-/** The human report: one line per node and a total. */
+/** The human report: one line per node and a summary, both rendered from the run's {@link RunVerdict}. */
 public final class TextReport {
     private TextReport() {
     }
 
-    public static void print(RunReport r, PrintWriter out, boolean verbose) {
+    public static void print(RunReport r, RunVerdict v, PrintWriter out, boolean verbose) {
         for (String w : r.warnings()) {
             out.println("warning: " + w);
         }
-        int width = Math.max(8, r.nodes().stream().mapToInt(n -> n.node().length()).max().orElse(8));
-        boolean check = "tlclb check".equals(r.command());
+        int width = width(r);
+        boolean check = r.mode() == RunMode.CHECK;
         for (NodeResult n : r.nodes()) {
             out.println(check ? checkLine(n, width) : line(n, width));
             if (n.hook() != null && (verbose || !n.hook().ok())) {
-                out.printf("%-" + width + "s   post-sync '%s' exited %d%s%n", "", n.hook().command(),
-                        n.hook().exitStatus(), n.hook().outputTail().isBlank() ? ""
-                                : ": " + n.hook().outputTail().strip().replace("\n", " | "));
+                out.printf("%-" + width + "s   %s%n", "", hookLine(n.hook()));
             }
             for (String w : n.warnings()) {
                 out.printf("%-" + width + "s   warning: %s%n", "", w);
             }
         }
-        long targeted = r.nodes().stream().filter(n -> n.status() != NodeStatus.SKIPPED).count();
-        long ok = r.nodes().stream().filter(n -> n.status() == NodeStatus.OK || n.status() == NodeStatus.PLANNED).count();
-        if (check) {
-            long inSync = r.nodes().stream().filter(n -> n.status() == NodeStatus.PLANNED && n.changes() == 0).count();
-            out.printf(Locale.ROOT, "check: %d of %d node%s in sync, %d drifted, %d not checked, in %.2f s%n", inSync,
-                    targeted, targeted == 1 ? "" : "s", ok - inSync, targeted - ok, r.seconds());
-            out.flush();
-            return;
-        }
-        out.printf(Locale.ROOT, "%s: %d of %d node%s %s, %d created, %d updated, %d deleted, %s in %.2f s%n",
-                r.dryRun() ? "dry run" : "total", ok, targeted, targeted == 1 ? "" : "s",
-                r.dryRun() ? "planned" : "in sync", r.total(NodeResult::created), r.total(NodeResult::updated),
-                r.total(NodeResult::deleted), bytes(r.total(NodeResult::bytes)), r.seconds());
-        if (r.nodes().stream().anyMatch(n -> n.status() == NodeStatus.ABORTED)) {
-            out.println("all-or-nothing: a node failed before commit, so no node was changed"
-                    + " (--partial-ok commits on the nodes that staged)");
+        out.println(summary(r, v));
+        String why = consequence(r, v);
+        if (why != null) {
+            out.println(why);
         }
         out.flush();
+    }
+
+    /**
+     * Under -q: only what went wrong, and what that meant for the cluster (no node changed, or
+     * which did), on stderr.
+     */
+    public static void printProblems(RunReport r, RunVerdict v, PrintWriter err) {
+        for (NodeResult n : r.nodes()) {
+            if (n.status() == NodeStatus.FAILED || n.status() == NodeStatus.PARTIAL) {
+                err.println(n.node() + ": " + (n.status() == NodeStatus.PARTIAL ? "commit incomplete: " : "")
+                        + (n.error() != null ? n.error() : "failed"));
+            } else if (n.status() == NodeStatus.HOOK_FAILED && n.hook() != null) {
+                err.println(n.node() + ": " + hookLine(n.hook()));
+            }
+        }
+        String why = consequence(r, v);
+        if (why != null) {
+            err.println(why);
+        }
+        err.flush();
+    }
+
+    private static String hookLine(HookResult h) {
+        String tail = h.outputTail().isBlank() ? "" : ": " + h.outputTail().strip().replace("\n", " | ");
+        return "post-sync '" + h.command() + "' " + (h.exitStatus() < 0 ? "did not finish" : "exited " + h.exitStatus())
+                + tail;
+    }
+
+    static String summary(RunReport r, RunVerdict v) {
+        List<NodeResult> targeted = r.targeted();
+        int n = targeted.size();
+        String nodes = n == 1 ? "node" : "nodes";
+        if (r.mode() == RunMode.CHECK) {
+            long inSync = targeted.stream().filter(x -> x.status() == NodeStatus.PLANNED && x.inSync()).count();
+            return String.format(Locale.ROOT, "check: %d of %d %s in sync, %d drifted, %d not checked, in %.2f s",
+                    inSync, n, nodes, v.drifted().size(), n - inSync - v.drifted().size(), r.seconds());
+        }
+        long ok = targeted.stream().filter(x -> x.status() == NodeStatus.OK || x.status() == NodeStatus.PLANNED).count();
+        return String.format(Locale.ROOT, "%s: %d of %d %s %s, %d created, %d updated, %d deleted, %s in %.2f s",
+                r.dryRun() ? "dry run" : "total", ok, n, nodes, r.dryRun() ? "planned" : "in sync",
+                r.total(NodeResult::created), r.total(NodeResult::updated), r.total(NodeResult::deleted),
+                bytes(r.total(NodeResult::bytes)), r.seconds());
+    }
+
+    /** What the outcome means for the cluster, when it is not plain success. */
+    static String consequence(RunReport r, RunVerdict v) {
+        return switch (v.outcome()) {
+            case ABORTED -> "all-or-nothing: " + String.join(", ", v.failed())
+                    + " failed before commit, so no node was changed (--partial-ok commits on the nodes that staged)";
+            case ALL_FAILED -> "no node was changed";
+            case DECLINED -> "declined: nothing was changed";
+            case INTERRUPTED -> "interrupted before commit: what was staged was removed, nothing changed";
+            case REFUSED -> "refused before anything was staged, so no node was changed: " + String.join(", ",
+                    v.failed()) + " would lose too many files (see above; --max-delete N allows it)";
+            case LOCKED -> "another run is working on " + String.join(", ", v.failed())
+                    + ", so no node was changed; try again when it ends";
+            case INTERNAL_ERROR -> "internal error: " + (v.changed().isEmpty() ? "no node was changed"
+                    : "changed before the error: " + String.join(", ", v.changed()));
+            case PARTIAL -> v.changed().isEmpty() ? null : "changed: " + String.join(", ", v.changed())
+                    + (v.failed().isEmpty() ? "" : "; not (fully) changed: " + String.join(", ", v.failed()));
+            default -> null;
+        };
     }
 
     /** tlclb check: "in sync", or "DRIFT" with what a push would change. */
@@ -50,11 +99,12 @@ public final class TextReport {
         if (n.status() != NodeStatus.PLANNED) {
             return line(n, width);
         }
-        if (n.changes() == 0) {
+        if (n.inSync()) {
             return String.format("%-" + width + "s  in sync", n.node());
         }
-        return String.format(Locale.ROOT, "%-" + width + "s  DRIFT    %d to create, %d to update, %d to delete",
-                n.node(), n.created(), n.updated(), n.deleted());
+        return String.format(Locale.ROOT, "%-" + width + "s  DRIFT    %d to create, %d to update, %d to delete%s",
+                n.node(), n.created(), n.updated(), n.deleted(),
+                n.leftovers() == 0 ? "" : ", " + n.leftovers() + " leftover temporary file(s) of an interrupted run");
     }
 
     static String line(NodeResult n, int width) {
@@ -62,6 +112,7 @@ public final class TextReport {
             case OK -> "ok";
             case PLANNED -> "planned";
             case HOOK_FAILED -> "HOOK FAILED";
+            case PARTIAL -> "PARTIAL";
             case FAILED -> "FAILED";
             case ABORTED -> "aborted";
             case SKIPPED -> "skipped";
@@ -75,10 +126,17 @@ public final class TextReport {
         }
         sb.append(String.format(Locale.ROOT, " created %d, updated %d, deleted %d, %s, %.2f s", n.created(),
                 n.updated(), n.deleted(), bytes(n.bytes()), n.seconds()));
-        if ("scp".equals(n.mode())) {
-            sb.append(" (no SFTP on the node: full SCP copy, no deletes, not atomic)");
+        if (n.note() != null) {
+            sb.append(" (").append(n.note()).append(')');
+        }
+        if (n.status() == NodeStatus.PARTIAL && n.error() != null) {
+            sb.append("\n").append(" ".repeat(width + 12)).append(n.error().replace("\n", "\n" + " ".repeat(width + 12)));
         }
         return sb.toString();
+    }
+
+    private static int width(RunReport r) {
+        return Math.max(8, r.nodes().stream().mapToInt(n -> n.node().length()).max().orElse(8));
     }
 
     public static String bytes(long b) {

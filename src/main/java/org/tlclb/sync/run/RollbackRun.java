@@ -1,93 +1,224 @@
 package org.tlclb.sync.run;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.tlclb.sync.config.NodeTarget;
+import org.tlclb.sync.report.NodeResult;
+import org.tlclb.sync.report.NodeStatus;
+import org.tlclb.sync.report.RunMode;
+import org.tlclb.sync.report.RunReport;
+import org.tlclb.sync.report.RunStop;
+import org.tlclb.sync.ssh.IdentityException;
+import org.tlclb.sync.ssh.PipelinedSftpClient;
+import org.tlclb.sync.ssh.SshConnector;
 import org.tlclb.sync.ssh.SshOptions;
 import org.tlclb.sync.ssh.SshSetup;
-import org.tlclb.sync.ssh.SshConnector;
-import org.tlclb.sync.transfer.BackupRestore;
-import org.tlclb.sync.transfer.CommitOptions;
-import org.tlclb.sync.ssh.PipelinedSftpClient;
-import org.tlclb.sync.transfer.SftpCommitter;
+import org.tlclb.sync.transfer.BackupArea;
+import org.tlclb.sync.transfer.NodeLock;
 
-/** tlclb rollback across the nodes: each node restores a run's backup (the newest when none is named). */
+/**
+ * tlclb rollback across the nodes: each node lists its backups, picks the run (the one named, or
+ * its newest), shows what it would put back, and (unless a dry run, and once the user agrees)
+ * restores it under the node lock, the same lock a push takes.
+ */
 public final class RollbackRun {
-    /** One node's outcome. */
-    public record Outcome(String node, String run, int restored, String error) {
+    private final SshOptions sshOptions;
+    private final RunObserver observer;
+
+    public RollbackRun(SshOptions sshOptions, RunObserver observer) {
+        this.sshOptions = sshOptions;
+        this.observer = observer;
     }
 
-    private RollbackRun() {
+    /** One node's rollback as it goes. */
+    private record NodeRollback(NodeTarget target, ClientSession session, SftpClient sftp, List<Pick> picks,
+                                String error, long startNanos) {
     }
 
-    public static List<Outcome> execute(SshOptions sshOptions, List<NodeTarget> nodes, List<String> dests, String run,
-                                        int parallel) throws org.tlclb.sync.ssh.IdentityException {
-        try (SshConnector ssh = SshSetup.connector(sshOptions, nodes)) {
-            return execute(ssh, nodes, dests, run, parallel);
+    /** The run chosen for one destination, and what restoring it puts back. */
+    private record Pick(String dest, String run, BackupArea.Restore preview) {
+    }
+
+    /**
+     * @param confirm asked once, before anything changes, with the question; false declines
+     */
+    public RunReport execute(RollbackRequest req, Predicate<String> confirm) throws IdentityException {
+        Instant start = Instant.now();
+        String runId = SyncRun.newRunId(start);
+        RunMode mode = req.dryRun() ? RunMode.ROLLBACK_DRY_RUN : RunMode.ROLLBACK;
+        List<NodeTarget> targets = req.nodes().stream().filter(t -> !t.nosync()).toList();
+        try (SshConnector ssh = SshSetup.connector(sshOptions, req.nodes());
+             Pool pool = new Pool(req.parallel(), targets.size())) {
+            observer.started(targets.size());
+            List<NodeRollback> nodes = pool.each(targets, t -> look(ssh, t, req));
+            List<String> changing = nodes.stream().filter(n -> n.error() == null
+                    && n.picks().stream().anyMatch(p -> p.preview().count() > 0)).map(n -> n.target().display()).toList();
+            RunStop stop = RunStop.NONE;
+            List<NodeResult> results;
+            if (req.dryRun()) {
+                results = nodes.stream().map(n -> result(n, null, true)).toList();
+            } else if (!changing.isEmpty() && !confirm.test(question(nodes, changing))) {
+                stop = RunStop.DECLINED;
+                results = nodes.stream().map(n -> new NodeResult(n.target().display(), NodeStatus.ABORTED, 0, 0, 0, 0,
+                        0, seconds(n), n.error(), List.of(), null, "sftp", null)).toList();
+            } else {
+                results = pool.each(nodes, n -> restore(n, runId));
+            }
+            nodes.forEach(RollbackRun::close);
+            observer.finished();
+            results.forEach(observer::result);
+            List<NodeResult> all = new ArrayList<>(results);
+            req.nodes().stream().filter(NodeTarget::nosync).forEach(t -> all.add(NodeResult.skipped(t.display(), "nosync")));
+            return new RunReport(runId, "tlclb rollback", mode, start, Instant.now(), req.dests(), all, stop, List.of());
         }
     }
 
-    private static List<Outcome> execute(SshConnector ssh, List<NodeTarget> nodes, List<String> dests, String run,
-                                         int parallel) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel, nodes.size())));
+    private NodeRollback look(SshConnector ssh, NodeTarget t, RollbackRequest req) {
+        long t0 = System.nanoTime();
+        ClientSession session = null;
+        SftpClient sftp = null;
         try {
-            List<Future<Outcome>> futures = new ArrayList<>();
-            for (NodeTarget t : nodes) {
-                if (!t.nosync()) {
-                    futures.add(pool.submit(() -> restore(ssh, t, dests, run)));
-                }
-            }
-            List<Outcome> out = new ArrayList<>();
-            for (Future<Outcome> f : futures) {
-                try {
-                    out.add(f.get());
-                } catch (Exception e) {
-                    out.add(new Outcome("?", run, 0, e.toString()));
-                }
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static Outcome restore(SshConnector ssh, NodeTarget t, List<String> dests, String wanted) {
-        String used = wanted;
-        int restored = 0;
-        List<String> errors = new ArrayList<>();
-        try (ClientSession session = ssh.connect(t.user(), t.host(), t.port());
-             SftpClient sftp = PipelinedSftpClient.open(session)) {
-            for (String dest : dests) {
-                String run = wanted;
+            session = ssh.connect(t.user(), t.host(), t.port());
+            observer.nodeDone(t.display(), RunObserver.Phase.CONNECT, true);
+            sftp = PipelinedSftpClient.open(session);
+            List<Pick> picks = new ArrayList<>();
+            for (String dest : req.dests()) {
+                BackupArea area = new BackupArea(sftp, dest);
+                List<String> runs = area.runs();
+                String run = req.runId();
                 if (run == null) {
-                    List<String> runs = new SftpCommitter(sftp, dest, CommitOptions.plain()).backupRuns();
                     if (runs.isEmpty()) {
                         continue;
                     }
                     run = runs.get(runs.size() - 1);
-                }
-                used = run;
-                BackupRestore r = new BackupRestore(sftp, dest);
-                try {
-                    restored += r.restore(run);
-                } catch (IOException e) {
-                    if (wanted != null) {
-                        errors.add(dest + ": no backup of run " + run + " (" + e.getMessage() + ")");
+                } else if (!runs.contains(run)) {
+                    if (req.dests().size() > 1) {
+                        continue; // the run changed only some of the destinations
                     }
-                    continue;
+                    throw new IOException("no backup of run " + run + " in " + dest + " (backups there: "
+                            + (runs.isEmpty() ? "none" : String.join(", ", runs)) + ")");
                 }
+                BackupArea.Restore preview = area.restore(run, true);
+                observer.restoring(t.display(), dest, run, preview.restored(), preview.attributes());
+                picks.add(new Pick(dest, run, preview));
+            }
+            observer.nodeDone(t.display(), RunObserver.Phase.LIST, true);
+            return new NodeRollback(t, session, sftp, picks, null, t0);
+        } catch (IOException | RuntimeException e) {
+            observer.nodeDone(t.display(), RunObserver.Phase.LIST, false);
+            return new NodeRollback(t, session, sftp, List.of(), NodePhases.message(e), t0);
+        }
+    }
+
+    private NodeResult restore(NodeRollback n, String runId) {
+        if (n.error() != null || n.picks().isEmpty()) {
+            return result(n, null, false);
+        }
+        List<String> errors = new ArrayList<>();
+        int restored = 0;
+        NodeLock lock = null;
+        try {
+            lock = NodeLock.acquire(n.session(), n.sftp(), n.picks().get(0).dest(), runId, n.target().display(),
+                    NodeLock.thisMachine(), CoreModuleProperties.IDLE_TIMEOUT.getRequired(n.session()));
+            for (Pick p : n.picks()) {
+                BackupArea.Restore r = new BackupArea(n.sftp(), p.dest()).restore(p.run(), false);
+                restored += r.count();
                 errors.addAll(r.errors());
             }
-        } catch (IOException e) {
-            return new Outcome(t.display(), used, restored, e.getMessage());
+        } catch (IOException | NodeLock.Held | NodeLock.SameStorage | RuntimeException e) {
+            errors.add(NodePhases.message(e));
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
         }
-        return new Outcome(t.display(), used, restored, errors.isEmpty() ? null : String.join("; ", errors));
+        observer.nodeDone(n.target().display(), RunObserver.Phase.COMMIT, errors.isEmpty());
+        NodeStatus status = errors.isEmpty() ? NodeStatus.OK : restored > 0 ? NodeStatus.PARTIAL : NodeStatus.FAILED;
+        return new NodeResult(n.target().display(), status, 0, restored, 0, 0, 0, seconds(n),
+                errors.isEmpty() ? null : String.join("; ", errors), List.of(), null, "sftp", runs(n));
+    }
+
+    private static NodeResult result(NodeRollback n, String error, boolean planned) {
+        String err = error != null ? error : n.error();
+        if (err != null) {
+            return new NodeResult(n.target().display(), NodeStatus.FAILED, 0, 0, 0, 0, 0, seconds(n), err, List.of(),
+                    null, null, null);
+        }
+        int count = n.picks().stream().mapToInt(p -> p.preview().count()).sum();
+        return new NodeResult(n.target().display(), planned ? NodeStatus.PLANNED : NodeStatus.OK, 0, count, 0, 0, 0,
+                seconds(n), null, n.picks().isEmpty() ? List.of("no backups here") : List.of(), null, "sftp", runs(n));
+    }
+
+    private static String runs(NodeRollback n) {
+        return n.picks().isEmpty() ? null : "run " + String.join(", ", n.picks().stream().map(Pick::run).distinct().toList());
+    }
+
+    private static String question(List<NodeRollback> nodes, List<String> changing) {
+        int entries = nodes.stream().flatMap(n -> n.picks().stream()).mapToInt(p -> p.preview().count()).sum();
+        List<String> runs = nodes.stream().flatMap(n -> n.picks().stream()).map(Pick::run).distinct().toList();
+        return "Restore run " + String.join(", ", runs) + " on " + String.join(", ", changing) + " (" + entries
+                + " entries)? [y/N]";
+    }
+
+    private static double seconds(NodeRollback n) {
+        return (System.nanoTime() - n.startNanos()) / 1e9;
+    }
+
+    private static void close(NodeRollback n) {
+        try {
+            if (n.sftp() != null) {
+                n.sftp().close();
+            }
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        if (n.session() != null) {
+            n.session().close(true);
+        }
+    }
+
+    /** The nodes worked on at once. */
+    private static final class Pool implements AutoCloseable {
+        private final ExecutorService pool;
+
+        Pool(int parallel, int nodes) {
+            this.pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel, Math.max(1, nodes))));
+        }
+
+        <T, R> List<R> each(List<T> items, Function<T, R> step) {
+            List<Future<R>> futures = new ArrayList<>();
+            for (T item : items) {
+                futures.add(pool.submit(() -> step.apply(item)));
+            }
+            List<R> out = new ArrayList<>();
+            for (Future<R> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("internal error: " + e.getCause(), e.getCause());
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
+        }
     }
 }

@@ -1,22 +1,43 @@
 package org.tlclb.sync.run;
 
-import java.time.Duration;
 import java.util.List;
 
 import org.tlclb.sync.config.NodeTarget;
+import org.tlclb.sync.config.OwnerSpec;
+import org.tlclb.sync.report.RunMode;
 import org.tlclb.sync.scan.ExcludeRules;
 
 /**
- * Everything a run needs, resolved from the command line, sync.conf and the defaults.
+ * Everything a push (or a check, which is a dry run) needs, resolved from the command line,
+ * sync.conf and the defaults.
  *
- * @param partialOk   commit on the nodes that staged even when others failed
- * @param backupKeep  backups kept per destination on each node (older ones are removed)
- * @param postSync    command run on each node where something changed, or null
- * @param uid         owner for what the run writes (--chown), or -1
- * @param bwlimit     bytes per second per node (--bwlimit), 0 for no limit
+ * @param mode       push, dry run or check
+ * @param partialOk  commit on the nodes that staged even when others failed
+ * @param backupKeep backups kept per destination on each node (older ones are removed)
+ * @param postSync   command run on each node where something changed, or null
+ * @param parallel   nodes worked on at once
+ * @param owner      owner and group for what the run writes (--chown), or null
+ * @param bwlimit    bytes per second per node (--bwlimit), 0 for no limit
+ * @param maxDelete  the most files a node may lose (--max-delete, MaxDelete), or null for the
+ *                   built-in guard (half of the node's files when over 20; none from an empty source)
  */
-public record SyncRequest(String command, List<SyncUnit> units, List<NodeTarget> nodes, ExcludeRules excludes,
-                          boolean checksum, boolean dryRun, boolean partialOk, boolean backup, int backupKeep,
-                          String postSync, Duration hookTimeout, int parallel, int uid, int gid,
-                          long bwlimit) {
+public record SyncRequest(String command, RunMode mode, List<SyncUnit> units, List<NodeTarget> nodes,
+                          ExcludeRules excludes, boolean checksum, boolean partialOk, boolean backup, int backupKeep,
+                          String postSync, int parallel, OwnerSpec owner, long bwlimit, Integer maxDelete) {
+
+    public SyncRequest {
+        units = List.copyOf(units);
+        nodes = List.copyOf(nodes);
+    }
+
+    /** Whether nothing may change anywhere (a dry run or a check). */
+    public boolean dryRun() {
+        return mode.readOnly();
+    }
+
+    /** The same request for other nodes (after ~/.ssh/config resolved them). */
+    public SyncRequest withNodes(List<NodeTarget> resolved) {
+        return new SyncRequest(command, mode, units, resolved, excludes, checksum, partialOk, backup, backupKeep,
+                postSync, parallel, owner, bwlimit, maxDelete);
+    }
 }

@@ -1,49 +1,57 @@
 package org.tlclb.sync.run;
 
 import java.io.IOException;
-import java.time.Duration;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tlclb.sync.config.NodeTarget;
-import org.tlclb.sync.plan.NodePlan;
+import org.tlclb.sync.plan.DeleteGuard;
 import org.tlclb.sync.report.NodeResult;
-import org.tlclb.sync.report.NodeStatus;
 import org.tlclb.sync.report.RunReport;
+import org.tlclb.sync.report.RunStop;
+import org.tlclb.sync.run.NodeState.Failed;
+import org.tlclb.sync.run.NodeState.Prepared;
+import org.tlclb.sync.run.NodeState.Staged;
+import org.tlclb.sync.run.NodeState.Why;
 import org.tlclb.sync.scan.ScanResult;
 import org.tlclb.sync.scan.TreeScanner;
-import org.tlclb.sync.ssh.SshOptions;
-import org.tlclb.sync.ssh.SshSetup;
 import org.tlclb.sync.ssh.IdentityException;
 import org.tlclb.sync.ssh.SshConnector;
+import org.tlclb.sync.ssh.SshOptions;
+import org.tlclb.sync.ssh.SshSetup;
 
 /**
- * A push across the cluster: scan once, then every node through prepare, (question), stage,
- * commit-or-discard and hook, a phase at a time, at most {@code parallel} nodes at once.
+ * A push across the cluster: scan once, then every node through prepare, (guards, question),
+ * stage, commit-or-discard and hook, a phase at a time, at most {@code parallel} nodes at once.
  * All-or-nothing by default: if any node fails before commit, every node's staged files are removed.
  */
 public final class SyncRun {
+    private static final Logger LOG = LoggerFactory.getLogger("tlclb.timing");
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
             .withZone(ZoneOffset.UTC);
     private final SshOptions sshOptions;
     private final RunObserver observer;
-    private final Duration timeout;
-    private final java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean cancelled = new AtomicBoolean();
 
     public SyncRun(SshOptions sshOptions, RunObserver observer) {
         this.sshOptions = sshOptions;
         this.observer = observer;
-        this.timeout = sshOptions.connectTimeout();
     }
 
     /**
@@ -63,168 +71,240 @@ public final class SyncRun {
      *
      * @throws IdentityException when a key cannot be loaded (nothing was contacted)
      */
-    public RunReport execute(SyncRequest req) throws IOException, IdentityException {
+    public RunReport execute(SyncRequest req) throws IdentityException {
         try (SshConnector ssh = SshSetup.connector(sshOptions, req.nodes())) {
             return execute(req, ssh);
+        } finally {
+            observer.finished();
         }
     }
 
-    private RunReport execute(SyncRequest req, SshConnector ssh) throws IOException {
+    private RunReport execute(SyncRequest req, SshConnector ssh) {
         Instant start = Instant.now();
-        if (LOG.isDebugEnabled()) { // the management classes cost ~40 class loads: only with -v
-            LOG.debug("run starts, JVM up {} ms", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
-        }
         String runId = newRunId(start);
         List<String> runWarnings = new ArrayList<>();
         // The scan runs while the nodes are connected and listed; planning waits for both.
-        java.util.concurrent.CompletableFuture<List<ScanResult>> scans = java.util.concurrent.CompletableFuture
-                .supplyAsync(() -> {
-                    List<ScanResult> out = new ArrayList<>();
-                    for (SyncUnit u : req.units()) {
-                        try {
-                            out.add(TreeScanner.scan(u.source(), req.excludes(), u.only(), req.checksum()));
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    }
-                    LOG.debug("scan done");
-                    return out;
-                });
-        java.util.function.Supplier<List<ScanResult>> sources = () -> {
+        CompletableFuture<List<ScanResult>> scans = CompletableFuture.supplyAsync(() -> scan(req));
+        Supplier<List<ScanResult>> sources = () -> {
             try {
                 return scans.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                Throwable c = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
+            } catch (CompletionException e) {
+                Throwable c = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
                 throw new IllegalStateException("cannot scan the source: " + c.getMessage(), c);
             }
         };
         List<NodeResult> skipped = new ArrayList<>();
-        List<NodeJob> jobs = new ArrayList<>();
-        PlanCache plans = new PlanCache();
+        List<NodeTarget> targets = new ArrayList<>();
         for (NodeTarget t : req.nodes()) {
             if (t.nosync()) {
                 skipped.add(NodeResult.skipped(t.display(), "nosync"));
             } else {
-                jobs.add(new NodeJob(t, req, sources, plans));
+                targets.add(t);
             }
         }
-        List<String> sourceNames = req.units().stream().map(u -> u.source().toString()).toList();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(req.parallel(), Math.max(1, jobs.size()))));
+        Run run = new Run(req, runId, start, skipped, runWarnings);
+        NodePhases phases = new NodePhases(req, runId, ssh, observer, sources, new PlanCache(), cancelled::get);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(req.parallel(), targets.size())));
+        List<NodeState> states = new ArrayList<>();
         try {
-            phase(pool, jobs, j -> j.prepare(ssh, observer));
-            List<ScanResult> scanned;
-            try {
-                scanned = sources.get();
-            } catch (IllegalStateException e) {
-                throw new IOException(e.getMessage(), e.getCause());
-            }
-            for (int i = 0; i < scanned.size(); i++) {
-                ScanResult s = scanned.get(i);
+            observer.started(targets.size());
+            states = phase(pool, targets, phases::prepare, "prepare");
+            for (int i = 0; i < req.units().size(); i++) {
+                ScanResult s = sources.get().get(i);
                 runWarnings.addAll(s.warnings());
                 if (s.ioErrors() && req.units().get(i).delete()) {
                     runWarnings.add("parts of " + req.units().get(i).source()
                             + " could not be read: no file is deleted on any node this run");
                 }
             }
+            if (!req.dryRun()) {
+                states = guardDeletes(states, req);
+            }
             if (req.dryRun()) {
-                return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.PLANNED, false, runWarnings);
+                return run.report(states, false, stopFor(states, RunStop.NONE));
             }
-            RunObserver.PlanSummary summary = summary(jobs);
+            if (states.stream().anyMatch(s -> s instanceof Failed f && f.why() == Why.REFUSED)) {
+                discardAll(pool, phases, states);
+                return run.report(states, true, RunStop.REFUSED);
+            }
+            RunObserver.PlanSummary summary = summary(states, req);
             if (cancelled.get() || !observer.confirm(summary)) {
-                return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.ABORTED, true, runWarnings);
+                discardAll(pool, phases, states);
+                return run.report(states, true, cancelled.get() ? RunStop.INTERRUPTED : RunStop.DECLINED);
             }
-            observer.stagingStarted(summary.bytes(), jobs.size());
-            phase(pool, jobs, j -> j.stage(timeout, observer, cancelled::get));
-            observer.stagingDone();
+            observer.stagingStarted(summary.files(), summary.bytes());
+            states = phase(pool, states, phases::stage, "stage");
             if (cancelled.get()) {
-                phase(pool, jobs, NodeJob::discard);
+                discardAll(pool, phases, states);
                 runWarnings.add("interrupted before commit: staged files were removed, no node was changed");
-                return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.ABORTED, true, runWarnings);
+                return run.report(states, true, RunStop.INTERRUPTED);
             }
-            boolean anyFailed = jobs.stream().anyMatch(NodeJob::failed);
+            boolean anyFailed = states.stream().anyMatch(s -> s instanceof Failed);
             if (anyFailed && !req.partialOk()) {
-                phase(pool, jobs, NodeJob::discard);
-                return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.ABORTED, false, runWarnings);
+                discardAll(pool, phases, states);
+                return run.report(states, true, stopFor(states, RunStop.NONE));
             }
-            phase(pool, jobs, j -> j.commit(runId));
+            for (NodeState s : states) {
+                if (s instanceof Failed) {
+                    phases.discard(s); // --partial-ok: the failed nodes leave nothing behind
+                }
+            }
+            states = phase(pool, states, phases::commit, "commit");
             if (cancelled.get()) {
-                runWarnings.add("interrupted during commit: the commit was completed first; post-sync commands were not run");
-                return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.OK, false, runWarnings);
+                runWarnings.add("interrupted during commit: the commit was completed first; post-sync commands were"
+                        + " not run");
+                return run.report(states, false, stopFor(states, RunStop.NONE));
             }
-            phase(pool, jobs, j -> j.runHook(req.hookTimeout()));
-            return report(runId, req, start, sourceNames, jobs, skipped, NodeStatus.OK, false, runWarnings);
+            states = phase(pool, states, phases::hook, "post-sync");
+            return run.report(states, false, stopFor(states, RunStop.NONE));
         } finally {
-            phase(pool, jobs, NodeJob::close);
+            List<NodeState> last = states;
+            runEach(pool, last, s -> {
+                NodePhases.close(s);
+                return s;
+            });
             pool.shutdownNow();
         }
     }
 
-    private RunReport report(String runId, SyncRequest req, Instant start, List<String> sources, List<NodeJob> jobs,
-                             List<NodeResult> skipped, NodeStatus status, boolean declined, List<String> warnings) {
-        List<NodeResult> results = new ArrayList<>();
-        for (NodeJob j : jobs) {
-            NodeResult r = j.result(status);
-            results.add(r);
-            observer.nodeDone(r);
+    private static List<ScanResult> scan(SyncRequest req) {
+        List<ScanResult> out = new ArrayList<>();
+        for (SyncUnit u : req.units()) {
+            try {
+                out.add(TreeScanner.scan(u.source(), req.excludes(), u.only(), req.checksum()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
-        results.addAll(skipped);
-        return new RunReport(runId, req.command(), start, Instant.now(), sources, results, req.dryRun(), declined,
-                List.copyOf(warnings));
+        return out;
     }
 
-    private static RunObserver.PlanSummary summary(List<NodeJob> jobs) {
+    /** The delete guard, per node, before anything is staged: a refused node fails the whole run (exit 2). */
+    private static List<NodeState> guardDeletes(List<NodeState> states, SyncRequest req) {
+        List<NodeState> out = new ArrayList<>();
+        for (NodeState s : states) {
+            NodeState next = s;
+            if (s instanceof Prepared p && !p.fullCopy()) {
+                for (UnitWork u : p.units()) {
+                    String why = DeleteGuard.refusal(u.plan(), u.source().manifest(), u.inventory().manifest(),
+                            req.maxDelete()).orElse(null);
+                    if (why != null) {
+                        next = new Failed(p.target(), Why.REFUSED, "refused: " + u.unit().dest() + " " + why,
+                                p.warnings(), p.startNanos(), p);
+                        break;
+                    }
+                }
+            }
+            out.add(next);
+        }
+        return out;
+    }
+
+    /** Why the run as a whole stopped: a lock held elsewhere, or a bug, else {@code otherwise}. */
+    private static RunStop stopFor(List<NodeState> states, RunStop otherwise) {
+        if (states.stream().anyMatch(s -> s instanceof Failed f && f.why() == Why.INTERNAL)
+                || states.stream().anyMatch(s -> s instanceof NodeState.Committed c && c.crashed())) {
+            return RunStop.INTERNAL_ERROR;
+        }
+        if (states.stream().anyMatch(s -> s instanceof Failed f && f.why() == Why.LOCKED)) {
+            return RunStop.LOCKED;
+        }
+        return otherwise;
+    }
+
+    private void discardAll(ExecutorService pool, NodePhases phases, List<NodeState> states) {
+        phase(pool, states, s -> {
+            phases.discard(s);
+            return s;
+        }, "discard");
+    }
+
+    private static RunObserver.PlanSummary summary(List<NodeState> states, SyncRequest req) {
         long created = 0;
         long updated = 0;
         long deleted = 0;
         long bytes = 0;
-        int withChanges = 0;
-        for (NodeJob j : jobs) {
-            if (j.hasChanges()) {
-                withChanges++;
+        long files = 0;
+        List<String> changing = new ArrayList<>();
+        for (NodeState s : states) {
+            if (!(s instanceof Prepared p)) {
+                continue;
             }
-            for (NodePlan p : j.plans()) {
-                if (p != null) {
-                    created += p.created();
-                    updated += p.updated();
-                    deleted += p.deleted();
-                    bytes += p.bytesToSend();
-                }
+            if (p.hasChanges()) {
+                changing.add(p.target().display());
+            }
+            for (UnitWork u : p.units()) {
+                created += u.plan().created();
+                updated += u.plan().updated();
+                deleted += u.plan().deleted();
+                bytes += p.fullCopy() ? u.source().manifest().totalBytes() : u.plan().bytesToSend();
+                files += u.stagePlan().items().size();
             }
         }
-        return new RunObserver.PlanSummary(jobs.size(), withChanges, created, updated, deleted, bytes);
+        List<String> dests = req.units().stream().map(SyncUnit::label).toList();
+        return new RunObserver.PlanSummary(states.size(), changing, dests, created, updated, deleted, bytes, files);
     }
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("tlclb.timing");
-
-    private static void phase(ExecutorService pool, List<NodeJob> jobs, Consumer<NodeJob> step) {
+    private <T> List<NodeState> phase(ExecutorService pool, List<T> items, Function<T, NodeState> step, String name) {
         long t0 = System.nanoTime();
-        runPhase(pool, jobs, step);
-        LOG.debug("phase took {} ms", (System.nanoTime() - t0) / 1_000_000);
+        List<NodeState> out = runEach(pool, items, step);
+        LOG.debug("{} took {} ms", name, (System.nanoTime() - t0) / 1_000_000);
+        return out;
     }
 
-    private static void runPhase(ExecutorService pool, List<NodeJob> jobs, Consumer<NodeJob> step) {
-        List<Future<?>> futures = new ArrayList<>();
-        for (NodeJob j : jobs) {
-            Callable<Void> c = () -> {
-                try {
-                    step.accept(j);
-                } catch (RuntimeException e) {
-                    // A bug or an unchecked I/O error must fail this node, never vanish.
-                    j.failWith("internal error: " + e);
-                }
-                return null;
-            };
-            futures.add(pool.submit(c));
+    /**
+     * Runs the step for every item on the pool; a bug in a step fails that node (it never vanishes).
+     */
+    private static <T> List<NodeState> runEach(ExecutorService pool, List<T> items, Function<T, NodeState> step) {
+        List<Future<NodeState>> futures = new ArrayList<>();
+        for (T item : items) {
+            futures.add(pool.submit(() -> step.apply(item)));
         }
-        for (Future<?> f : futures) {
+        List<NodeState> out = new ArrayList<>();
+        for (int i = 0; i < futures.size(); i++) {
             try {
-                f.get();
+                out.add(futures.get(i).get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                throw new IllegalStateException("interrupted", e);
             } catch (ExecutionException e) {
-                // each step records its own failure on its job
+                T item = items.get(i);
+                NodeTarget t = item instanceof NodeState s ? s.target() : (NodeTarget) item;
+                NodeState before = item instanceof NodeState s ? s : null;
+                out.add(new Failed(t, Why.INTERNAL, "internal error: " + e.getCause(), List.of(), System.nanoTime(),
+                        before));
             }
+        }
+        return out;
+    }
+
+    /** The report of a run as far as it went. */
+    private final class Run {
+        private final SyncRequest req;
+        private final String runId;
+        private final Instant start;
+        private final List<NodeResult> skipped;
+        private final List<String> warnings;
+
+        Run(SyncRequest req, String runId, Instant start, List<NodeResult> skipped, List<String> warnings) {
+            this.req = req;
+            this.runId = runId;
+            this.start = start;
+            this.skipped = skipped;
+            this.warnings = warnings;
+        }
+
+        RunReport report(List<NodeState> states, boolean aborted, RunStop stop) {
+            List<NodeResult> results = new ArrayList<>();
+            for (NodeState s : states) {
+                NodeResult r = NodeResults.of(s, aborted);
+                results.add(r);
+                observer.result(r);
+            }
+            results.addAll(skipped);
+            List<String> sources = req.units().stream().map(u -> u.source().toString()).toList();
+            return new RunReport(runId, req.command(), req.mode(), start, Instant.now(), sources, results, stop,
+                    warnings);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.tlclb.sync.scan;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -10,8 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +58,9 @@ public final class TreeScanner {
             }
             return new ScanResult(new Manifest(entries), List.copyOf(warnings), false);
         }
-        walk(root, "", excludes, entries, warnings, ioErrors, checksum);
-        return new ScanResult(new Manifest(entries), List.copyOf(warnings), ioErrors[0]);
+        Set<String> leaveAlone = new HashSet<>();
+        walk(root, "", excludes, new Found(entries, warnings, leaveAlone), ioErrors, checksum);
+        return new ScanResult(new Manifest(entries), warnings, ioErrors[0], leaveAlone);
     }
 
     private static final int S_IFMT = 0170000;
@@ -70,10 +74,15 @@ public final class TreeScanner {
      * gives type, mode, size and mtime together ("unix:mode" carries the type bits), where a file
      * walk plus a mode lookup cost two.
      */
-    private static void walk(Path top, String topRel, ExcludeRules excludes, Map<String, Entry> entries,
-                             List<String> warnings, boolean[] ioErrors, boolean checksum) {
-        java.util.ArrayDeque<Path> dirs = new java.util.ArrayDeque<>();
-        java.util.ArrayDeque<String> rels = new java.util.ArrayDeque<>();
+    /** What the walk collects. */
+    private record Found(Map<String, Entry> entries, List<String> warnings, Set<String> leaveAlone) {
+    }
+
+    private static void walk(Path top, String topRel, ExcludeRules excludes, Found found, boolean[] ioErrors,
+                             boolean checksum) {
+        List<String> warnings = found.warnings();
+        ArrayDeque<Path> dirs = new ArrayDeque<>();
+        ArrayDeque<String> rels = new ArrayDeque<>();
         dirs.push(top);
         rels.push(topRel);
         while (!dirs.isEmpty()) {
@@ -86,15 +95,15 @@ public final class TreeScanner {
                 }
             } catch (NoSuchFileException e) {
                 continue; // vanished while we looked: not an error for a live tree
-            } catch (IOException | java.nio.file.DirectoryIteratorException e) {
-                warnings.add("could not list " + printable(rel.isEmpty() ? "." : rel) + ": " + e.getMessage());
+            } catch (IOException | DirectoryIteratorException e) {
+                warnings.add("could not list " + Names.printable(rel.isEmpty() ? "." : rel) + ": " + e.getMessage());
                 ioErrors[0] = true;
                 continue;
             }
             for (Path p : children) {
                 String name = p.getFileName().toString();
                 String childRel = rel.isEmpty() ? name : rel + "/" + name;
-                if (visit(p, childRel, excludes, entries, warnings, ioErrors, checksum)) {
+                if (visit(p, childRel, excludes, found, ioErrors, checksum)) {
                     dirs.push(p);
                     rels.push(childRel);
                 }
@@ -103,15 +112,17 @@ public final class TreeScanner {
     }
 
     /** Records one entry; true when it is a directory to descend into. */
-    private static boolean visit(Path p, String rel, ExcludeRules excludes, Map<String, Entry> entries,
-                                 List<String> warnings, boolean[] ioErrors, boolean checksum) {
+    private static boolean visit(Path p, String rel, ExcludeRules excludes, Found found, boolean[] ioErrors,
+                                 boolean checksum) {
+        Map<String, Entry> entries = found.entries();
+        List<String> warnings = found.warnings();
         Map<String, Object> a;
         try {
             a = Files.readAttributes(p, "unix:mode,size,lastModifiedTime", NOFOLLOW);
         } catch (NoSuchFileException e) {
             return false;
         } catch (IOException e) {
-            warnings.add("could not read " + printable(rel) + ": " + e.getMessage());
+            warnings.add("could not read " + Names.printable(rel) + ": " + e.getMessage());
             ioErrors[0] = true;
             return false;
         }
@@ -121,7 +132,7 @@ public final class TreeScanner {
             return false;
         }
         if (!validName(rel)) {
-            warnings.add("skipped " + printable(rel) + (type == S_IFDIR ? "/" : "") + ": the name is not valid UTF-8");
+            warnings.add("skipped " + Names.printable(rel) + (type == S_IFDIR ? "/" : "") + ": the name is not valid UTF-8");
             return false;
         }
         long mtime = seconds((FileTime) a.get("lastModifiedTime"));
@@ -132,15 +143,26 @@ public final class TreeScanner {
             } else if (type == S_IFLNK) {
                 entries.put(rel, Entry.symlink(rel, Files.readSymbolicLink(p).toString()));
             } else if (type == S_IFREG) {
+                if (!Files.isReadable(p)) {
+                    warnings.add("could not read " + Names.printable(rel) + ": permission denied");
+                    ioErrors[0] = true;
+                    return false;
+                }
+                if (mtime < 0) {
+                    warnings.add(Names.printable(rel) + ": modified before 1970, which SCP and SFTP cannot carry;"
+                            + " left as it is on the nodes");
+                    found.leaveAlone().add(rel);
+                    return false;
+                }
                 Entry e = Entry.file(rel, (Long) a.get("size"), mtime, mode & 07777);
                 entries.put(rel, checksum ? e.withSha256(sha256(p)) : e);
             } else {
-                warnings.add("skipped " + printable(rel) + ": a special file (FIFO, socket or device)");
+                warnings.add("skipped " + Names.printable(rel) + ": a special file (FIFO, socket or device)");
             }
         } catch (NoSuchFileException e) {
             entries.remove(rel); // vanished while we looked at it: the next run picks it up or deletes it
         } catch (IOException e) {
-            warnings.add("could not read " + printable(rel) + ": " + e.getMessage());
+            warnings.add("could not read " + Names.printable(rel) + ": " + e.getMessage());
             ioErrors[0] = true;
         }
         return false;
@@ -150,7 +172,7 @@ public final class TreeScanner {
                             List<String> warnings, boolean checksum) throws IOException {
         String rel = relative(root, file);
         if (!validName(rel)) {
-            warnings.add("skipped " + printable(rel) + ": the name is not valid UTF-8");
+            warnings.add("skipped " + Names.printable(rel) + ": the name is not valid UTF-8");
             return;
         }
         try {
@@ -162,7 +184,7 @@ public final class TreeScanner {
             } else if (attrs.isDirectory()) {
                 entries.put(rel, Entry.dir(rel, seconds(attrs.lastModifiedTime()), mode(file)));
             } else {
-                warnings.add("skipped " + printable(rel) + ": a special file (FIFO, socket or device)");
+                warnings.add("skipped " + Names.printable(rel) + ": a special file (FIFO, socket or device)");
             }
         } catch (NoSuchFileException e) {
             // vanished while we looked at it: the next run picks it up or deletes it
@@ -176,22 +198,6 @@ public final class TreeScanner {
     /** Java decodes bytes that are not UTF-8 to U+FFFD; such a name cannot be written back verbatim. */
     static boolean validName(String rel) {
         return rel.indexOf('\uFFFD') < 0;
-    }
-
-    /** A name as one printable line: control characters escaped as rsync does ("\#012"). */
-    public static String printable(String name) {
-        StringBuilder sb = new StringBuilder(name.length());
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                sb.append(String.format("\\#%03o", (int) c));
-            } else if (c == '\\') {
-                sb.append("\\\\");
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 
     static long seconds(FileTime t) {

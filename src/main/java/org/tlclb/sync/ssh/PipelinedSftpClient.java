@@ -1,13 +1,16 @@
 package org.tlclb.sync.ssh;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.sftp.client.SftpErrorDataHandler;
 import org.apache.sshd.sftp.client.SftpVersionSelector;
 import org.apache.sshd.sftp.client.impl.DefaultSftpClient;
@@ -20,13 +23,38 @@ import org.apache.sshd.sftp.client.impl.DefaultSftpClient;
 public final class PipelinedSftpClient extends DefaultSftpClient {
     static final int FIRST_ID = 1 << 30;
     private final Map<Integer, CompletableFuture<Buffer>> expected = new ConcurrentHashMap<>();
+    private final AtomicInteger ids = new AtomicInteger(FIRST_ID);
 
     private PipelinedSftpClient(ClientSession session) throws IOException {
         super(session, SftpVersionSelector.fixedVersionSelector(3), SftpErrorDataHandler.EMPTY);
+        // A connection that drops (the node died, the network went) fails every reply still
+        // awaited at once, instead of after the reply timeout.
+        getClientChannel().addCloseFutureListener(f -> failAll(new IOException("the SFTP channel to the node closed")));
+    }
+
+    /** How long any one reply may take: the session's idle timeout, the same bound MINA's own requests have. */
+    Duration replyTimeout() {
+        Duration d = CoreModuleProperties.IDLE_TIMEOUT.getRequired(getClientSession());
+        return d.isZero() || d.isNegative() ? CoreModuleProperties.IDLE_TIMEOUT.getRequiredDefault() : d;
+    }
+
+    private void failAll(IOException why) {
+        expected.values().forEach(f -> f.completeExceptionally(why));
+        expected.clear();
     }
 
     public static PipelinedSftpClient open(ClientSession session) throws IOException {
         return new PipelinedSftpClient(session);
+    }
+
+    /** The id of this client's next pipelined request (never one of MINA's own). */
+    int nextId() {
+        int id = ids.getAndIncrement();
+        if (id < FIRST_ID) { // wrapped around after 2^30 requests
+            ids.set(FIRST_ID);
+            id = ids.getAndIncrement();
+        }
+        return id;
     }
 
     /** Registers a reply to wait for, before its request goes out. */
@@ -58,9 +86,7 @@ public final class PipelinedSftpClient extends DefaultSftpClient {
 
     @Override
     public void close() throws IOException {
-        IOException closed = new IOException("SFTP channel closed");
-        expected.values().forEach(f -> f.completeExceptionally(closed));
-        expected.clear();
+        failAll(new IOException("SFTP channel closed"));
         super.close();
     }
 }

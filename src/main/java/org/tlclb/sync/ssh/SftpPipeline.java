@@ -2,8 +2,13 @@ package org.tlclb.sync.ssh;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -12,12 +17,13 @@ import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.impl.SftpResponse;
 import org.apache.sshd.sftp.client.impl.SftpStatus;
 import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
 
 /**
  * Many SFTP metadata requests in flight on one channel, from one thread: requests are packed
  * many to an SSH message and go out without waiting, replies are read in order once the window
  * is full. A commit of 20,000 renames then costs a few hundred writes instead of 20,000 round
- * trips, with no thread hand-off per request. Request ids come from a range of their own, above
+ * trips, with no thread hand-off per request. Request ids come from a range of their own (per client), above
  * the ones MINA's client hands out, and replies are collected through the client's own receiver.
  * Servers answer in order (OpenSSH's sftp-server handles one request at a time), so a wave
  * must only hold requests that do not depend on each other; {@link #drain()} ends a wave.
@@ -29,15 +35,15 @@ public final class SftpPipeline {
     private static final int SSH_FILEXFER_ATTR_UIDGID = 0x02;
 
     private record Pending(int id, int cmd, Consumer<IOException> onError, Consumer<SftpResponse> onReply,
-                           java.util.concurrent.CompletableFuture<Buffer> reply) {
+                           Runnable onOk, CompletableFuture<Buffer> reply) {
     }
 
     private static final int BATCH_BYTES = 32 * 1024;
-    private static final java.util.concurrent.atomic.AtomicInteger IDS =
-            new java.util.concurrent.atomic.AtomicInteger(PipelinedSftpClient.FIRST_ID);
 
     private final PipelinedSftpClient sftp;
     private final int window;
+    /** The longest wait for any one reply (the session's idle timeout: ConnectTimeout-derived). */
+    private final Duration timeout;
     private final Deque<Pending> pending = new ArrayDeque<>();
     private final Deque<Pending> unsent = new ArrayDeque<>();
     private ByteArrayBuffer batch = new ByteArrayBuffer(BATCH_BYTES + 1024, false);
@@ -45,6 +51,7 @@ public final class SftpPipeline {
     private SftpPipeline(PipelinedSftpClient sftp, int window) {
         this.sftp = sftp;
         this.window = window;
+        this.timeout = sftp.replyTimeout();
     }
 
     /** A pipeline, or null when the client cannot pipeline (then callers use the plain calls). */
@@ -56,11 +63,16 @@ public final class SftpPipeline {
     }
 
     public void posixRename(String from, String to, Consumer<IOException> onError) throws IOException {
+        posixRename(from, to, onError, null);
+    }
+
+    /** {@code onOk} runs when the node confirms (counting what was really done). */
+    public void posixRename(String from, String to, Consumer<IOException> onError, Runnable onOk) throws IOException {
         Buffer b = new ByteArrayBuffer(64 + from.length() * 3 + to.length() * 3, false);
         b.putString("posix-rename@openssh.com");
         b.putString(from, StandardCharsets.UTF_8);
         b.putString(to, StandardCharsets.UTF_8);
-        submit(SftpConstants.SSH_FXP_EXTENDED, b, onError);
+        submit(SftpConstants.SSH_FXP_EXTENDED, b, onError, null, onOk);
     }
 
     public void hardLink(String existing, String link, Consumer<IOException> onError) throws IOException {
@@ -72,11 +84,19 @@ public final class SftpPipeline {
     }
 
     public void remove(String path, Consumer<IOException> onError) throws IOException {
-        submit(SftpConstants.SSH_FXP_REMOVE, pathBuffer(path), onError);
+        remove(path, onError, null);
+    }
+
+    public void remove(String path, Consumer<IOException> onError, Runnable onOk) throws IOException {
+        submit(SftpConstants.SSH_FXP_REMOVE, pathBuffer(path), onError, null, onOk);
     }
 
     public void rmdir(String path, Consumer<IOException> onError) throws IOException {
-        submit(SftpConstants.SSH_FXP_RMDIR, pathBuffer(path), onError);
+        rmdir(path, onError, null);
+    }
+
+    public void rmdir(String path, Consumer<IOException> onError, Runnable onOk) throws IOException {
+        submit(SftpConstants.SSH_FXP_RMDIR, pathBuffer(path), onError, null, onOk);
     }
 
     public void mkdir(String path, Consumer<IOException> onError) throws IOException {
@@ -85,16 +105,25 @@ public final class SftpPipeline {
         submit(SftpConstants.SSH_FXP_MKDIR, b, onError);
     }
 
-    /** Sets mode (when >= 0), mtime/atime (when mtime >= 0) and owner (when uid >= 0). */
+    /**
+     * Sets mode (when >= 0), mtime/atime (when mtime >= 0) and owner and group (when uid >= 0: SFTP
+     * version 3 sets both at once, so gid must be given with it).
+     */
     public void setStat(String path, int mode, long mtimeSeconds, int uid, int gid, Consumer<IOException> onError)
             throws IOException {
+        setStat(path, mode, mtimeSeconds, uid, gid, onError, null);
+    }
+
+    /** As above; {@code onOk} runs when the node confirms. */
+    public void setStat(String path, int mode, long mtimeSeconds, int uid, int gid, Consumer<IOException> onError,
+                        Runnable onOk) throws IOException {
         Buffer b = pathBuffer(path);
         int flags = (mode >= 0 ? SSH_FILEXFER_ATTR_PERMISSIONS : 0) | (mtimeSeconds >= 0 ? SSH_FILEXFER_ATTR_ACMODTIME : 0)
                 | (uid >= 0 ? SSH_FILEXFER_ATTR_UIDGID : 0);
         b.putInt(flags);
         if (uid >= 0) {
             b.putInt(uid);
-            b.putInt(gid < 0 ? uid : gid);
+            b.putInt(gid);
         }
         if (mode >= 0) {
             b.putInt(mode);
@@ -103,7 +132,7 @@ public final class SftpPipeline {
             b.putInt(mtimeSeconds); // atime
             b.putInt(mtimeSeconds); // mtime
         }
-        submit(SftpConstants.SSH_FXP_SETSTAT, b, onError);
+        submit(SftpConstants.SSH_FXP_SETSTAT, b, onError, null, onOk);
     }
 
     public static Buffer pathBuffer(String path) {
@@ -113,7 +142,7 @@ public final class SftpPipeline {
     }
 
     private void submit(int cmd, Buffer payload, Consumer<IOException> onError) throws IOException {
-        submit(cmd, payload, onError, null);
+        submit(cmd, payload, onError, null, null);
     }
 
     /**
@@ -122,23 +151,24 @@ public final class SftpPipeline {
      */
     public void submit(int cmd, Buffer payload, Consumer<IOException> onError, Consumer<SftpResponse> onReply)
             throws IOException {
+        submit(cmd, payload, onError, onReply, null);
+    }
+
+    private void submit(int cmd, Buffer payload, Consumer<IOException> onError, Consumer<SftpResponse> onReply,
+                        Runnable onOk) throws IOException {
         while (pending.size() + unsent.size() >= window) {
             if (pending.isEmpty()) {
                 flush();
             }
             complete(pending.removeFirst());
         }
-        int id = IDS.getAndIncrement();
-        if (id < PipelinedSftpClient.FIRST_ID) {
-            IDS.set(PipelinedSftpClient.FIRST_ID);
-            id = IDS.getAndIncrement();
-        }
+        int id = sftp.nextId();
         int len = payload.available();
         batch.putUInt(1 + Integer.BYTES + len);
         batch.putByte((byte) cmd);
         batch.putInt(id);
         batch.putRawBytes(payload.array(), payload.rpos(), len);
-        unsent.addLast(new Pending(id, cmd, onError, onReply, sftp.expect(id)));
+        unsent.addLast(new Pending(id, cmd, onError, onReply, onOk, sftp.expect(id)));
         if (batch.available() >= BATCH_BYTES) {
             flush();
         }
@@ -151,7 +181,7 @@ public final class SftpPipeline {
         }
         ByteArrayBuffer out = batch;
         batch = new ByteArrayBuffer(BATCH_BYTES + 1024, false);
-        sftp.getClientChannel().getAsyncIn().writeBuffer(out).verify(java.time.Duration.ofMinutes(2));
+        sftp.getClientChannel().getAsyncIn().writeBuffer(out).verify(sftp.replyTimeout());
         pending.addAll(unsent);
         unsent.clear();
     }
@@ -167,11 +197,11 @@ public final class SftpPipeline {
     private void complete(Pending p) throws IOException {
         Buffer reply;
         try {
-            reply = p.reply().get(10, java.util.concurrent.TimeUnit.MINUTES);
-        } catch (java.util.concurrent.ExecutionException e) {
+            reply = p.reply().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
             throw new IOException("SFTP channel failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IOException("no SFTP reply from the node for 10 minutes");
+        } catch (TimeoutException e) {
+            throw new IOException("no SFTP reply from the node for " + timeout.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
@@ -184,10 +214,11 @@ public final class SftpPipeline {
         try {
             SftpStatus status = SftpStatus.parse(r);
             if (!status.isOk()) {
-                p.onError().accept(new org.apache.sshd.sftp.common.SftpException(status.getStatusCode(),
-                        status.getMessage()));
+                p.onError().accept(new SftpException(status.getStatusCode(), status.getMessage()));
+            } else if (p.onOk() != null) {
+                p.onOk().run();
             }
-        } catch (org.apache.sshd.sftp.common.SftpException e) {
+        } catch (SftpException e) {
             p.onError().accept(e);
         }
     }

@@ -2,6 +2,14 @@ package org.tlclb.sync.transfer;
 
 import java.util.List;
 
-/** What a commit did; errors are per entry (the rest of the commit goes on). */
-public record CommitResult(int renamed, int deleted, int attrs, List<String> errors) {
+/**
+ * What a commit really did (not what the plan said): entries created, updated and deleted, and the
+ * per-entry errors (the rest of the commit goes on past them).
+ */
+public record CommitResult(int created, int updated, int deleted, List<String> errors) {
+
+    /** Whether anything on the node changed. */
+    public boolean changedAnything() {
+        return created + updated + deleted > 0;
+    }
 }

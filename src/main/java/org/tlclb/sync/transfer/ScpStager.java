@@ -24,7 +24,8 @@ import java.util.function.LongConsumer;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
-import org.tlclb.sync.scan.TreeScanner;
+import org.tlclb.sync.scan.Names;
+import org.tlclb.sync.ssh.RemoteShell;
 
 /**
  * Streams a list of files into temporary names on a node over ONE {@code scp -r -p -t} channel.
@@ -244,7 +245,7 @@ public final class ScpStager {
         try {
             ch = FileChannel.open(source, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
-            warnings.add(TreeScanner.printable(item.target()) + ": vanished before it was sent; skipped");
+            warnings.add(Names.printable(item.target()) + ": vanished before it was sent; skipped");
             return -1;
         }
         try (ch) {
@@ -265,7 +266,7 @@ public final class ScpStager {
                 boolean changed = bb.hasRemaining() || ch.size() != size; // shrank or grew: zero padding
                 sendWhole(out, data, progress);
                 if (changed) {
-                    warnings.add(TreeScanner.printable(item.target()) + ": changed while being sent; left as it was");
+                    warnings.add(Names.printable(item.target()) + ": changed while being sent; left as it was");
                     return Long.MIN_VALUE;
                 }
                 shared.offer(item, new SmallFiles.Content(data, mtime, mode));
@@ -294,7 +295,7 @@ public final class ScpStager {
             }
             out.write(0);
             if (changed || ch.size() != size) {
-                warnings.add(TreeScanner.printable(item.target()) + ": changed while being sent; left as it was");
+                warnings.add(Names.printable(item.target()) + ": changed while being sent; left as it was");
                 return Long.MIN_VALUE;
             }
             return size;

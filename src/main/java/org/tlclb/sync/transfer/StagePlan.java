@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.tlclb.sync.scan.Names;
 import org.tlclb.sync.plan.Change;
 import org.tlclb.sync.plan.NodePlan;
 import org.tlclb.sync.plan.TempNames;
@@ -201,12 +202,12 @@ public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Inte
         Map<String, String> shared = new HashMap<>();
         for (Entry e : source.entries()) {
             if (e.path().indexOf('\n') >= 0 || e.path().indexOf('\r') >= 0) {
-                warnings.add(org.tlclb.sync.scan.TreeScanner.printable(e.path())
+                warnings.add(Names.printable(e.path())
                         + ": SCP cannot carry this name and the node has no SFTP; skipped");
                 continue;
             }
             if (e.isSymlink()) {
-                warnings.add(org.tlclb.sync.scan.TreeScanner.printable(e.path())
+                warnings.add(Names.printable(e.path())
                         + ": a symlink, and the node has no SFTP to create it; skipped");
             } else if (e.isDir() && !e.path().isEmpty()) {
                 dirModes.put(e.path(), e.mode());

@@ -12,6 +12,7 @@ import java.security.KeyPairGenerator;
 import java.security.Security;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -68,6 +69,13 @@ class KeysInstallEndToEndIT {
         Security.addProvider(new BouncyCastleProvider());
     }
 
+    /** The terminal the next run asks (never the real one). */
+    private Supplier<Prompter> prompter = Prompter::none;
+
+    private EmbeddedCluster.Result run(String... args) {
+        return EmbeddedCluster.run(prompter, args);
+    }
+
     @BeforeEach
     void setUp() throws Exception {
         savedHome = System.getProperty("user.home");
@@ -81,7 +89,7 @@ class KeysInstallEndToEndIT {
     @AfterEach
     void tearDown() {
         System.setProperty("user.home", savedHome);
-        KeysCommand.prompter = Prompter::console;
+        prompter = Prompter::none;
         nodes.forEach(EmbeddedNode::close);
     }
 
@@ -150,9 +158,9 @@ class KeysInstallEndToEndIT {
         EmbeddedNode node = startNode("");
         Path conf = writeConfig();
         ScriptedPrompter terminal = new ScriptedPrompter("pw");
-        KeysCommand.prompter = () -> terminal;
+        prompter = () -> terminal;
 
-        EmbeddedCluster.Result r = EmbeddedCluster.run("keys", "install", "-c", conf.toString());
+        EmbeddedCluster.Result r = run("keys", "install", "-c", conf.toString());
 
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("node1: key installed, key login verified");
@@ -163,15 +171,15 @@ class KeysInstallEndToEndIT {
         // A batch run (no terminal under surefire: Prompter.console() is none()) now gets in with the key.
         Path src = Files.createDirectories(tmp.resolve("src"));
         Files.writeString(src.resolve("index.html"), "hello\n");
-        EmbeddedCluster.Result sync = EmbeddedCluster.run("content-sync", "-c", conf.toString(), "-y",
+        EmbeddedCluster.Result sync = run("content-sync", "-c", conf.toString(), "-y",
                 "--dest", "/var/www/html", src.toString());
         assertThat(sync.exit()).as(sync.out() + sync.err()).isZero();
         assertThat(roots.get(0).resolve("var/www/html/index.html")).hasContent("hello");
 
         // Again: nothing asked, nothing added.
         ScriptedPrompter again = new ScriptedPrompter("pw");
-        KeysCommand.prompter = () -> again;
-        EmbeddedCluster.Result second = EmbeddedCluster.run("keys", "install", "-c", conf.toString());
+        prompter = () -> again;
+        EmbeddedCluster.Result second = run("keys", "install", "-c", conf.toString());
         assertThat(second.exit()).as(second.out() + second.err()).isZero();
         assertThat(second.out()).contains("node1: key already installed");
         assertThat(again.asked).isEmpty();
@@ -183,9 +191,9 @@ class KeysInstallEndToEndIT {
         userKey();
         startNode("");
         Path conf = writeConfig();
-        KeysCommand.prompter = Prompter::none;
+        prompter = Prompter::none;
 
-        EmbeddedCluster.Result r = EmbeddedCluster.run("keys", "install", "-c", conf.toString());
+        EmbeddedCluster.Result r = run("keys", "install", "-c", conf.toString());
 
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.err()).contains(
@@ -197,9 +205,9 @@ class KeysInstallEndToEndIT {
     void createsAnEd25519PairWhenTheUserHasNoKey() throws Exception {
         startNode(null); // no /root/.ssh on the node either
         Path conf = writeConfig();
-        KeysCommand.prompter = () -> new ScriptedPrompter("pw");
+        prompter = () -> new ScriptedPrompter("pw");
 
-        EmbeddedCluster.Result r = EmbeddedCluster.run("keys", "install", "-c", conf.toString());
+        EmbeddedCluster.Result r = run("keys", "install", "-c", conf.toString());
 
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         Path key = home.resolve(".ssh/id_ed25519");
@@ -228,9 +236,9 @@ class KeysInstallEndToEndIT {
         String before = "# admins\n\ncommand=\"/bin/true\",no-pty " + other1 + "   other@host\n" + other2;
         startNode(before);
         Path conf = writeConfig();
-        KeysCommand.prompter = () -> new ScriptedPrompter("pw");
+        prompter = () -> new ScriptedPrompter("pw");
 
-        EmbeddedCluster.Result r = EmbeddedCluster.run("keys", "install", "-c", conf.toString());
+        EmbeddedCluster.Result r = run("keys", "install", "-c", conf.toString());
 
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(Files.readString(authorizedKeys(1))).isEqualTo(before + "\n" + line + "\n");
@@ -242,9 +250,9 @@ class KeysInstallEndToEndIT {
         startNode("");
         Path conf = writeConfig();
         ScriptedPrompter terminal = new ScriptedPrompter("nope");
-        KeysCommand.prompter = () -> terminal;
+        prompter = () -> terminal;
 
-        EmbeddedCluster.Result r = EmbeddedCluster.run("keys", "install", "-c", conf.toString());
+        EmbeddedCluster.Result r = run("keys", "install", "-c", conf.toString());
 
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.err()).contains("node1: the password was not accepted").doesNotContain("nope");
@@ -260,9 +268,9 @@ class KeysInstallEndToEndIT {
         startNode("");
         Path conf = writeConfig();
         ScriptedPrompter terminal = new ScriptedPrompter("pw");
-        KeysCommand.prompter = () -> terminal;
+        prompter = () -> terminal;
 
-        EmbeddedCluster.Result r = EmbeddedCluster.run("keys", "install", "-c", conf.toString(), "-x", "node3");
+        EmbeddedCluster.Result r = run("keys", "install", "-c", conf.toString(), "-x", "node3");
 
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).containsSubsequence("node1: key already installed",
@@ -278,9 +286,9 @@ class KeysInstallEndToEndIT {
         startNode(line + "\n");
         startNode("");
         Path conf = writeConfig();
-        KeysCommand.prompter = Prompter::none;
+        prompter = Prompter::none;
 
-        EmbeddedCluster.Result r = EmbeddedCluster.run("keys", "install", "-c", conf.toString());
+        EmbeddedCluster.Result r = run("keys", "install", "-c", conf.toString());
 
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("node1: key already installed");
@@ -298,9 +306,9 @@ class KeysInstallEndToEndIT {
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
         startNode("");
         Path conf = writeConfig();
-        KeysCommand.prompter = () -> new ScriptedPrompter("pw");
+        prompter = () -> new ScriptedPrompter("pw");
 
-        EmbeddedCluster.Result r = EmbeddedCluster.run("keys", "install", "-c", conf.toString(), "-i", key.toString());
+        EmbeddedCluster.Result r = run("keys", "install", "-c", conf.toString(), "-i", key.toString());
 
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         // No .pub next to it: the line is derived from the private key.
@@ -309,20 +317,20 @@ class KeysInstallEndToEndIT {
 
     @Test
     void usageErrorsExitTwo() throws Exception {
-        assertThat(EmbeddedCluster.run("keys").exit()).isEqualTo(2);
-        assertThat(EmbeddedCluster.run("keys", "install", "--password", "pw").exit()).isEqualTo(2);
-        assertThat(EmbeddedCluster.run("keys", "install", "-c", tmp.resolve("missing.conf").toString()).exit())
+        assertThat(run("keys").exit()).isEqualTo(2);
+        assertThat(run("keys", "install", "--password", "pw").exit()).isEqualTo(2);
+        assertThat(run("keys", "install", "-c", tmp.resolve("missing.conf").toString()).exit())
                 .isEqualTo(2);
         startNode("");
         Path conf = writeConfig();
-        EmbeddedCluster.Result r = EmbeddedCluster.run("keys", "install", "-c", conf.toString(),
+        EmbeddedCluster.Result r = run("keys", "install", "-c", conf.toString(),
                 "--host-key-policy", "trust-me");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--host-key-policy");
-        r = EmbeddedCluster.run("keys", "install", "-c", conf.toString(), "-i", tmp.resolve("nokey").toString());
+        r = run("keys", "install", "-c", conf.toString(), "-i", tmp.resolve("nokey").toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("nokey");
-        r = EmbeddedCluster.run("keys", "install", "-c", conf.toString(), "-x", "node1");
+        r = run("keys", "install", "-c", conf.toString(), "-x", "node1");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("no nodes");
     }
@@ -334,9 +342,9 @@ class KeysInstallEndToEndIT {
         Path conf = writeConfig();
         Files.writeString(knownHosts, "");
         ScriptedPrompter terminal = new ScriptedPrompter("pw");
-        KeysCommand.prompter = () -> terminal;
+        prompter = () -> terminal;
 
-        EmbeddedCluster.Result r = EmbeddedCluster.run("keys", "install", "-c", conf.toString());
+        EmbeddedCluster.Result r = run("keys", "install", "-c", conf.toString());
 
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.err()).contains("node1: ").contains("SHA256:");

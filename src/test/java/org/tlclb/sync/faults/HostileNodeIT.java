@@ -29,6 +29,7 @@ import org.apache.sshd.server.auth.pubkey.AcceptAllPublickeyAuthenticator;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.command.CommandFactory;
+import org.apache.sshd.server.shell.UnknownCommand;
 import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.apache.sshd.sftp.server.SftpSubsystemProxy;
@@ -99,7 +100,10 @@ class HostileNodeIT {
         evil.setPasswordAuthenticator(null);
         evil.setKeyboardInteractiveAuthenticator(null);
         evil.setFileSystemFactory(new VirtualFileSystemFactory(evilRoot.toRealPath()));
-        evil.setCommandFactory(commands != null ? commands : new ScpCommandFactory.Builder().build());
+        // The hostile behaviour is scp's; anything else (the node lock's shell command) is unknown there.
+        CommandFactory scp = commands != null ? commands : new ScpCommandFactory.Builder().build();
+        evil.setCommandFactory((channel, command) -> command.startsWith("scp ") ? scp.createCommand(channel, command)
+                : new UnknownCommand(command));
         evil.setSubsystemFactories(java.util.List.of(new SftpSubsystemFactory.Builder()
                 .withFileSystemAccessor(accessor != null ? accessor : SftpFileSystemAccessor.DEFAULT).build()));
         evil.start();

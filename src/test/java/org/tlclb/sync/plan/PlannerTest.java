@@ -68,8 +68,8 @@ class PlannerTest {
         Entry a = Entry.file("a.txt", 42, T, 0644);
         NodePlan p = plan(tree(a), tree(), DEFAULT);
         assertThat(p.changes()).containsExactly(new CreateFile(a));
-        assertThat(codes(p)).containsExactly(">f+++++++++");
-        assertThat(lines(p)).containsExactly(">f+++++++++ a.txt");
+        assertThat(codes(p)).containsExactly("<f+++++++++");
+        assertThat(lines(p)).containsExactly("<f+++++++++ a.txt");
         assertThat(p.filesToSend()).containsExactly(new CreateFile(a));
     }
 
@@ -79,8 +79,8 @@ class PlannerTest {
         Entry old = Entry.file("a.txt", 42, T, 0644);
         NodePlan p = plan(tree(src), tree(old), DEFAULT);
         assertThat(p.changes()).containsExactly(new UpdateFile(src, old));
-        assertThat(codes(p)).containsExactly(">f.s.......");
-        assertThat(lines(p)).containsExactly(">f.s....... a.txt");
+        assertThat(codes(p)).containsExactly("<f.s.......");
+        assertThat(lines(p)).containsExactly("<f.s....... a.txt");
     }
 
     @Test
@@ -88,7 +88,7 @@ class PlannerTest {
         Entry src = Entry.file("a.txt", 43, T, 0644);
         Entry old = Entry.file("a.txt", 42, T - 1, 0600);
         NodePlan p = plan(tree(src), tree(old), DEFAULT);
-        assertThat(codes(p)).containsExactly(">f.stp.....");
+        assertThat(codes(p)).containsExactly("<f.stp.....");
     }
 
     @Test
@@ -97,7 +97,7 @@ class PlannerTest {
         Entry old = Entry.file("a.txt", 42, T - 60, 0644);
         NodePlan p = plan(tree(src), tree(old), DEFAULT);
         assertThat(p.changes()).containsExactly(new UpdateFile(src, old));
-        assertThat(codes(p)).containsExactly(">f..t......");
+        assertThat(codes(p)).containsExactly("<f..t......");
     }
 
     @Test
@@ -109,8 +109,7 @@ class PlannerTest {
         assertThat(codes(p)).containsExactly(".f...p.....");
         assertThat(lines(p)).containsExactly(".f...p..... a.txt");
         SetAttrs sa = (SetAttrs) p.changes().get(0);
-        assertThat(sa.modeDiffers()).isTrue();
-        assertThat(sa.mtimeDiffers()).isFalse();
+        assertThat(sa.diffs()).containsExactly(Diff.MODE);
         assertThat(p.filesToSend()).isEmpty();
         assertThat(p.bytesToSend()).isZero();
     }
@@ -131,10 +130,10 @@ class PlannerTest {
         Entry old = Entry.file("a.txt", 42, T, 0644).withSha256("bb".repeat(32));
         NodePlan p = plan(tree(src), tree(old), CHECKSUM);
         assertThat(p.changes()).containsExactly(new UpdateFile(src, old));
-        assertThat(codes(p)).containsExactly(">fc........");
+        assertThat(codes(p)).containsExactly("<fc........");
 
         Entry older = Entry.file("a.txt", 42, T - 1, 0644).withSha256("bb".repeat(32));
-        assertThat(codes(plan(tree(src), tree(older), CHECKSUM))).containsExactly(">fc.t......");
+        assertThat(codes(plan(tree(src), tree(older), CHECKSUM))).containsExactly("<fc.t......");
     }
 
     @Test
@@ -149,7 +148,7 @@ class PlannerTest {
         Entry old = Entry.file("a.txt", 42, T, 0644);
         NodePlan p = plan(tree(src), tree(old), CHECKSUM);
         assertThat(p.changes()).containsExactly(new UpdateFile(src, old));
-        assertThat(codes(p)).containsExactly(">f.........");
+        assertThat(codes(p)).containsExactly("<f.........");
     }
 
     @Test
@@ -172,8 +171,8 @@ class PlannerTest {
         assertThat(lines(p)).containsExactly(
                 "cd+++++++++ d/",
                 "cd+++++++++ d/e/",
-                ">f+++++++++ d/e/y",
-                ">f+++++++++ d/x");
+                "<f+++++++++ d/e/y",
+                "<f+++++++++ d/x");
     }
 
     @Test
@@ -193,7 +192,7 @@ class PlannerTest {
         Entry f = Entry.file("f", 3, T, 0644);
         NodePlan p = plan(tree(f), Manifest.empty(), DEFAULT);
         assertThat(p.changes()).containsExactly(new Mkdir(ROOT), new CreateFile(f));
-        assertThat(lines(p)).containsExactly("cd+++++++++ ./", ">f+++++++++ f");
+        assertThat(lines(p)).containsExactly("cd+++++++++ ./", "<f+++++++++ f");
     }
 
     @Test
@@ -268,7 +267,7 @@ class PlannerTest {
         Entry f = Entry.file("x/f", 7, T, 0644);
         NodePlan p = plan(tree(x, f), tree(oldX), DEFAULT);
         assertThat(p.changes()).containsExactly(new Delete(oldX, true), new Mkdir(x), new CreateFile(f));
-        assertThat(lines(p)).containsExactly("*deleting   x", "cd+++++++++ x/", ">f+++++++++ x/f");
+        assertThat(lines(p)).containsExactly("*deleting   x", "cd+++++++++ x/", "<f+++++++++ x/f");
         assertThat(p.deleted()).isEqualTo(1);
         assertThat(p.created()).isEqualTo(2);
     }
@@ -291,7 +290,7 @@ class PlannerTest {
         assertThat(plan(source, node, DELETE).changes()).containsExactlyElementsOf(expected);
         assertThat(lines(plan(source, node, DEFAULT))).containsExactly(
                 "*deleting   x/s/b", "*deleting   x/s/", "*deleting   x/a", "*deleting   x/",
-                ">f+++++++++ x");
+                "<f+++++++++ x");
     }
 
     @Test
@@ -454,11 +453,11 @@ class PlannerTest {
         assertThat(p.bytesToSend()).isEqualTo(3 * 200 + 30 + 40);
         assertThat(p.changes()).hasSize(7);
         assertThat(lines(p)).containsExactly(
-                ">f+++++++++ new2",
-                ">f.st...... site/a",
-                ">f.st...... site/b",
-                ">f.st...... site/c",
-                ">f+++++++++ site/new1",
+                "<f+++++++++ new2",
+                "<f.st...... site/a",
+                "<f.st...... site/b",
+                "<f.st...... site/c",
+                "<f+++++++++ site/new1",
                 "*deleting   site/gone1",
                 "*deleting   gone2");
     }
@@ -475,12 +474,12 @@ class PlannerTest {
         Entry cafe = Entry.dir("café", T, 0755);
         NodePlan p = plan(tree(nl, tab, dir, nlDir, uni, cafe), tree(), DEFAULT);
         assertThat(lines(p)).containsExactlyInAnyOrder(
-                ">f+++++++++ a\\#012b",
-                ">f+++++++++ t\\#011ab",
+                "<f+++++++++ a\\#012b",
+                "<f+++++++++ t\\#011ab",
                 "cd+++++++++ new dir/",
                 "cd+++++++++ x\\#012y/",
                 "cd+++++++++ café/",
-                ">f+++++++++ café/日本");
+                "<f+++++++++ café/日本");
         assertThat(new Delete(nlDir, false).itemize()).isEqualTo("*deleting   x\\#012y/");
         assertThat(new MakeSymlink(Entry.symlink("l", "a\nb"), null).itemize())
                 .isEqualTo("cL+++++++++ l -> a\\#012b");

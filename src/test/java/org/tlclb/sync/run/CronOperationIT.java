@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.tlclb.sync.config.StatePaths;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What cron relies on: timeouts against a dead node, the lock, the JSON report, the log, plain output. */
@@ -81,44 +82,6 @@ class CronOperationIT {
     }
 
     @Test
-    void aSecondRunWhileTheLockIsHeldExits4() throws Exception {
-        Path conf = cluster.writeConfig("");
-        org.tlclb.sync.config.SyncConfig cfg = org.tlclb.sync.config.ConfigParser.parse(conf);
-        Path lockFile = RunLock.fileFor(cfg.file());
-        StringBuilder holder = new StringBuilder();
-        try (RunLock lock = RunLock.tryAcquire(lockFile, holder).orElseThrow()) {
-            EmbeddedCluster.Result r = EmbeddedCluster.run("content-sync", "-c", conf.toString(), "-y", "--dest",
-                    "/var/www/html", src.toString());
-            assertThat(r.exit()).isEqualTo(4);
-            assertThat(r.err()).contains("pid " + ProcessHandle.current().pid());
-        }
-        assertThat(EmbeddedCluster.run("content-sync", "-c", conf.toString(), "-y", "--dest", "/var/www/html",
-                src.toString()).exit()).isZero();
-    }
-
-    @Test
-    void lockHeldByAnotherProcessGives4AndAKilledHolderLeavesNoStaleLock() throws Exception {
-        Path conf = cluster.writeConfig("");
-        Path lockFile = RunLock.fileFor(org.tlclb.sync.config.ConfigParser.parse(conf).file());
-        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), lockFile.toString())
-                .redirectErrorStream(true).start();
-        try {
-            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine())
-                    .isEqualTo("locked");
-            EmbeddedCluster.Result r = EmbeddedCluster.run("content-sync", "-c", conf.toString(), "-y", "--dest",
-                    "/var/www/html", src.toString());
-            assertThat(r.exit()).isEqualTo(4);
-            assertThat(r.err()).contains("pid " + holder.pid());
-        } finally {
-            holder.destroyForcibly().waitFor();
-        }
-        EmbeddedCluster.Result after = EmbeddedCluster.run("content-sync", "-c", conf.toString(), "-y", "--dest",
-                "/var/www/html", src.toString());
-        assertThat(after.exit()).as(after.err()).isZero();
-    }
-
-    @Test
     void bwlimitSlowsTheTransfer() throws Exception {
         Files.write(src.resolve("big.bin"), new byte[600 * 1024]);
         Path conf = cluster.writeConfig("");
@@ -136,10 +99,15 @@ class CronOperationIT {
     void ctrlCBeforeCommitRemovesWhatWasStagedAndExits5() throws Exception {
         Files.write(src.resolve("big.bin"), new byte[2 * 1024 * 1024]);
         Path conf = cluster.writeConfig("");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), org.tlclb.sync.cli.Main.class.getName(),
                 "content-sync", "-c", conf.toString(), "-y", "--bwlimit", "256K", "--dest", "/var/www/html",
-                src.toString()).redirectErrorStream(true).start();
+                src.toString()).redirectErrorStream(true);
+        StatePaths state = EmbeddedCluster.testPaths();
+        pb.environment().put("TLCLB_LOCK_DIR", state.lockDir().toString());
+        pb.environment().put("TLCLB_LOG_FILE", state.logFile().toString());
+        pb.environment().put("TLCLB_HOME", state.home().toString());
+        Process p = pb.start();
         Path node = cluster.path(1, "/var/www/html");
         long deadline = System.nanoTime() + 20_000_000_000L;
         boolean staging = false;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +12,13 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.tlclb.sync.cli.Main;
+import org.tlclb.sync.config.StatePaths;
+import org.tlclb.sync.ssh.Prompter;
 import org.tlclb.sync.node.EmbeddedNode;
 
 /**
@@ -127,11 +131,39 @@ public final class EmbeddedCluster implements AutoCloseable {
         return conf;
     }
 
-    /** Runs the command line in this JVM, capturing its output. */
+    /** The machine's home when the test JVM started: never the home a test run uses. */
+    private static final String REAL_HOME = System.getProperty("user.home");
+    private static Path stateDir;
+
+    /**
+     * State paths of in-JVM runs: a private temporary directory for locks, log and /etc/ssh, and a
+     * home of their own unless the test set user.home itself. Nothing touches the machine's.
+     */
+    public static synchronized StatePaths testPaths() {
+        try {
+            if (stateDir == null) {
+                stateDir = Files.createTempDirectory("tlclb-test-state");
+                stateDir.toFile().deleteOnExit();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String home = System.getProperty("user.home");
+        Path h = home.equals(REAL_HOME) ? stateDir.resolve("home") : Path.of(home);
+        return new StatePaths(stateDir.resolve("etc/clusterserver/sync.conf"), stateDir.resolve("log/sync.log"),
+                stateDir.resolve("run/tlclb"), h, stateDir.resolve("etc/ssh"));
+    }
+
+    /** Runs the command line in this JVM, capturing its output; no terminal. */
     public static Result run(String... args) {
+        return run(Prompter::none, args);
+    }
+
+    /** Runs the command line in this JVM with {@code terminal} as the terminal, capturing its output. */
+    public static Result run(Supplier<Prompter> terminal, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), testPaths(), terminal);
         return new Result(exit, out.toString(), err.toString());
     }
 

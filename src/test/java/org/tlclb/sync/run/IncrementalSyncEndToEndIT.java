@@ -78,7 +78,7 @@ class IncrementalSyncEndToEndIT {
         Files.delete(src.resolve("dir1/f5.txt"));
         EmbeddedCluster.Result dry = push("--delete", "-n");
         assertThat(dry.exit()).isZero();
-        assertThat(dry.out()).contains(">f.s....... dir0/f0.txt", ">f+++++++++ dir3/new1.txt", "*deleting   dir0/f4.txt");
+        assertThat(dry.out()).contains("<f.s....... dir0/f0.txt", "<f+++++++++ dir3/new1.txt", "*deleting   dir0/f4.txt");
         Map<String, String> before = TreeAssert.describe(www(1));
         assertThat(before).containsKey("dir0/f4.txt");
 
@@ -190,7 +190,7 @@ class IncrementalSyncEndToEndIT {
                 assertThat(s.filter(p -> p.getFileName().toString().startsWith(".tlclb.")).toList()).isEmpty();
             }
         }
-        assertThat(r.out()).contains("cd+++++++++ fresh/a/b/").contains(">f+++++++++ fresh/a/b/one.txt");
+        assertThat(r.out()).contains("cd+++++++++ fresh/a/b/").contains("<f+++++++++ fresh/a/b/one.txt");
     }
 
     @Test

@@ -245,9 +245,9 @@ class TreeScannerTest {
 
     @Test
     void printableEscapesControlCharactersLikeRsync() {
-        assertThat(TreeScanner.printable("a\nb")).isEqualTo("a\\#012b");
-        assertThat(TreeScanner.printable("\t\r\u007f")).isEqualTo("\\#011\\#015\\#177");
-        assertThat(TreeScanner.printable("café 日本")).isEqualTo("café 日本");
+        assertThat(Names.printable("a\nb")).isEqualTo("a\\#012b");
+        assertThat(Names.printable("\t\r\u007f")).isEqualTo("\\#011\\#015\\#177");
+        assertThat(Names.printable("café 日本")).isEqualTo("café 日本");
     }
 
     @Test

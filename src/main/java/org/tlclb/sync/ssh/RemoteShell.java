@@ -1,4 +1,4 @@
-package org.tlclb.sync.transfer;
+package org.tlclb.sync.ssh;
 
 /** Quoting for the few words that go to a remote shell: every path is single-quoted. */
 public final class RemoteShell {

@@ -1,0 +1,97 @@
+package org.tlclb.sync.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+import org.tlclb.sync.config.SyncConfig;
+import org.tlclb.sync.crypto.NativeCrypto;
+import org.tlclb.sync.report.JsonReport;
+import org.tlclb.sync.report.RunLog;
+import org.tlclb.sync.report.RunMode;
+import org.tlclb.sync.report.RunReport;
+import org.tlclb.sync.report.RunVerdict;
+import org.tlclb.sync.report.TextReport;
+import org.tlclb.sync.ssh.Prompter;
+
+/**
+ * Where a command's output goes: the text report on stdout (on stderr when the JSON report has
+ * stdout to itself), errors on stderr, the JSON report to its file, the run to the log. Every
+ * command's report and exit code come from one {@link RunVerdict}.
+ */
+final class CliOutput {
+    private final CliContext ctx;
+    private final OutputOptions options;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    CliOutput(CliContext ctx, OutputOptions options, PrintWriter out, PrintWriter err) {
+        this.ctx = ctx;
+        this.options = options;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** The human report's stream: stdout, unless --json - has it. */
+    PrintWriter text() {
+        return options.jsonOnStdout() ? err : out;
+    }
+
+    PrintWriter err() {
+        return err;
+    }
+
+    boolean quiet() {
+        return options.quiet;
+    }
+
+    int verbosity() {
+        return options.verbosity();
+    }
+
+    void error(String command, String message) {
+        err.println(command + ": " + message);
+        err.flush();
+    }
+
+    /** The log file a run writes: --log-file, else LogFile, else the machine default. */
+    Path logFile(SyncConfig cfg) {
+        return options.logFile != null ? options.logFile : cfg.logFile() != null ? cfg.logFile() : ctx.paths().logFile();
+    }
+
+    /** Opens the log; a log that cannot be written is said once on stderr, and the run goes on. */
+    void openLog(SyncConfig cfg) {
+        RunLog.configure(logFile(cfg), options.verbosity()).ifPresent(why -> error(ctx.prog(), "warning: " + why));
+    }
+
+    ConsoleObserver observer(Prompter prompter, boolean ask, RunMode mode) {
+        boolean showPlans = mode.readOnly() || options.verbosity() > 0;
+        boolean progress = !options.quiet && !mode.readOnly() && Terminals.stderrIsTerminal();
+        return new ConsoleObserver(text(), err, prompter, ask, showPlans && !options.quiet, progress, mode);
+    }
+
+    /** Prints the plans, the report and the JSON; returns the exit code of the run's verdict. */
+    int report(RunReport report, ConsoleObserver observer) throws IOException {
+        RunVerdict verdict = RunVerdict.of(report);
+        observer.printPlans();
+        if (options.quiet) {
+            TextReport.printProblems(report, verdict, err);
+        } else {
+            TextReport.print(report, verdict, text(), options.verbosity() > 0);
+        }
+        writeJson(report, verdict);
+        NativeCrypto.slowCipherWarning().ifPresent(w -> error(ctx.prog(), "warning: " + w));
+        return verdict.exitCode().code();
+    }
+
+    void writeJson(RunReport report, RunVerdict verdict) throws IOException {
+        if (options.json == null) {
+            return;
+        }
+        if (options.jsonOnStdout()) {
+            JsonReport.write(report, verdict, out);
+        } else {
+            JsonReport.writeFile(report, verdict, Path.of(options.json));
+        }
+    }
+}

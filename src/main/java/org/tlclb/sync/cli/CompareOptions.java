@@ -1,0 +1,27 @@
+package org.tlclb.sync.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import picocli.CommandLine.Option;
+
+/** How source and node files are compared, and which paths are left alone. */
+final class CompareOptions {
+    @Option(names = {"-C", "--checksum"}, description = "compare file content (SHA-256), not size and mtime")
+    boolean checksum;
+
+    @Option(names = "--exclude", paramLabel = "PATTERN",
+            description = "leave matching paths alone, rsync-style pattern (repeatable)")
+    List<String> excludes = new ArrayList<>();
+
+    /** rsync's -e is its remote shell: taken only to be refused with a hint, never as a pattern. */
+    @Option(names = "-e", hidden = true, paramLabel = "COMMAND")
+    String remoteShell;
+
+    void check() throws UsageError {
+        if (remoteShell != null) {
+            throw new UsageError("-e is rsync's remote shell and is not an option here: use --exclude PATTERN to"
+                    + " leave paths alone, or ~/.ssh/config for ssh options");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.tlclb.sync.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.tlclb.sync.config.ConfigException;
+import org.tlclb.sync.config.HookTarget;
+import org.tlclb.sync.config.NodeTarget;
+import org.tlclb.sync.config.StatePaths;
+import org.tlclb.sync.config.SyncConfig;
+import org.tlclb.sync.report.ExitCode;
+import org.tlclb.sync.report.RunMode;
+import org.tlclb.sync.report.RunLog;
+import org.tlclb.sync.report.RunReport;
+import org.tlclb.sync.run.RunLock;
+import org.tlclb.sync.run.SyncRequest;
+import org.tlclb.sync.run.SyncRun;
+import org.tlclb.sync.run.SyncUnit;
+import org.tlclb.sync.ssh.IdentityException;
+import org.tlclb.sync.ssh.Prompter;
+import org.tlclb.sync.ssh.SshOptions;
+import org.tlclb.sync.ssh.SshSetup;
+
+/**
+ * What both push commands do, given what differs between them ({@link Kind}): read sync.conf,
+ * resolve the options over it, check the source, take the lock, run, report. The engine sees a
+ * {@link SyncRequest}, never picocli.
+ */
+final class PushFlow {
+    /** What tlclb_content_sync and tlclb_config_sync do differently. */
+    interface Kind {
+        String name();
+
+        /** Checks made before any node is contacted (Validate, license files). */
+        void validate(SyncConfig cfg, CliOutput output) throws UsageError;
+
+        List<SyncUnit> units(SyncConfig cfg, boolean delete) throws UsageError;
+
+        boolean defaultDelete();
+
+        boolean defaultBackup(SyncConfig cfg);
+
+        HookTarget hookTarget();
+    }
+
+    private final CliContext ctx;
+    private final CliOutput output;
+
+    PushFlow(CliContext ctx, CliOutput output) {
+        this.ctx = ctx;
+        this.output = output;
+    }
+
+    int run(Kind kind, ConfigOption config, NodeOptions nodeOptions, ParallelOption parallel,
+            ConnectionOptions connection, CompareOptions compare, PushOptions push, boolean dryRun, boolean yes)
+            throws UsageError, ConfigException, IOException {
+        SyncConfig cfg = RequestResolver.config(config, ctx.paths());
+        List<NodeTarget> nodes = RequestResolver.nodes(cfg, nodeOptions, ctx.paths());
+        boolean delete = push.delete != null ? push.delete : kind.defaultDelete();
+        List<SyncUnit> units = kind.units(cfg, delete);
+        for (SyncUnit u : units) {
+            SourceCheck.check(u.source(), ctx.paths(), output.logFile(cfg));
+        }
+        SyncRequest template = new SyncRequest(kind.name(), dryRun ? RunMode.DRY_RUN : RunMode.PUSH, units, nodes,
+                RequestResolver.excludes(cfg, compare), compare.checksum, push.partialOk, push.backup != null ? push.backup : kind.defaultBackup(cfg),
+                cfg.backupKeep(), push.postSync != null ? push.postSync : cfg.postSync().get(kind.hookTarget()),
+                RequestResolver.parallel(parallel, cfg), RequestResolver.owner(push), RequestResolver.bwlimit(push),
+                RequestResolver.maxDelete(push, cfg));
+        kind.validate(cfg, output);
+        Prompter prompter = ctx.terminal().get();
+        SshOptions ssh = RequestResolver.ssh(cfg, connection, ctx.paths(), prompter);
+        SyncRequest req = template.withNodes(SshSetup.applyHostConfig(nodes, ssh, cfg.user()));
+        output.openLog(cfg);
+        if (dryRun) {
+            return execute(req, ssh, prompter, false);
+        }
+        try (RunLock lock = RunLock.acquire(ctx.paths().lockDir(), RunLock.keys(req))) {
+            return execute(req, ssh, prompter, !yes);
+        } catch (RunLock.Refused refused) {
+            throw new UsageError(refused.getMessage());
+        } catch (RunLock.Held held) {
+            output.error(kind.name(), "another run holds the lock (" + held.getMessage() + "); try again when it ends");
+            return ExitCode.LOCKED.code();
+        }
+    }
+
+    private int execute(SyncRequest req, SshOptions ssh, Prompter prompter, boolean ask) throws UsageError,
+            IOException {
+        ConsoleObserver observer = output.observer(prompter, ask && prompter.interactive(), req.mode());
+        RunReport report;
+        SyncRun run = new SyncRun(ssh, observer);
+        try (Interrupts ignored = Interrupts.onInterrupt(run::cancel)) {
+            report = run.execute(req);
+        } catch (IdentityException e) {
+            throw new UsageError(e.getMessage());
+        }
+        if (!req.dryRun()) {
+            RunLog.record(report);
+        }
+        return output.report(report, observer);
+    }
+
+    /** The sources a push refuses before contacting anything. */
+    static final class SourceCheck {
+        private SourceCheck() {
+        }
+
+        static void check(Path source, StatePaths paths, Path logFile) throws UsageError {
+            Path src = source.toAbsolutePath().normalize();
+            if (src.getParent() == null) {
+                throw new UsageError("refusing to push '/': name the directory to push (e.g. /var/www/html)");
+            }
+            for (Path own : new Path[] {paths.lockDir(), logFile == null ? null : logFile.getParent()}) {
+                if (own != null && own.toAbsolutePath().normalize().startsWith(src)) {
+                    throw new UsageError("refusing to push " + src + ": it contains this tool's own state ("
+                            + own + "); push a directory below it");
+                }
+            }
+        }
+    }
+}

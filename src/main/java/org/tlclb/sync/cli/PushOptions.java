@@ -1,0 +1,33 @@
+package org.tlclb.sync.cli;
+
+import picocli.CommandLine.Option;
+
+/** What a push may do on the nodes: delete, back up, run a command, commit partially, set owners. */
+final class PushOptions {
+    @Option(names = "--delete", negatable = true,
+            description = "remove node files the source does not have (content: off, config: on)")
+    Boolean delete;
+
+    @Option(names = "--max-delete", paramLabel = "N",
+            description = "refuse the run if a node would lose more than N files (default: MaxDelete, else half"
+                    + " of the node's files when over 20, and none from an empty source)")
+    Integer maxDelete;
+
+    @Option(names = "--bwlimit", paramLabel = "RATE", description = "bytes per second per node: 500K, 20M, 1G")
+    String bwlimit;
+
+    @Option(names = "--backup", negatable = true,
+            description = "keep replaced and deleted files on the node, per run (content: off, config: on)")
+    Boolean backup;
+
+    @Option(names = "--post-sync", paramLabel = "COMMAND",
+            description = "run on each node where something changed (default: PostSync)")
+    String postSync;
+
+    @Option(names = "--partial-ok", description = "commit on the nodes that staged even if others failed")
+    boolean partialOk;
+
+    @Option(names = "--chown", paramLabel = "USER:GROUP",
+            description = "owner and group for what the run writes: names (resolved on each node) or numbers")
+    String chown;
+}

@@ -1,0 +1,40 @@
+package org.tlclb.sync.config;
+
+import java.time.Duration;
+
+/**
+ * Every tunable of the engine in one place (see {@link Tunable}). The waits for a node that are
+ * not listed here derive from the run's ConnectTimeout ({@link Timeouts}).
+ */
+public final class Tunables {
+    /** How long a PostSync command may run on one node before it counts as failed. */
+    public static final Tunable<Duration> HOOK_TIMEOUT = Tunable.duration("tlclb.hook-timeout",
+            Duration.ofMinutes(5), "the longest a PostSync command may run on a node");
+
+    /** How long a local Validate command may run before the push is refused. */
+    public static final Tunable<Duration> VALIDATE_TIMEOUT = Tunable.duration("tlclb.validate-timeout",
+            Duration.ofMinutes(5), "the longest a Validate command may run on the source machine");
+
+    /** The read buffer of one file streamed by SCP. */
+    public static final Tunable<Integer> SCP_BUFFER = Tunable.integer("tlclb.scp-buffer", 256 * 1024,
+            "bytes read from a source file at a time while streaming it");
+
+    /** SFTP requests in flight on one channel during the commit. */
+    public static final Tunable<Integer> SFTP_COMMIT_WINDOW = Tunable.integer("tlclb.sftp-commit-window", 256,
+            "SFTP requests sent ahead of their replies while committing");
+
+    /** SFTP requests in flight on one channel while listing a node's tree. */
+    public static final Tunable<Integer> SFTP_LIST_WINDOW = Tunable.integer("tlclb.sftp-list-window", 512,
+            "SFTP requests sent ahead of their replies while listing");
+
+    /** A node lock not rewritten for this long belongs to a run that died, and is taken over. */
+    public static final Tunable<Duration> NODE_LOCK_LEASE = Tunable.duration("tlclb.node-lock-lease",
+            Duration.ofMinutes(2), "how long a node lock outlives the run that stopped renewing it");
+
+    /** How often a run rewrites its node locks. */
+    public static final Tunable<Duration> NODE_LOCK_HEARTBEAT = Tunable.duration("tlclb.node-lock-heartbeat",
+            Duration.ofSeconds(20), "how often a run renews its node locks");
+
+    private Tunables() {
+    }
+}

@@ -1,0 +1,240 @@
+package org.tlclb.sync.run;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tlclb.sync.config.NodeTarget;
+import org.tlclb.sync.inventory.NodeInventory;
+import org.tlclb.sync.inventory.RemoteChecksums;
+import org.tlclb.sync.inventory.SftpInventory;
+import org.tlclb.sync.plan.Change;
+import org.tlclb.sync.plan.Diff;
+import org.tlclb.sync.plan.NodePlan;
+import org.tlclb.sync.plan.PlanOptions;
+import org.tlclb.sync.plan.Planner;
+import org.tlclb.sync.run.NodeState.Committed;
+import org.tlclb.sync.run.NodeState.Failed;
+import org.tlclb.sync.run.NodeState.Prepared;
+import org.tlclb.sync.run.NodeState.Staged;
+import org.tlclb.sync.run.NodeState.Why;
+import org.tlclb.sync.scan.Entry;
+import org.tlclb.sync.scan.Manifest;
+import org.tlclb.sync.scan.ScanResult;
+import org.tlclb.sync.transfer.BackupArea;
+import org.tlclb.sync.transfer.CommitOptions;
+import org.tlclb.sync.transfer.CommitResult;
+import org.tlclb.sync.transfer.NodeLock;
+import org.tlclb.sync.transfer.NodeOwner;
+import org.tlclb.sync.transfer.ScpStager;
+import org.tlclb.sync.transfer.SftpCommitter;
+import org.tlclb.sync.transfer.StagePlan;
+import org.tlclb.sync.transfer.StageResult;
+
+/**
+ * A node with SFTP: listed, planned, staged under temporary names by SCP, committed by SFTP
+ * renames (atomic per file), with deletes and backups.
+ */
+final class IncrementalPath {
+    private static final Logger TIMING = LoggerFactory.getLogger("tlclb.timing");
+    private final SyncRequest request;
+    private final RunObserver observer;
+    private final Supplier<List<ScanResult>> sources;
+    private final PlanCache plans;
+    private final BooleanSupplier cancelled;
+
+    IncrementalPath(SyncRequest request, RunObserver observer, Supplier<List<ScanResult>> sources, PlanCache plans,
+                    BooleanSupplier cancelled) {
+        this.request = request;
+        this.observer = observer;
+        this.sources = sources;
+        this.plans = plans;
+        this.cancelled = cancelled;
+    }
+
+    Prepared prepare(NodeTarget target, NodeLink link, NodeLock lock, List<String> made, NodeOwner owner, long t0)
+            throws IOException {
+        List<UnitWork> units = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        for (int i = 0; i < request.units().size(); i++) {
+            SyncUnit unit = request.units().get(i);
+            NodeInventory inv = SftpInventory.read(link.sftp(), unit.dest(), request.excludes(), unit.only());
+            TIMING.debug("{} {} listed at {} ms", target.display(), unit.dest(), (System.nanoTime() - t0) / 1_000_000);
+            ScanResult source = sources.get().get(i);
+            if (request.checksum()) {
+                inv = withChecksums(link, inv, source.manifest(), unit.dest(), warnings);
+            }
+            PlanOptions opts = new PlanOptions(unit.delete() && !source.ioErrors(), request.checksum(),
+                    unit.only() == null, request.excludes(), source.leaveAlone());
+            NodeInventory listed = inv;
+            PlanCache.Planned planned = plans.planFor(i, inv, x -> {
+                NodePlan plan = Planner.plan(source.manifest(), x.manifest(), x.staleTemps(), x.holdsExcluded(), opts);
+                return new PlanCache.Planned(x, plan,
+                        StagePlan.of(plan, source.manifest(), x.manifest(), unit.source()));
+            });
+            warnings.addAll(planned.plan().warnings());
+            observer.planned(target.display(), unit, planned.plan());
+            ScpStager.Opening scp = null;
+            if (!request.dryRun() && listed.rootExists() && !planned.stagePlan().items().isEmpty()) {
+                // Start the node's shell and scp now, while the other nodes are still being
+                // planned; staging then finds the sink ready.
+                scp = ScpStager.open(link.session(), unit.dest());
+            }
+            units.add(new UnitWork(unit, source, planned.inventory(), planned.plan(), planned.stagePlan(), planned, scp));
+        }
+        return new Prepared(target, link, false, List.copyOf(units), lock, made, owner, warnings, t0);
+    }
+
+    NodeState stage(Prepared p) {
+        List<StageResult> staged = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(p.warnings());
+        List<String> made = new ArrayList<>(p.madeDirs());
+        long bytes = 0;
+        String name = p.target().display();
+        try {
+            for (int i = 0; i < p.units().size(); i++) {
+                UnitWork u = p.units().get(i);
+                if (!u.inventory().rootExists() && !u.plan().isEmpty()) {
+                    made.addAll(RemoteDirs.make(p.link().sftp(), u.unit().dest()));
+                }
+                ScpStager stager = new ScpStager(p.link().replyTimeout(), request.bwlimit(), cancelled, u.shared());
+                StageResult r = u.scp() != null
+                        ? stager.stage(u.scp(), u.stagePlan(), n -> progress(name, n))
+                        : stager.stage(p.link().session(), u.unit().dest(), u.stagePlan(), n -> progress(name, n));
+                staged.add(r);
+                bytes += r.bytes();
+                warnings.addAll(r.warnings());
+                if (r.error() != null) {
+                    Prepared withMade = withMade(p, made);
+                    return new Failed(p.target(), Why.ERROR, r.error(), warnings, p.startNanos(),
+                            new Staged(withMade, staged, bytes, warnings));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            boolean bug = e instanceof RuntimeException;
+            return new Failed(p.target(), bug ? Why.INTERNAL : Why.ERROR,
+                    bug ? "internal error: " + e : NodePhases.message(e), warnings, p.startNanos(),
+                    new Staged(withMade(p, made), staged, bytes, warnings));
+        }
+        return new Staged(withMade(p, made), staged, bytes, warnings);
+    }
+
+    private void progress(String node, long n) {
+        observer.bytesSent(node, n);
+    }
+
+    private static Prepared withMade(Prepared p, List<String> made) {
+        return new Prepared(p.target(), p.link(), p.fullCopy(), p.units(), p.lock(), List.copyOf(made), p.owner(),
+                p.warnings(), p.startNanos());
+    }
+
+    NodeState commit(Staged s, String runId) {
+        Prepared p = s.prepared();
+        int uid = p.owner() == null ? -1 : p.owner().uid();
+        int gid = p.owner() == null ? -1 : p.owner().gid();
+        CommitOptions opts = new CommitOptions(request.backup() ? runId : null, uid, gid);
+        List<String> errors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(s.warnings());
+        int created = 0;
+        int updated = 0;
+        int deleted = 0;
+        try {
+            for (int i = 0; i < p.units().size(); i++) {
+                UnitWork u = p.units().get(i);
+                StageResult staged = s.staged().get(i);
+                if (u.plan().isEmpty() && staged.staged().isEmpty()) {
+                    continue;
+                }
+                BackupArea backup = null;
+                if (request.backup() && needsBackup(u.plan())) {
+                    backup = new BackupArea(p.link().sftp(), u.unit().dest());
+                    try {
+                        backup.open(runId);
+                    } catch (IOException e) {
+                        errors.add("cannot back up, so nothing in " + u.unit().dest() + " was changed: " + e.getMessage());
+                        new SftpCommitter(p.link().sftp(), u.unit().dest(), CommitOptions.plain(), null)
+                                .discard(staged, u.inventory().manifest());
+                        continue;
+                    }
+                }
+                CommitResult r = new SftpCommitter(p.link().sftp(), u.unit().dest(), opts, backup)
+                        .commit(u.plan(), staged, u.source().manifest());
+                created += r.created();
+                updated += r.updated();
+                deleted += r.deleted();
+                errors.addAll(r.errors());
+                if (backup != null) {
+                    try {
+                        backup.prune(request.backupKeep());
+                    } catch (IOException e) {
+                        warnings.add("could not prune old backups: " + e.getMessage());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            errors.add("internal error during the commit: " + e);
+            return new Committed(s, new CommitResult(created, updated, deleted, errors), true, null, warnings);
+        }
+        return new Committed(s, new CommitResult(created, updated, deleted, errors), false, null, warnings);
+    }
+
+    /** Whether the plan replaces or deletes anything, or changes attributes in place: what a backup keeps. */
+    private static boolean needsBackup(NodePlan plan) {
+        return !plan.deletes().isEmpty() || !plan.forcedDeletes().isEmpty() || !plan.fileAttrs().isEmpty()
+                || !plan.dirAttrs().isEmpty() || plan.symlinks().stream().anyMatch(s -> s.old() != null)
+                || plan.filesToSend().stream().anyMatch(c -> c instanceof Change.UpdateFile uf && uf.replacesFile());
+    }
+
+    /** Removes what was staged and the directories the run made, so the node is as it was. */
+    void discard(Prepared p, List<StageResult> staged) {
+        for (int i = 0; i < staged.size(); i++) {
+            UnitWork u = p.units().get(i);
+            new SftpCommitter(p.link().sftp(), u.unit().dest(), CommitOptions.plain(), null)
+                    .discard(staged.get(i), u.inventory().manifest());
+        }
+        if (p.lock() != null) {
+            p.lock().close(); // before the directories it lives in go
+        }
+        RemoteDirs.removeMade(p.link().sftp(), p.madeDirs());
+    }
+
+    /**
+     * Adds node-side hashes for files whose size matches the source's (only those can be equal).
+     * A node that cannot hash falls back to the quick check, with a warning.
+     */
+    private static NodeInventory withChecksums(NodeLink link, NodeInventory inv, Manifest source, String root,
+                                               List<String> warnings) {
+        List<String> candidates = new ArrayList<>();
+        for (Entry e : inv.manifest().unordered()) {
+            Entry s = source.get(e.path()).orElse(null);
+            if (e.isFile() && s != null && s.isFile() && s.size() == e.size()) {
+                candidates.add(e.path());
+            }
+        }
+        Map<String, String> hashes;
+        boolean fallback = false;
+        try {
+            hashes = RemoteChecksums.compute(link.session(), root, candidates, link.replyTimeout());
+        } catch (IOException e) {
+            warnings.add("--checksum: " + e.getMessage() + "; files compared by size and mtime instead");
+            hashes = Map.of();
+            fallback = true;
+        }
+        Map<String, Entry> copy = new HashMap<>();
+        for (Entry n : inv.manifest().unordered()) {
+            Entry s = source.get(n.path()).orElse(null);
+            String h = hashes.get(n.path());
+            if (fallback && s != null && Diff.sameContent(s, n, false)) {
+                h = s.sha256(); // same size and mtime counts as same content
+            }
+            copy.put(n.path(), h == null ? n : n.withSha256(h));
+        }
+        return new NodeInventory(new Manifest(copy), inv.staleTemps(), inv.rootExists(), inv.holdsExcluded());
+    }
+}

@@ -1,0 +1,187 @@
+package org.tlclb.sync.run;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tlclb.sync.config.NodeTarget;
+import org.tlclb.sync.config.Tunables;
+import org.tlclb.sync.report.HookResult;
+import org.tlclb.sync.run.NodeState.Committed;
+import org.tlclb.sync.run.NodeState.Failed;
+import org.tlclb.sync.run.NodeState.Prepared;
+import org.tlclb.sync.run.NodeState.Shared;
+import org.tlclb.sync.run.NodeState.Staged;
+import org.tlclb.sync.run.NodeState.Why;
+import org.tlclb.sync.run.RunObserver.Phase;
+import org.tlclb.sync.scan.ScanResult;
+import org.tlclb.sync.ssh.PipelinedSftpClient;
+import org.tlclb.sync.ssh.SshConnector;
+import org.tlclb.sync.transfer.NodeLock;
+import org.tlclb.sync.transfer.NodeOwner;
+
+/**
+ * The phases of one node's part of a run, each a function from the state the last one left to the
+ * next: prepare (connect, lock, list, plan), stage, commit or discard, post-sync. What differs between
+ * a node with SFTP and one without is in {@link IncrementalPath} and {@link FullCopyPath}.
+ */
+final class NodePhases {
+    private static final Logger TIMING = LoggerFactory.getLogger("tlclb.timing");
+    private final SyncRequest request;
+    private final String runId;
+    private final SshConnector ssh;
+    private final RunObserver observer;
+    private final IncrementalPath incremental;
+    private final FullCopyPath fullCopy;
+
+    NodePhases(SyncRequest request, String runId, SshConnector ssh, RunObserver observer,
+               Supplier<List<ScanResult>> sources, PlanCache plans, BooleanSupplier cancelled) {
+        this.request = request;
+        this.runId = runId;
+        this.ssh = ssh;
+        this.observer = observer;
+        this.incremental = new IncrementalPath(request, observer, sources, plans, cancelled);
+        this.fullCopy = new FullCopyPath(request, observer, sources, cancelled);
+    }
+
+    NodeState prepare(NodeTarget target) {
+        long t0 = System.nanoTime();
+        NodeLink link = null;
+        List<String> made = new ArrayList<>();
+        NodeLock lock = null;
+        try {
+            ClientSession session = ssh.connect(target.user(), target.host(), target.port());
+            TIMING.debug("{} connected in {} ms", target.display(), (System.nanoTime() - t0) / 1_000_000);
+            SftpClient sftp = openSftp(session);
+            link = new NodeLink(session, sftp);
+            observer.nodeDone(target.display(), Phase.CONNECT, true);
+            if (sftp == null) {
+                return fullCopy.prepare(target, link, t0);
+            }
+            NodeOwner owner = null;
+            if (!request.dryRun()) {
+                String primary = request.units().get(0).dest();
+                made.addAll(RemoteDirs.make(sftp, primary));
+                try {
+                    lock = NodeLock.acquire(session, sftp, primary, runId, target.display(), NodeLock.thisMachine(),
+                            link.replyTimeout());
+                } catch (NodeLock.SameStorage same) {
+                    RemoteDirs.removeMade(sftp, made);
+                    observer.nodeDone(target.display(), Phase.LIST, true);
+                    return new Shared(target, same.node(), link, List.of(), t0);
+                } catch (NodeLock.Held held) {
+                    RemoteDirs.removeMade(sftp, made);
+                    observer.nodeDone(target.display(), Phase.LIST, false);
+                    return new Failed(target, Why.LOCKED, held.getMessage(), List.of(), t0,
+                            new Prepared(target, link, false, List.of(), null, List.of(), null, List.of(), t0));
+                }
+                if (request.owner() != null) {
+                    SftpClient.Attributes mine = sftp.lstat(primary + "/.tlclb-backup/lock");
+                    owner = NodeOwner.resolve(sftp, request.owner(), mine.getUserId(), mine.getGroupId());
+                }
+            }
+            Prepared p = incremental.prepare(target, link, lock, made, owner, t0);
+            observer.nodeDone(target.display(), Phase.LIST, true);
+            return p;
+        } catch (IOException | RuntimeException e) {
+            observer.nodeDone(target.display(), Phase.LIST, false);
+            Prepared partial = link == null ? null
+                    : new Prepared(target, link, false, List.of(), lock, made, null, List.of(), t0);
+            boolean bug = e instanceof RuntimeException;
+            return new Failed(target, bug ? Why.INTERNAL : Why.ERROR, bug ? "internal error: " + e : message(e),
+                    List.of(), t0, partial);
+        }
+    }
+
+    /** No SFTP subsystem: the original tool's behaviour, a full SCP copy. */
+    private static SftpClient openSftp(ClientSession session) {
+        try {
+            return PipelinedSftpClient.open(session);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    NodeState stage(NodeState state) {
+        if (!(state instanceof Prepared p)) {
+            return state;
+        }
+        NodeState next = p.fullCopy() ? fullCopy.stage(p) : incremental.stage(p);
+        observer.nodeDone(p.target().display(), Phase.STAGE, next instanceof Staged);
+        return next;
+    }
+
+    NodeState commit(NodeState state) {
+        if (!(state instanceof Staged s)) {
+            return state;
+        }
+        NodeState next = s.prepared().fullCopy() ? fullCopy.commit(s) : incremental.commit(s, runId);
+        observer.nodeDone(s.target().display(), Phase.COMMIT, next instanceof Committed c && c.result().errors().isEmpty());
+        return next;
+    }
+
+    /** Removes what the node staged or made (all-or-nothing, a declined or interrupted run). */
+    void discard(NodeState state) {
+        NodeState what = state instanceof Failed f ? f.before() : state;
+        if (what instanceof Staged s && !s.prepared().fullCopy()) {
+            incremental.discard(s.prepared(), s.staged());
+        } else if (what instanceof Prepared p && !p.fullCopy()) {
+            incremental.discard(p, List.of());
+        }
+    }
+
+    NodeState hook(NodeState state) {
+        if (state instanceof Committed c && request.postSync() != null && c.result().errors().isEmpty()
+                && (c.result().changedAnything() || c.staged().prepared().fullCopy())) {
+            Prepared p = c.staged().prepared();
+            HookResult h = RemoteCommand.run(p.link().session(), request.postSync(), Tunables.HOOK_TIMEOUT.get());
+            return c.withHook(h);
+        }
+        return state;
+    }
+
+    /** Releases the node lock, the scp sinks opened ahead, and the connection. */
+    static void close(NodeState state) {
+        Prepared p = prepared(state);
+        if (p != null) {
+            for (UnitWork u : p.units()) {
+                if (u.scp() != null) {
+                    u.scp().close();
+                }
+            }
+            if (p.lock() != null) {
+                p.lock().close();
+            }
+            p.link().close();
+        } else if (state instanceof Shared s) {
+            s.link().close();
+        }
+    }
+
+    /** The prepared state a later state grew from, if any. */
+    static Prepared prepared(NodeState state) {
+        if (state instanceof Prepared p) {
+            return p;
+        }
+        if (state instanceof Staged s) {
+            return s.prepared();
+        }
+        if (state instanceof Committed c) {
+            return c.staged().prepared();
+        }
+        if (state instanceof Failed f && f.before() != null) {
+            return prepared(f.before());
+        }
+        return null;
+    }
+
+    static String message(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

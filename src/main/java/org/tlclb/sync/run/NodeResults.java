@@ -1,0 +1,95 @@
+package org.tlclb.sync.run;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.tlclb.sync.report.NodeResult;
+import org.tlclb.sync.report.NodeStatus;
+import org.tlclb.sync.run.NodeState.Committed;
+import org.tlclb.sync.run.NodeState.Failed;
+import org.tlclb.sync.run.NodeState.Prepared;
+import org.tlclb.sync.run.NodeState.Shared;
+import org.tlclb.sync.run.NodeState.Staged;
+import org.tlclb.sync.transfer.CommitResult;
+
+/**
+ * A node's line of the report, from the state the run left it in: the one place that says what a
+ * state means (a plan's counts for a dry run, what the commit really did for a push).
+ */
+final class NodeResults {
+    private static final int MAX_ERRORS = 5;
+
+    private NodeResults() {
+    }
+
+    /**
+     * @param aborted the run removed what this node staged (all-or-nothing, declined, interrupted)
+     */
+    static NodeResult of(NodeState state, boolean aborted) {
+        String name = state.target().display();
+        double secs = (System.nanoTime() - state.startNanos()) / 1e9;
+        if (state instanceof Failed f) {
+            return new NodeResult(name, NodeStatus.FAILED, 0, 0, 0, 0, 0, secs, f.error(), f.warnings(), null,
+                    mode(NodePhases.prepared(f)), null);
+        }
+        if (state instanceof Shared s) {
+            return new NodeResult(name, aborted ? NodeStatus.ABORTED : NodeStatus.OK, 0, 0, 0, 0, 0, secs, null,
+                    s.warnings(), null, "sftp", "same storage as " + s.with());
+        }
+        if (state instanceof Prepared p) {
+            if (aborted) {
+                return new NodeResult(name, NodeStatus.ABORTED, 0, 0, 0, 0, 0, secs, null, p.warnings(), null,
+                        mode(p), note(p));
+            }
+            long created = 0;
+            long updated = 0;
+            long deleted = 0;
+            long leftovers = 0;
+            long bytes = 0;
+            for (UnitWork u : p.units()) {
+                bytes += p.fullCopy() ? u.source().manifest().totalBytes() : u.plan().bytesToSend();
+                created += p.fullCopy() ? u.stagePlan().items().size() : u.plan().created();
+                updated += u.plan().updated();
+                deleted += u.plan().deleted();
+                leftovers += u.plan().staleTemps().size();
+            }
+            return new NodeResult(name, NodeStatus.PLANNED, created, updated, deleted, leftovers, bytes, secs, null,
+                    p.warnings(), null, mode(p), note(p));
+        }
+        if (state instanceof Staged s) {
+            return new NodeResult(name, NodeStatus.ABORTED, 0, 0, 0, 0, 0, secs, null, s.warnings(), null,
+                    mode(s.prepared()), note(s.prepared()));
+        }
+        Committed c = (Committed) state;
+        CommitResult r = c.result();
+        NodeStatus status;
+        String error = null;
+        if (!r.errors().isEmpty()) {
+            status = r.changedAnything() || c.crashed() || c.staged().prepared().fullCopy()
+                    ? NodeStatus.PARTIAL : NodeStatus.FAILED;
+            error = (status == NodeStatus.FAILED ? "commit failed, nothing changed: " : "commit incomplete: ")
+                    + summarize(r.errors());
+        } else if (c.hook() != null && !c.hook().ok()) {
+            status = NodeStatus.HOOK_FAILED;
+        } else {
+            status = NodeStatus.OK;
+        }
+        long leftovers = c.staged().prepared().units().stream().mapToLong(u -> u.plan().staleTemps().size()).sum();
+        return new NodeResult(name, status, r.created(), r.updated(), r.deleted(), leftovers, c.staged().bytes(), secs,
+                error, c.warnings(), c.hook(), mode(c.staged().prepared()), note(c.staged().prepared()));
+    }
+
+    private static String summarize(List<String> errors) {
+        List<String> first = new ArrayList<>(errors.subList(0, Math.min(MAX_ERRORS, errors.size())));
+        return String.join("; ", first) + (errors.size() > MAX_ERRORS
+                ? " (and " + (errors.size() - MAX_ERRORS) + " more)" : "");
+    }
+
+    private static String mode(Prepared p) {
+        return p == null ? null : p.fullCopy() ? "scp" : "sftp";
+    }
+
+    private static String note(Prepared p) {
+        return p != null && p.fullCopy() ? FullCopyPath.NOTE : null;
+    }
+}

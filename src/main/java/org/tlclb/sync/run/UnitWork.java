@@ -1,0 +1,26 @@
+package org.tlclb.sync.run;
+
+import org.tlclb.sync.inventory.NodeInventory;
+import org.tlclb.sync.plan.NodePlan;
+import org.tlclb.sync.scan.ScanResult;
+import org.tlclb.sync.transfer.ScpStager;
+import org.tlclb.sync.transfer.SmallFiles;
+import org.tlclb.sync.transfer.StagePlan;
+
+/**
+ * One unit of the run on one node, once it is planned.
+ *
+ * @param inventory the node's tree (null on a node without SFTP, which gets a full copy)
+ * @param plan      what differs (empty on a node without SFTP)
+ * @param stagePlan what to stream, and where
+ * @param planned   the plan as shared with the nodes whose tree is the same (null for a full copy)
+ * @param scp       the node's scp sink, opened ahead while the other nodes plan, or null
+ */
+record UnitWork(SyncUnit unit, ScanResult source, NodeInventory inventory, NodePlan plan, StagePlan stagePlan,
+                PlanCache.Planned planned, ScpStager.Opening scp) {
+
+    /** Small files read once for the nodes that stream the same plan, or null; ask once every node is planned. */
+    SmallFiles shared() {
+        return planned == null ? null : planned.smallFiles();
+    }
+}

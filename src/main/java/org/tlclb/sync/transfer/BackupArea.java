@@ -1,0 +1,362 @@
+package org.tlclb.sync.transfer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+import org.tlclb.sync.plan.TempNames;
+import org.tlclb.sync.scan.Entry;
+import org.tlclb.sync.scan.Names;
+
+/**
+ * The backups of one destination on one node: {@code DEST/.tlclb-backup/RUN/}, holding the entries
+ * run RUN replaced or deleted (under their relative paths) and a record of the attributes it
+ * changed in place ({@value #ATTRS}). It owns creating a run's backup safely, listing and pruning
+ * runs, and restoring one.
+ *
+ * <p>The area sits inside the served tree, so it is made by the run and kept private (0700, the
+ * area and every run in it); one that is a symlink, not a directory, or owned by another user is
+ * refused, never followed. A run id is a name from {@link #runs()}, never a path.
+ */
+public final class BackupArea {
+    /** The attribute record's name inside a run's directory: "MODE MTIME PATH\0" per entry. */
+    static final String ATTRS = ".attrs";
+    private static final Pattern RUN_ID = Pattern.compile("[0-9]{8}-[0-9]{6}-[0-9]{3}-[0-9a-f]{4}");
+    private static final int PRIVATE = 0700;
+    private final SftpClient sftp;
+    private final String root;
+    private final OpenSSHPosixRenameExtension posixRename;
+    private final Set<String> dirsMade = new HashSet<>();
+    private String run;
+
+    public BackupArea(SftpClient sftp, String root) {
+        this.sftp = sftp;
+        this.root = root;
+        OpenSSHPosixRenameExtension ext = sftp.getExtension(OpenSSHPosixRenameExtension.class);
+        this.posixRename = ext != null && ext.isSupported() ? ext : null;
+    }
+
+    /** Whether a string has the form of a run id (what {@code SyncRun.newRunId} makes). */
+    public static boolean isRunId(String s) {
+        return s != null && RUN_ID.matcher(s).matches();
+    }
+
+    public String area() {
+        return root + "/" + TempNames.BACKUP_DIR;
+    }
+
+    /**
+     * Makes this run's backup directory: the area is created if missing (0700), and refused when it
+     * is a symlink, not a directory, or another user's.
+     */
+    public void open(String runId) throws IOException {
+        if (!isRunId(runId)) {
+            throw new IllegalArgumentException("not a run id: " + runId);
+        }
+        SftpClient.Attributes area = checkedArea(true);
+        String dir = area() + "/" + runId;
+        mkdir(dir);
+        SftpClient.Attributes mine = sftp.lstat(dir);
+        if (mine.getUserId() != area.getUserId()) {
+            sftp.rmdir(dir);
+            throw new IOException(refusal("belongs to uid " + area.getUserId() + ", not to the user this run logs in as"
+                    + " (uid " + mine.getUserId() + ")"));
+        }
+        SftpClient.Attributes again = sftp.lstat(area());
+        if (again.isSymbolicLink() || !again.isDirectory()) {
+            throw new IOException(refusal("was replaced while the run used it"));
+        }
+        if ((area.getPermissions() & 077) != 0) {
+            sftp.setStat(area(), new SftpClient.Attributes().perms(PRIVATE));
+        }
+        sftp.setStat(dir, new SftpClient.Attributes().perms(PRIVATE));
+        this.run = runId;
+        dirsMade.add(dir);
+    }
+
+    /**
+     * Makes the area (0700) when missing; refuses one that is a symlink or not a directory.
+     *
+     * @return whether this call made it (so the run can remove it again when it leaves it empty)
+     */
+    public boolean prepareArea() throws IOException {
+        boolean existed = lstatOrNull(area()) != null;
+        FileTime rootTime = existed ? null : sftp.stat(root).getModifyTime();
+        SftpClient.Attributes a = checkedArea(true);
+        if (rootTime != null) {
+            keepTime(rootTime); // the area is the run's, not the tree's: the root's mtime stays
+        }
+        if ((a.getPermissions() & 077) != 0) {
+            sftp.setStat(area(), new SftpClient.Attributes().perms(PRIVATE));
+        }
+        return !existed;
+    }
+
+    /** Removes the area when nothing is left in it, keeping the destination root's mtime. */
+    public void removeIfEmpty() {
+        try {
+            FileTime rootTime = sftp.stat(root).getModifyTime();
+            sftp.rmdir(area());
+            keepTime(rootTime);
+        } catch (IOException | RuntimeException e) {
+            // backups (or another run's lock) live there: it stays
+        }
+    }
+
+    private void keepTime(FileTime t) throws IOException {
+        sftp.setStat(root, new SftpClient.Attributes().modifyTime(t).accessTime(t));
+    }
+
+    /** The backup path of a destination entry in the open run. */
+    public String pathOf(String rel) {
+        return area() + "/" + run + "/" + rel;
+    }
+
+    /** Makes the open run's directories down to {@code relDir}. */
+    public void ensureDirs(String relDir) throws IOException {
+        if (relDir == null || relDir.isEmpty()) {
+            return;
+        }
+        String acc = area() + "/" + run;
+        for (String part : relDir.split("/")) {
+            acc = acc + "/" + part;
+            if (dirsMade.add(acc)) {
+                mkdir(acc);
+            }
+        }
+    }
+
+    /** Records the attributes of entries the run changes in place, for rollback. */
+    public void recordAttrs(List<Entry> before) throws IOException {
+        if (before.isEmpty()) {
+            return;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (Entry e : before) {
+            bytes.writeBytes((Integer.toOctalString(e.mode()) + " " + e.mtime() + " " + e.path() + "\0")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        try (OutputStream out = sftp.write(area() + "/" + run + "/" + ATTRS,
+                EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive))) {
+            out.write(bytes.toByteArray());
+        }
+    }
+
+    /** The run ids on the node, oldest first (names of the right form only). */
+    public List<String> runs() throws IOException {
+        if (checkedArea(false) == null) {
+            return List.of();
+        }
+        List<String> runs = new ArrayList<>();
+        for (SftpClient.DirEntry de : sftp.readDir(area())) {
+            if (isRunId(de.getFilename()) && de.getAttributes().isDirectory()) {
+                runs.add(de.getFilename());
+            }
+        }
+        Collections.sort(runs);
+        return runs;
+    }
+
+    /** Removes the oldest runs so that at most {@code keep} remain. */
+    public void prune(int keep) throws IOException {
+        List<String> runs = runs();
+        for (int i = 0; i < runs.size() - keep; i++) {
+            removeTree(area() + "/" + runs.get(i));
+        }
+    }
+
+    /** What a restore of one run did, or (in a dry run) would do. */
+    public record Restore(List<String> restored, List<String> attributes, List<String> errors) {
+        public int count() {
+            return restored.size() + attributes.size();
+        }
+    }
+
+    /**
+     * Puts back what run {@code runId} replaced or deleted (each entry renamed over its target: atomic)
+     * and the attributes it changed, then removes the run's backup. With {@code dryRun}, only lists.
+     */
+    public Restore restore(String runId, boolean dryRun) throws IOException {
+        if (!runs().contains(runId)) {
+            throw new IOException("no backup of run " + runId + " here");
+        }
+        String base = area() + "/" + runId;
+        List<String> restored = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        walk(base, "", dryRun, restored, errors);
+        Map<String, long[]> attrs = readAttrs(base);
+        List<String> fixed = new ArrayList<>();
+        for (Map.Entry<String, long[]> a : attrs.entrySet()) {
+            String rel = a.getKey();
+            if (dryRun) {
+                fixed.add(rel);
+                continue;
+            }
+            FileTime t = FileTime.from(a.getValue()[1], TimeUnit.SECONDS);
+            try {
+                sftp.setStat(root + "/" + rel, new SftpClient.Attributes().perms((int) a.getValue()[0])
+                        .modifyTime(t).accessTime(t));
+                fixed.add(rel);
+            } catch (IOException e) {
+                errors.add("cannot restore the attributes of " + Names.printable(rel) + ": " + e.getMessage());
+            }
+        }
+        if (!dryRun && errors.isEmpty()) {
+            removeTree(base);
+        }
+        return new Restore(restored, fixed, errors);
+    }
+
+    private void walk(String base, String rel, boolean dryRun, List<String> restored, List<String> errors)
+            throws IOException {
+        List<SftpClient.DirEntry> children = new ArrayList<>();
+        for (SftpClient.DirEntry de : sftp.readDir(rel.isEmpty() ? base : base + "/" + rel)) {
+            String n = de.getFilename();
+            if (!n.equals(".") && !n.equals("..") && !n.contains("/") && !(rel.isEmpty() && n.equals(ATTRS))) {
+                children.add(de);
+            }
+        }
+        for (SftpClient.DirEntry de : children) {
+            String childRel = rel.isEmpty() ? de.getFilename() : rel + "/" + de.getFilename();
+            String target = root + "/" + childRel;
+            SftpClient.Attributes existing = lstatOrNull(target);
+            if (de.getAttributes().isDirectory() && existing != null && existing.isDirectory()) {
+                walk(base, childRel, dryRun, restored, errors);
+                continue;
+            }
+            if (existing != null && existing.isDirectory()) {
+                errors.add("cannot restore " + Names.printable(childRel) + ": a directory is in the way");
+                continue;
+            }
+            if (dryRun) {
+                restored.add(childRel);
+                continue;
+            }
+            try {
+                rename(base + "/" + childRel, target);
+                restored.add(childRel);
+            } catch (IOException e) {
+                errors.add("cannot restore " + Names.printable(childRel) + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private Map<String, long[]> readAttrs(String base) throws IOException {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        byte[] data;
+        try (InputStream in = sftp.read(base + "/" + ATTRS)) {
+            data = in.readAllBytes();
+        } catch (SftpException e) {
+            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                return out;
+            }
+            throw e;
+        }
+        int start = 0;
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] == 0) {
+                String rec = new String(data, start, i - start, StandardCharsets.UTF_8);
+                start = i + 1;
+                String[] f = rec.split(" ", 3);
+                if (f.length == 3 && safeRelative(f[2])) {
+                    out.put(f[2], new long[] {Integer.parseInt(f[0], 8), Long.parseLong(f[1])});
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A relative path inside the tree: no empty, "." or ".." segment, not absolute. */
+    private static boolean safeRelative(String rel) {
+        if (rel.isEmpty() || rel.startsWith("/")) {
+            return false;
+        }
+        for (String seg : rel.split("/", -1)) {
+            if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The area's attributes, refusing what must not be followed; null when it is absent and not wanted. */
+    private SftpClient.Attributes checkedArea(boolean create) throws IOException {
+        SftpClient.Attributes a = lstatOrNull(area());
+        if (a == null) {
+            if (!create) {
+                return null;
+            }
+            mkdir(area());
+            a = sftp.lstat(area());
+        }
+        if (a.isSymbolicLink()) {
+            throw new IOException(refusal("is a symlink (not followed)"));
+        }
+        if (!a.isDirectory()) {
+            throw new IOException(refusal("is not a directory"));
+        }
+        return a;
+    }
+
+    private String refusal(String why) {
+        return "the state and backup area " + area() + " " + why + ": remove it on the node";
+    }
+
+    private void mkdir(String dir) throws IOException {
+        try {
+            sftp.mkdir(dir);
+        } catch (SftpException e) {
+            if (e.getStatus() != SftpConstants.SSH_FX_FILE_ALREADY_EXISTS) {
+                SftpClient.Attributes a = lstatOrNull(dir);
+                if (a == null || !a.isDirectory() || a.isSymbolicLink()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void rename(String from, String to) throws IOException {
+        if (posixRename != null) {
+            posixRename.posixRename(from, to);
+        } else {
+            sftp.rename(from, to, SftpClient.CopyMode.Overwrite);
+        }
+    }
+
+    private void removeTree(String path) throws IOException {
+        RemoteTree.remove(sftp, path);
+    }
+
+    private SftpClient.Attributes lstatOrNull(String path) throws IOException {
+        try {
+            return sftp.lstat(path);
+        } catch (SftpException e) {
+            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** The open run, or null. */
+    public String run() {
+        return run;
+    }
+}

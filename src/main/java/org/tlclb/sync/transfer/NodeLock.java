@@ -1,0 +1,330 @@
+package org.tlclb.sync.transfer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+import org.tlclb.sync.config.Tunables;
+import org.tlclb.sync.ssh.RemoteShell;
+
+/**
+ * One run at a time on a destination of a node, whichever machine it comes from: a lock in the
+ * destination's state area ({@code DEST/.tlclb-backup/lock}) held from before the node is listed
+ * until its commit is over, so no run lists, stages or commits (or removes "leftover" temporary
+ * files) while another is at work there.
+ *
+ * <p>Where the node has a shell and {@code flock} (util-linux), the lock is an OS lock held by a
+ * command of this run's SSH session: it goes when the session goes, whether the run ends, is killed
+ * or loses the node, so a stale lock cannot exist. Elsewhere it is a file created exclusively over
+ * SFTP and rewritten every {@link Tunables#NODE_LOCK_HEARTBEAT}; one not rewritten for
+ * {@link Tunables#NODE_LOCK_LEASE} (by the node's clock) belongs to a run that died, and is taken over.
+ *
+ * <p>The holder writes who it is to {@code lock.holder}; a node that finds the lock held by its own
+ * run shares storage with the node that took it (an NFS docroot, one host listed twice).
+ */
+public final class NodeLock implements AutoCloseable {
+    private static final String NAME = "lock";
+    private static final String HOLDER = "lock.holder";
+    private final SftpClient sftp;
+    private final String area;
+    private final byte[] holder;
+    private final ChannelExec shellLock;
+    private final ScheduledExecutorService heartbeat;
+    /** The run made the state area for its lock: it goes again if the run leaves it empty. */
+    private final boolean madeArea;
+    private final BackupArea backupArea;
+    /**
+     * The locks this process holds (area and holder text). A lease file naming this host and a
+     * process that is gone, or this process and a lock it no longer holds (its node was lost before
+     * the lock could be removed), is stale at once: no need to wait for the lease.
+     */
+    private static final Set<String> HELD = ConcurrentHashMap.newKeySet();
+    private boolean closed;
+
+    /** Another run holds the destination. */
+    public static final class Held extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Held(String message) {
+            super(message);
+        }
+    }
+
+    /** This run holds the destination already, through another node: the same directory. */
+    public static final class SameStorage extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String node;
+
+        SameStorage(String node) {
+            super("same storage as " + node);
+            this.node = node;
+        }
+
+        public String node() {
+            return node;
+        }
+    }
+
+    private NodeLock(SftpClient sftp, BackupArea backupArea, byte[] holder, ChannelExec shellLock, boolean madeArea) {
+        this.sftp = sftp;
+        this.backupArea = backupArea;
+        String area = backupArea.area();
+        this.madeArea = madeArea;
+        HELD.add(area + " " + new String(holder, StandardCharsets.UTF_8));
+        this.area = area;
+        this.holder = holder;
+        this.shellLock = shellLock;
+        if (shellLock == null) {
+            heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "node-lock " + area);
+                t.setDaemon(true);
+                return t;
+            });
+            long every = Tunables.NODE_LOCK_HEARTBEAT.get().toMillis();
+            heartbeat.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+        } else {
+            heartbeat = null;
+        }
+    }
+
+    /**
+     * Takes the lock of {@code dest} (which must exist) for run {@code runId} on behalf of
+     * {@code node}; {@code client} names this machine for whoever finds the lock.
+     */
+    public static NodeLock acquire(ClientSession session, SftpClient sftp, String dest, String runId, String node,
+                                   String client, Duration timeout) throws IOException, Held, SameStorage {
+        BackupArea backupArea = new BackupArea(sftp, dest);
+        boolean made = backupArea.prepareArea();
+        String area = backupArea.area();
+        byte[] holder = ("run " + runId + " node " + node + " from " + client + " pid " + ProcessHandle.current().pid()
+                + "\n").getBytes(StandardCharsets.UTF_8);
+        String lock = area + "/" + NAME;
+        SftpClient.Attributes a = lstatOrNull(sftp, lock);
+        if (a != null && (a.isSymbolicLink() || !a.isRegularFile())) {
+            sftp.remove(lock); // inside our private area: a planted link is removed, never followed
+        }
+        // The lock is the open file's inode: a lock taken on a file another run had just unlinked
+        // does not count (-ef compares the locked descriptor with what the name holds now).
+        ChannelExec channel = session.createExecChannel("L=" + RemoteShell.quote(lock)
+                + "; [ ! -L \"$L\" ] && exec 9>>\"$L\" && if flock -n 9"
+                + " && { [ ! -e /proc/$$/fd/9 ] || [ \"$L\" -ef /proc/$$/fd/9 ]; }; then echo locked;"
+                + " exec cat >/dev/null; else echo busy; fi");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        channel.setOut(out);
+        channel.setErr(OutputStream.nullOutputStream());
+        channel.open().verify(timeout);
+        String answer = firstLine(channel, out, timeout);
+        if ("locked".equals(answer)) {
+            writeHolder(sftp, area, holder);
+            return new NodeLock(sftp, backupArea, holder, channel, made);
+        }
+        channel.close(false);
+        if ("busy".equals(answer)) {
+            String who = read(sftp, area + "/" + HOLDER);
+            sameRun(who, runId);
+            throw new Held("another run is working on " + dest + (who == null ? "" : " (" + who.strip() + ")"));
+        }
+        return leaseLock(sftp, backupArea, holder, runId, dest, made, client);
+    }
+
+    /** The first line the lock command printed, or null when it ended without one (no shell, no flock). */
+    private static String firstLine(ChannelExec channel, ByteArrayOutputStream out, Duration timeout)
+            throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String s = out.toString(StandardCharsets.UTF_8);
+            int nl = s.indexOf('\n');
+            if (nl >= 0) {
+                return s.substring(0, nl).strip();
+            }
+            if (channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofMillis(20))
+                    .contains(ClientChannelEvent.CLOSED)) {
+                s = out.toString(StandardCharsets.UTF_8);
+                return s.isEmpty() ? null : s.strip();
+            }
+        }
+        channel.close(true);
+        throw new IOException("the node did not answer the lock request within " + timeout.toSeconds() + " s");
+    }
+
+    private static void sameRun(String who, String runId) throws SameStorage {
+        if (who == null) {
+            return;
+        }
+        String[] words = who.strip().split(" ");
+        if (words.length >= 4 && words[0].equals("run") && words[1].equals(runId)) {
+            throw new SameStorage(words[3]);
+        }
+    }
+
+    /** The fallback without flock: an exclusively created file, renewed by a heartbeat. */
+    private static NodeLock leaseLock(SftpClient sftp, BackupArea backupArea, byte[] holder, String runId,
+                                      String dest, boolean made, String client) throws IOException, Held, SameStorage {
+        String area = backupArea.area();
+        String path = area + "/" + NAME + ".lease";
+        for (int attempt = 0; attempt < 2; attempt++) {
+            if (create(sftp, path, holder)) {
+                writeHolder(sftp, area, holder);
+                return new NodeLock(sftp, backupArea, holder, null, made);
+            }
+            String who = read(sftp, path);
+            if (who == null) {
+                continue; // released meanwhile
+            }
+            sameRun(who, runId);
+            if (!deadHere(area, who, client) && !stale(sftp, area, path)) {
+                throw new Held("another run is working on " + dest + " (" + who.strip() + ")");
+            }
+            sftp.remove(path); // its run died: the lease ran out without a renewal
+        }
+        throw new Held("another run keeps taking the lock of " + dest);
+    }
+
+    private static void writeHolder(SftpClient sftp, String area, byte[] holder) throws IOException {
+        try (OutputStream out = sftp.write(area + "/" + HOLDER,
+                EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate))) {
+            out.write(holder);
+        }
+    }
+
+    private static boolean create(SftpClient sftp, String path, byte[] content) throws IOException {
+        try (OutputStream out = sftp.write(path,
+                EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive))) {
+            out.write(content);
+            return true;
+        } catch (SftpException e) {
+            if (e.getStatus() == SftpConstants.SSH_FX_FILE_ALREADY_EXISTS || e.getStatus() == SftpConstants.SSH_FX_FAILURE) {
+                return false; // OpenSSH answers "Failure" for EEXIST on open(O_EXCL)
+            }
+            throw e;
+        }
+    }
+
+    private static String read(SftpClient sftp, String path) throws IOException {
+        try (InputStream in = sftp.read(path)) {
+            return new String(in.readNBytes(1024), StandardCharsets.UTF_8);
+        } catch (SftpException e) {
+            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static SftpClient.Attributes lstatOrNull(SftpClient sftp, String path) throws IOException {
+        try {
+            return sftp.lstat(path);
+        } catch (SftpException e) {
+            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** This machine as a lock names it, for the admin of a node who finds it. */
+    public static String thisMachine() {
+        try {
+            return InetAddress.getLocalHost().getHostName().replace(' ', '_');
+        } catch (IOException e) {
+            return "unknown-host";
+        }
+    }
+
+    /** Whether the holder is a run of this machine that is over (its process gone, or it let the lock go). */
+    private static boolean deadHere(String area, String who, String client) {
+        String[] w = who.strip().split(" ");
+        // run ID node NAME from CLIENT pid PID
+        if (w.length < 8 || !w[4].equals("from") || !w[5].equals(client) || !w[6].equals("pid")) {
+            return false;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(w[7]);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        if (pid != ProcessHandle.current().pid()) {
+            return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+        }
+        return !HELD.contains(area + " " + who);
+    }
+
+    /** Whether a lease file's last renewal is older than the lease, by the node's own clock. */
+    private static boolean stale(SftpClient sftp, String area, String path) throws IOException {
+        long lockTime = sftp.lstat(path).getModifyTime().toMillis();
+        String probe = area + "/.probe." + ProcessHandle.current().pid() + "." + System.nanoTime();
+        create(sftp, probe, new byte[0]);
+        long now;
+        try {
+            now = sftp.lstat(probe).getModifyTime().toMillis();
+        } finally {
+            sftp.remove(probe);
+        }
+        return Duration.ofMillis(now - lockTime).compareTo(Tunables.NODE_LOCK_LEASE.get()) > 0;
+    }
+
+    /** The lease's heartbeat: the same content written again, which sets its mtime to the node's now. */
+    private void renew() {
+        try (OutputStream out = sftp.write(area + "/" + NAME + ".lease",
+                EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Truncate))) {
+            out.write(holder);
+        } catch (IOException | RuntimeException e) {
+            // the connection is going: the run notices on its own channel; the lease ends the lock
+        }
+    }
+
+    /**
+     * Releases the lock (idempotent). The holder note and the lock file go while the lock still
+     * guards them, then the state area if this run made it and leaves it empty.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            String who = read(sftp, area + "/" + HOLDER);
+            if (who != null && who.equals(new String(holder, StandardCharsets.UTF_8))) {
+                sftp.remove(area + "/" + HOLDER);
+            }
+            if (shellLock != null) {
+                sftp.remove(area + "/" + NAME);
+            }
+            if (heartbeat != null) {
+                heartbeat.shutdownNow();
+                String lease = read(sftp, area + "/" + NAME + ".lease");
+                if (lease != null && lease.equals(new String(holder, StandardCharsets.UTF_8))) {
+                    sftp.remove(area + "/" + NAME + ".lease");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the node is gone: the shell lock went with the session, a lease expires
+        } finally {
+            if (shellLock != null) {
+                shellLock.close(false); // cat sees the end of its input and exits: flock is released
+            }
+        }
+        HELD.remove(area + " " + new String(holder, StandardCharsets.UTF_8));
+        if (madeArea) {
+            backupArea.removeIfEmpty();
+        }
+    }
+}
