@@ -15,11 +15,8 @@ import java.security.KeyPairGenerator;
 import java.security.GeneralSecurityException;
 import java.security.Security;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
@@ -32,15 +29,12 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.ssh.SshOptions;
 import org.tlclb.sync.ssh.SshSetup;
-import org.tlclb.sync.ssh.HostConfig;
-import org.tlclb.sync.ssh.HostKeyTrust;
 import org.tlclb.sync.ssh.Identities;
 import org.tlclb.sync.ssh.IdentityException;
 import org.tlclb.sync.ssh.NodeConnectException;
 import org.tlclb.sync.ssh.PasswordSource;
 import org.tlclb.sync.ssh.Prompter;
 import org.tlclb.sync.ssh.SshConnector;
-import org.tlclb.sync.ssh.SshSettings;
 
 /**
  * The engine of {@code tlclb keys install}: makes every node accept the user's key, so that no later run needs a
@@ -52,8 +46,8 @@ import org.tlclb.sync.ssh.SshSettings;
  * message. Host keys are checked exactly as in a sync run (same known_hosts, same policy).
  */
 public final class KeyInstaller implements AutoCloseable {
-    /** OpenSSH's default names, in the order it offers them. */
-    private static final List<String> DEFAULT_KEYS = List.of("id_ed25519", "id_ecdsa", "id_rsa");
+    /** How long a person may take to type a node's password. */
+    private static final Duration PASSWORD_TYPING = Duration.ofMinutes(5);
 
     /** How a node ended. */
     public enum Status {
@@ -100,27 +94,11 @@ public final class KeyInstaller implements AutoCloseable {
     public KeyInstaller(SshOptions options, UserKey key, List<NodeTarget> nodes) throws IdentityException {
         this.options = options;
         this.key = key;
-        List<KeyPair> keys = Identities.load(explicitIdentities(options, nodes), options.home(), options.prompter());
-        HostKeyTrust trust = new HostKeyTrust(options.knownHostsFile(), options.effectivePolicy(), options.prompter());
         this.passwords = new NodePassword(options.prompter());
-        Duration t = options.connectTimeout();
-        Duration auth = t.multipliedBy(3);
-        Duration idle = Duration.ofSeconds(Math.max(60, t.toSeconds() * 6));
         // Waiting for a person to type the password must not count against the authentication timeout.
-        Duration authWithPassword = options.prompter().interactive() ? auth.plusMinutes(5) : auth;
-        this.withPassword = new SshConnector(new SshSettings(t, authWithPassword, idle.plusMinutes(5),
-                options.retries(), trust, keys, passwords));
-        this.keysOnly = new SshConnector(new SshSettings(t, auth, idle, options.retries(), trust, keys,
-                PasswordSource.NONE));
-    }
-
-    /** -i / IdentityFile, then ~/.ssh/config IdentityFile entries of the nodes: as {@link SshSetup#connector}. */
-    private static List<Path> explicitIdentities(SshOptions o, List<NodeTarget> nodes) {
-        Set<Path> explicit = new LinkedHashSet<>(o.identities());
-        for (NodeTarget t : nodes) {
-            explicit.addAll(HostConfig.resolve(o.sshConfig(), t.host()).identityFiles());
-        }
-        return new ArrayList<>(explicit);
+        Duration typing = options.prompter().interactive() ? PASSWORD_TYPING : Duration.ZERO;
+        this.withPassword = SshSetup.connector(options, nodes, passwords, typing);
+        this.keysOnly = SshSetup.connector(options, nodes, PasswordSource.NONE, Duration.ZERO);
     }
 
     /**
@@ -129,18 +107,13 @@ public final class KeyInstaller implements AutoCloseable {
      * passphrase, private key mode 0600, ~/.ssh created 0700.
      */
     public static UserKey ensureKey(SshOptions o, List<NodeTarget> nodes) throws IdentityException, IOException {
-        List<Path> explicit = explicitIdentities(o, nodes);
+        List<Path> explicit = SshSetup.namedKeyFiles(o, nodes);
         Path file = null;
         if (!explicit.isEmpty()) {
             file = explicit.get(0);
         } else {
-            for (String name : DEFAULT_KEYS) {
-                Path p = o.home().resolve(".ssh").resolve(name);
-                if (Files.isRegularFile(p)) {
-                    file = p;
-                    break;
-                }
-            }
+            List<Path> defaults = Identities.defaultFiles(o.home());
+            file = defaults.isEmpty() ? null : defaults.get(0);
         }
         if (file == null) {
             return generate(o.home().resolve(".ssh").resolve("id_ed25519"));
