@@ -56,12 +56,12 @@ final class ClusterSetup {
         }
         List<Path> ids = new ArrayList<>(identities);
         ids.addAll(cfg.identityFiles());
-        int timeout = connectTimeout != null ? connectTimeout : (int) cfg.connectTimeout().toSeconds();
-        if (timeout <= 0) {
+        if (connectTimeout != null && connectTimeout <= 0) {
             throw new UsageError("--connect-timeout must be a positive number of seconds");
         }
+        // null when neither names one: then each host's ssh_config ConnectTimeout (else the default) applies
+        Duration timeout = connectTimeout != null ? Duration.ofSeconds(connectTimeout) : cfg.connectTimeoutSetting();
         int r = retries != null ? retries : cfg.retries();
-        return new SshOptions(StatePaths.current(), prompter, kh, policy, ids, Duration.ofSeconds(timeout),
-                Math.max(0, r));
+        return new SshOptions(StatePaths.current(), prompter, kh, policy, ids, timeout, Math.max(0, r));
     }
 }
