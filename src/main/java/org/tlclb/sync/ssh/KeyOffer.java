@@ -30,7 +30,7 @@ final class KeyOffer implements Iterator<PublicKeyIdentity>, Closeable {
 
     /**
      * @param offered    one line per key offered: its file, or "ssh-agent key COMMENT"
-     * @param agentState what the agent gave: "N keys", "no keys (empty or locked)", or why it was not asked
+     * @param agentState what the agent gave, or why it was not asked, for "looked in ..."
      */
     record Report(List<String> offered, String agentState) {
     }
@@ -49,7 +49,7 @@ final class KeyOffer implements Iterator<PublicKeyIdentity>, Closeable {
         UnixSocketAgent a = null;
         String agentState;
         if (route.identitiesOnly()) {
-            agentState = "not asked (IdentitiesOnly yes)";
+            agentState = "the ssh-agent (not asked: IdentitiesOnly yes)";
         } else if (route.agent() == null) {
             agentState = route.agentNote();
         } else {
@@ -63,11 +63,11 @@ final class KeyOffer implements Iterator<PublicKeyIdentity>, Closeable {
                                 "ssh-agent key " + HostKeyTrust.fingerprint(e.getKey()) + " " + e.getValue()));
                     }
                 }
-                agentState = n == 0 ? "the ssh-agent at " + route.agent() + " has no keys (empty or locked)"
-                        : "the ssh-agent at " + route.agent() + " holds " + n + " key" + (n == 1 ? "" : "s");
+                agentState = "the ssh-agent at " + route.agent() + (n == 0 ? " (no keys: empty or locked)"
+                        : " (" + n + " key" + (n == 1 ? "" : "s") + ")");
             } catch (IOException | RuntimeException e) {
                 // A locked or absent agent is not an error: ssh goes on with the files.
-                agentState = "the ssh-agent at " + route.agent() + " did not answer (" + e.getMessage() + ")";
+                agentState = "the ssh-agent at " + route.agent() + " (no answer: " + e.getMessage() + ")";
             }
         }
         if (route.identityFiles().isEmpty()) {

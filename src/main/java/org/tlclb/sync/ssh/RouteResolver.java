@@ -104,12 +104,12 @@ final class RouteResolver {
         String agentNote = null;
         String ia = hc.identityAgent();
         if (ia != null && ia.equalsIgnoreCase("none")) {
-            agentNote = "no ssh-agent (IdentityAgent none)";
+            agentNote = "the ssh-agent (none: IdentityAgent none)";
         } else {
             String var = ia == null ? "SSH_AUTH_SOCK" : ia.startsWith("$") ? ia.substring(1) : null;
             String sock = var != null ? env.get(var) : tokens.expand(ia, "IdentityAgent");
             if (sock == null || sock.isEmpty()) {
-                agentNote = "no ssh-agent (" + var + " is not set)";
+                agentNote = "the ssh-agent (none: " + var + " is not set)";
             } else {
                 agent = Path.of(sock);
             }

@@ -11,18 +11,14 @@ import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.signature.Signature;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
-import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * Applies a connection's route to its session as soon as MINA creates it, before our key exchange offer goes out:
  * the host key algorithms its known_hosts lines hold first (as OpenSSH orders them), the target as the connect
  * address (through a jump host MINA would see the tunnel's local end, and check a host certificate's principals
- * against it), and ServerAliveInterval / ServerAliveCountMax as MINA's heartbeat.
+ * against it). (Keepalives are set earlier, in {@link KeepaliveServiceFactory}.)
  */
 final class RouteSessionSetup implements SessionListener {
-    /** What ssh sends as its keepalive request; any answer, even a refusal, proves the peer alive. */
-    private static final String KEEPALIVE_REQUEST = "keepalive@openssh.com";
-
     private final HostKeyTrust trust;
     private final Supplier<List<NamedFactory<Signature>>> signatures;
 
@@ -53,10 +49,5 @@ final class RouteSessionSetup implements SessionListener {
             }
         }
         session.setSignatureFactories(sorted);
-        if (!route.serverAliveInterval().isZero()) {
-            CoreModuleProperties.HEARTBEAT_INTERVAL.set(cs, route.serverAliveInterval());
-            CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(cs, Math.max(1, route.serverAliveCountMax()));
-            CoreModuleProperties.HEARTBEAT_REQUEST.set(cs, KEEPALIVE_REQUEST);
-        }
     }
 }

@@ -17,6 +17,7 @@ import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
+import org.apache.sshd.client.session.ClientUserAuthServiceFactory;
 import org.apache.sshd.client.session.forward.ExplicitPortForwardingTracker;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
@@ -52,6 +53,7 @@ public final class SshConnector implements AutoCloseable {
         client.setServerKeyVerifier(settings.trust());
         ClientTuning.apply(client, settings, routes.longestConnectTimeout());
         client.addSessionListener(new RouteSessionSetup(settings.trust(), client::getSignatureFactories));
+        client.setServiceFactories(List.of(ClientUserAuthServiceFactory.INSTANCE, new KeepaliveServiceFactory()));
         // In batch no password is ever tried, so nothing can wait for one.
         client.setUserAuthFactories(settings.passwords() == PasswordSource.NONE
                 ? List.of(new RouteKeyAuthFactory(keys))

@@ -21,7 +21,7 @@ import org.apache.sshd.common.AttributeRepository.AttributeKey;
  *                            named, else empty
  * @param identitiesOnly      IdentitiesOnly: the agent's keys are not offered
  * @param agent               the agent's socket (IdentityAgent, else SSH_AUTH_SOCK), or null for none
- * @param agentNote           why there is no agent, for "no key found" ("SSH_AUTH_SOCK is not set"), or null
+ * @param agentNote           why there is no agent, for "no key found: looked in ...", or null
  * @param trust               known_hosts files and policy
  * @param connectTimeout      TCP connect plus key exchange, per attempt
  * @param serverAliveInterval keepalive interval (zero: none), ServerAliveInterval

@@ -68,13 +68,19 @@ public final class SshSetup {
      */
     public static SshConnector connector(SshOptions o, List<NodeTarget> nodes, PasswordSource passwords,
             Duration typingTime) throws IdentityException {
+        return connector(o, nodes, passwords, typingTime, System.getenv());
+    }
+
+    /** As above, with the environment (SSH_AUTH_SOCK, ${VAR} in file names) given: for tests. */
+    static SshConnector connector(SshOptions o, List<NodeTarget> nodes, PasswordSource passwords,
+            Duration typingTime, Map<String, String> env) throws IdentityException {
         Set<String> listed = new HashSet<>();
         for (NodeTarget t : nodes) {
             if (t.listed()) {
                 listed.add(t.host());
             }
         }
-        Routes routes = new Routes(new RouteResolver(o, config(o), System.getenv(), listed, localHostName()));
+        Routes routes = new Routes(new RouteResolver(o, config(o), env, listed, localHostName()));
         List<SshRoute> resolved = new ArrayList<>();
         for (NodeTarget t : nodes) {
             if (!t.nosync()) {
@@ -138,16 +144,5 @@ public final class SshSetup {
 
     private static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
-    }
-
-    /** For tests: the routes the nodes would take, as this run would settle them. */
-    static List<SshRoute> routes(SshOptions o, List<NodeTarget> nodes, Map<String, String> env)
-            throws SshConfigException {
-        RouteResolver r = new RouteResolver(o, config(o), env, Set.of(), localHostName());
-        List<SshRoute> out = new ArrayList<>();
-        for (NodeTarget t : nodes) {
-            out.add(r.node(t.user(), t.host(), t.port()));
-        }
-        return out;
     }
 }
