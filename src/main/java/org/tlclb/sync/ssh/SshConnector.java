@@ -118,7 +118,7 @@ public final class SshConnector implements AutoCloseable {
         } catch (Throwable e) {
             KeyOffer.Report offer = session == null ? null : session.getAttribute(KeyOffer.REPORT);
             closeQuietly(session);
-            NodeConnectException failure = explain(route, e, offer, via, session == null);
+            NodeConnectException failure = explain(route, e, offer, via);
             closeQuietly(tunnel);
             closeQuietly(via);
             throw failure;
@@ -160,8 +160,7 @@ public final class SshConnector implements AutoCloseable {
         return session;
     }
 
-    private NodeConnectException explain(SshRoute route, Throwable e, KeyOffer.Report offer, ClientSession via,
-            boolean beforeSession) {
+    private NodeConnectException explain(SshRoute route, Throwable e, KeyOffer.Report offer, ClientSession via) {
         if (e instanceof NodeConnectException n) {
             return n;
         }
@@ -172,8 +171,10 @@ public final class SshConnector implements AutoCloseable {
         if (e instanceof UnknownHostException u) {
             return ConnectFailures.unresolved(route, u);
         }
-        if (via != null && via.isOpen() && (beforeSession || offer == null)) {
-            String reason = probe(via, route);
+        if (route.jump() != null && via != null && offer == null) {
+            // The tunnel closed before SSH came through it; MINA then closes the jump session too, so a new one
+            // asks the jump host why it cannot open a connection to the target.
+            String reason = probe(route);
             if (reason != null) {
                 return ConnectFailures.unreachableVia(route, reason, e);
             }
@@ -181,14 +182,24 @@ public final class SshConnector implements AutoCloseable {
         return ConnectFailures.classify(route, e, offer);
     }
 
-    /** Why the jump host cannot open a connection to the target, or null when it can. */
-    private String probe(ClientSession via, SshRoute route) {
-        try (ChannelDirectTcpip ch = via.createDirectTcpipChannel(LOOPBACK,
+    /** Why the jump host cannot open a connection to the target, or null when it can (or cannot be asked). */
+    private String probe(SshRoute route) {
+        ClientSession via;
+        try {
+            via = open(route.jump());
+        } catch (NodeConnectException e) {
+            return null;
+        }
+        try (via; ChannelDirectTcpip ch = via.createDirectTcpipChannel(LOOPBACK,
                 new SshdSocketAddress(route.host(), route.port()))) {
             ch.open().verify(route.connectTimeout());
             return null;
         } catch (IOException | RuntimeException e) {
-            return String.valueOf(e.getMessage());
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause(); // MINA wraps the jump host's own reason
+            }
+            return String.valueOf(root.getMessage());
         }
     }
 

@@ -142,6 +142,22 @@ class ConnectLikeOpenSshIT {
     }
 
     @Test
+    void whatTheJumpHostCannotReachIsSaidAsTheJumpHostSaysIt() throws Exception {
+        Path key = key(ssh.resolve("id_ed25519"));
+        config("Host gone", "  HostName nosuch.invalid", "  ProxyJump root@" + cluster.address(jump),
+                "Host closed", "  HostName " + cluster.address(hidden), "  Port 2", "  ProxyJump root@"
+                        + cluster.address(jump));
+        knownHosts(cluster.address(jump));
+        Launcher.Result gone = push("--retries", "0", "-w", "gone").exits(3);
+        assertThat(gone.out() + gone.err()).contains("cannot resolve nosuch.invalid",
+                "on jump host root@" + cluster.address(jump) + ":22");
+        Launcher.Result closed = push("--retries", "0", "-w", "closed").exits(3);
+        assertThat(closed.out() + closed.err()).contains("jump host root@" + cluster.address(jump)
+                + ":22 cannot reach " + cluster.address(hidden) + ":2");
+        assertThat(key).exists();
+    }
+
+    @Test
     void aHostKeyOnlyInTheSystemKnownHostsIsAccepted() throws Exception {
         key(ssh.resolve("id_ed25519"));
         Files.writeString(launcher.sshEtc().resolve("ssh_known_hosts"),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -194,5 +195,27 @@ class RouteConnectTest {
             Thread.sleep(2500);
             assertThat(keepalives.get()).isZero();
         }
+    }
+
+    @Test
+    void anEncryptedNamedKeyTheAgentHoldsNeedsNoPassphraseWithoutATerminal() throws Exception {
+        startAgent();
+        Path enc = SshKeygen.generate(dir.resolve("enc_key"), "ed25519", "secret words");
+        Path askpass = Files.writeString(dir.resolve("askpass"), "#!/bin/sh\necho 'secret words'\n");
+        Files.setPosixFilePermissions(askpass, PosixFilePermissions.fromString("rwx------"));
+        ProcessBuilder add = new ProcessBuilder("ssh-add", enc.toString()).redirectErrorStream(true);
+        add.environment().putAll(Map.of("SSH_AUTH_SOCK", sock.toString(), "SSH_ASKPASS", askpass.toString(),
+                "SSH_ASKPASS_REQUIRE", "force", "DISPLAY", "none"));
+        Process p = add.start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0).as("ssh-add of the encrypted key").isTrue();
+        accepted = SshKeygen.publicKey(enc);
+        try (ClientSession s = connect(List.of(enc), Map.of("SSH_AUTH_SOCK", sock.toString()))) {
+            assertThat(s.isAuthenticated()).isTrue();
+        }
+        assertThat(offered).contains(fp(enc));
+        Identities.forgetLoaded();
+        assertThatThrownBy(() -> connect(List.of(enc), Map.of())).isInstanceOf(IdentityException.class)
+                .hasMessageContaining(enc + " is encrypted");
     }
 }
