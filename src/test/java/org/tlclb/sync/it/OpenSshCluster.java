@@ -312,6 +312,10 @@ public final class OpenSshCluster implements AutoCloseable {
     }
 
     private void spawn(Node node) throws IOException {
+        // Mount targets again: a test elsewhere on this machine may have removed one since the cluster started.
+        for (String d : List.of("/var/www/html", "/etc/clusterserver", "/etc/tlclb")) {
+            Files.createDirectories(Path.of(d));
+        }
         String script = "mount --bind " + q(node.dir.resolve("www")) + " /var/www/html"
                 + " && mount --bind " + q(node.dir.resolve("etc")) + " /etc/clusterserver"
                 + " && mount --bind " + q(node.dir.resolve("lic")) + " /etc/tlclb"
