@@ -80,9 +80,10 @@ public final class KeyInstaller implements AutoCloseable {
     }
 
     /**
-     * The key to install: the first -i / IdentityFile, else the first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa; when
-     * there is none of these, a new ed25519 pair is written to ~/.ssh/id_ed25519 (+ .pub), OpenSSH format, no
-     * passphrase, private key mode 0600, ~/.ssh created 0700.
+     * The key to install: the first key file the nodes' routes name that exists (-i, IdentityFile of sync.conf,
+     * then of the ssh configuration), else the first IdentityFile of the ssh configuration, made now (the runs will
+     * offer it), else the first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa, else a new ~/.ssh/id_ed25519. A key made
+     * here is ed25519, OpenSSH format, no passphrase, mode 0600, its directory created 0700, with a .pub beside it.
      */
     public static UserKey ensureKey(SshOptions o, List<NodeTarget> nodes) throws IdentityException, IOException {
         return UserKeyFiles.ensure(o, nodes);

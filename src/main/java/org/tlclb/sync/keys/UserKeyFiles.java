@@ -28,12 +28,21 @@ final class UserKeyFiles {
     private UserKeyFiles() {
     }
 
+    /**
+     * The first key file the nodes' routes name that exists (-i and sync.conf's IdentityFile must exist), else
+     * the first IdentityFile of the ssh configuration, generated (the runs will offer it), else the first default
+     * file that exists, else a new ~/.ssh/id_ed25519.
+     */
     static KeyInstaller.UserKey ensure(SshOptions o, List<NodeTarget> nodes) throws IdentityException, IOException {
-        List<Path> explicit = SshSetup.namedKeyFiles(o, nodes);
-        Path file = null;
-        if (!explicit.isEmpty()) {
-            file = explicit.get(0);
-        } else {
+        for (Path p : o.identities()) {
+            Identities.requireFile(p);
+        }
+        List<Path> named = SshSetup.namedKeyFiles(o, nodes);
+        Path file = named.stream().filter(Files::isRegularFile).findFirst().orElse(null);
+        if (file == null && !named.isEmpty()) {
+            return generate(named.get(0));
+        }
+        if (file == null) {
             List<Path> defaults = Identities.defaultFiles(o.home());
             file = defaults.isEmpty() ? null : defaults.get(0);
         }

@@ -84,7 +84,8 @@ final class ConnectFailures {
     private static String lookedIn(SshRoute r, KeyOffer.Report offer) {
         List<String> places = new ArrayList<>();
         if (!r.identityFiles().isEmpty()) {
-            places.add(String.join(", ", r.identityFiles().stream().map(Path::toString).toList()));
+            places.add(String.join(", ", r.identityFiles().stream()
+                    .map(p -> Files.isRegularFile(p) ? p.toString() : p + " (missing)").toList()));
         }
         places.add(offer.agentState());
         if (!r.defaultKeyFiles().isEmpty()) {

@@ -1,6 +1,5 @@
 package org.tlclb.sync.ssh;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,8 +93,8 @@ final class RouteResolver {
         List<Path> files = new ArrayList<>(named);
         for (String f : hc.identityFiles()) {
             Path p = Path.of(tokens.expand(f, "IdentityFile"));
-            if (Files.isRegularFile(p) && !files.contains(p)) {
-                files.add(p); // a missing IdentityFile of ssh_config is skipped, as ssh skips it
+            if (!files.contains(p)) {
+                files.add(p); // one that does not exist offers nothing (as in ssh) but still counts as named
             }
         }
         List<Path> defaults = files.isEmpty() ? Identities.defaultCandidates(config.home()) : List.of();

@@ -16,7 +16,8 @@ import org.apache.sshd.common.AttributeRepository.AttributeKey;
  * @param port                the port
  * @param user                the login user
  * @param knownHostsName      the name looked up in known_hosts (HostKeyAlias, else the host), port not included
- * @param identityFiles       the key files named (-i, IdentityFile of sync.conf, then of ssh_config), in order
+ * @param identityFiles       the key files named (-i, IdentityFile of sync.conf, then of ssh_config), in order;
+ *                            one of ssh_config that does not exist offers nothing, as in ssh
  * @param defaultKeyFiles     ~/.ssh/id_ed25519, id_ecdsa, id_rsa (those that exist are offered) when no file is
  *                            named, else empty
  * @param identitiesOnly      IdentitiesOnly: the agent's keys are not offered
