@@ -78,13 +78,14 @@ final class RequestResolver {
         }
         List<Path> ids = new ArrayList<>(o.identities);
         ids.addAll(cfg.identityFiles());
-        int timeout = o.connectTimeout != null
-                ? inRange("--connect-timeout", o.connectTimeout, 1, ConnectionOptions.MAX_TIMEOUT)
-                : (int) cfg.connectTimeout().toSeconds();
+        // null when neither names one: then each host's ssh_config ConnectTimeout (else the default) applies
+        Duration timeout = o.connectTimeout != null
+                ? Duration.ofSeconds(inRange("--connect-timeout", o.connectTimeout, 1, ConnectionOptions.MAX_TIMEOUT))
+                : cfg.connectTimeoutSetting();
         int retries = o.retries != null ? inRange("--retries", o.retries, 0, ConnectionOptions.MAX_RETRIES)
                 : cfg.retries();
         return new SshOptions(paths, prompter, o.knownHosts != null ? o.knownHosts : cfg.knownHosts(), policy, ids,
-                Duration.ofSeconds(timeout), retries);
+                timeout, retries);
     }
 
     static ExcludeRules excludes(SyncConfig cfg, CompareOptions o) throws UsageError {

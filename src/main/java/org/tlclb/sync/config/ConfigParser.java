@@ -217,7 +217,7 @@ public final class ConfigParser {
         final List<Path> identityFiles = new ArrayList<>();
         Path knownHosts;
         HostKeyPolicy hostKeyPolicy;
-        Duration connectTimeout = d.connectTimeout();
+        Duration connectTimeout; // null: not said, so ssh_config's ConnectTimeout (else the default) applies
         int retries = d.retries();
         Boolean backup;
         int backupKeep = d.backupKeep();

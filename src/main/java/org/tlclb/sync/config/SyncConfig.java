@@ -48,10 +48,21 @@ public record SyncConfig(
         validate = validate == null ? Map.of() : Map.copyOf(validate);
     }
 
+    /** ConnectTimeout as the file says it, else the default (ssh_config may still set a host's own). */
+    @Override
+    public Duration connectTimeout() {
+        return connectTimeout != null ? connectTimeout : DEFAULT_CONNECT_TIMEOUT;
+    }
+
+    /** ConnectTimeout as the file says it, or null when it does not (then ssh_config's applies per host). */
+    public Duration connectTimeoutSetting() {
+        return connectTimeout;
+    }
+
     /** The built-in defaults, as if an empty sync.conf had been read. */
     public static SyncConfig defaults() {
         return new SyncConfig(null, List.of(), DEFAULT_CONTENT_DIR, DEFAULT_CONFIG_DIR, List.of(), List.of(),
-                DEFAULT_PARALLEL, DEFAULT_USER, List.of(), null, null, DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_PARALLEL, DEFAULT_USER, List.of(), null, null, null,
                 DEFAULT_RETRIES, null, DEFAULT_BACKUP_KEEP, null, Map.of(), Map.of(), null);
     }
 }

@@ -9,6 +9,8 @@ import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.tlclb.sync.ssh.config.Glob;
+
 /** Matches the host field of a known_hosts line the way OpenSSH's hostfile.c / match.c do. */
 final class HostPattern {
     private static final String HASH_MAGIC = "|1|";
@@ -79,29 +81,8 @@ final class HostPattern {
         }
     }
 
-    /** Glob match with '*' (any run) and '?' (one character), iterative with backtracking to the last star. */
+    /** Glob match with '*' (any run) and '?' (one character), as in ssh_config. */
     static boolean wildcard(String pattern, String text) {
-        int p = 0;
-        int t = 0;
-        int star = -1;
-        int mark = 0;
-        while (t < text.length()) {
-            if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == text.charAt(t))) {
-                p++;
-                t++;
-            } else if (p < pattern.length() && pattern.charAt(p) == '*') {
-                star = p++;
-                mark = t;
-            } else if (star >= 0) {
-                p = star + 1;
-                t = ++mark;
-            } else {
-                return false;
-            }
-        }
-        while (p < pattern.length() && pattern.charAt(p) == '*') {
-            p++;
-        }
-        return p == pattern.length();
+        return Glob.matches(pattern, text);
     }
 }

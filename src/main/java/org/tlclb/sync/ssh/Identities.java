@@ -36,30 +36,48 @@ public final class Identities {
      *                           encrypted and nobody can type its passphrase, or the passphrase was wrong
      */
     public static List<KeyPair> load(List<Path> explicit, Path home, Prompter prompter) throws IdentityException {
+        List<Path> files = explicit.isEmpty() ? defaultFiles(home) : explicit;
+        List<KeyPair> keys = new ArrayList<>();
+        for (Path p : files) {
+            requireFile(p);
+            keys.addAll(load(p, prompter));
+        }
+        return keys;
+    }
+
+    /** ~/.ssh/id_ed25519, id_ecdsa, id_rsa under home that exist, in the order ssh offers them. */
+    public static List<Path> defaultFiles(Path home) {
         List<Path> files = new ArrayList<>();
-        if (explicit.isEmpty()) {
-            for (String name : DEFAULT_NAMES) {
-                Path p = home.resolve(".ssh").resolve(name);
-                if (Files.isRegularFile(p)) {
-                    files.add(p);
-                }
-            }
-        } else {
-            for (Path p : explicit) {
-                if (!Files.isRegularFile(p)) {
-                    throw new IdentityException("Identity file " + p + " not found (named with -i or IdentityFile).");
-                }
+        for (Path p : defaultCandidates(home)) {
+            if (Files.isRegularFile(p)) {
                 files.add(p);
             }
         }
-        List<KeyPair> keys = new ArrayList<>();
-        // Serialised: concurrent nodes asking for the same key would otherwise prompt twice.
-        synchronized (LOADED) {
-            for (Path p : files) {
-                keys.addAll(loadOne(p, prompter));
-            }
+        return files;
+    }
+
+    /** Every default key file, existing or not (for "looked in" messages). */
+    public static List<Path> defaultCandidates(Path home) {
+        return DEFAULT_NAMES.stream().map(n -> home.resolve(".ssh").resolve(n)).toList();
+    }
+
+    /** A file the user named (-i, IdentityFile in sync.conf) must exist. */
+    public static void requireFile(Path p) throws IdentityException {
+        if (!Files.isRegularFile(p)) {
+            throw new IdentityException("Identity file " + p + " not found (named with -i or IdentityFile).");
         }
-        return keys;
+    }
+
+    /**
+     * The key pairs in one file, decoded once per run (concurrent callers wait: the same key must not prompt
+     * twice).
+     *
+     * @throws PassphraseNeededException when the key is encrypted and there is no terminal to ask
+     */
+    public static List<KeyPair> load(Path file, Prompter prompter) throws IdentityException {
+        synchronized (LOADED) {
+            return loadOne(file, prompter);
+        }
     }
 
     private static List<KeyPair> loadOne(Path file, Prompter prompter) throws IdentityException {
@@ -82,7 +100,7 @@ public final class Identities {
                 pairs.forEach(loaded::add);
             }
         } catch (NoPassphraseException e) {
-            throw new IdentityException("Key " + file + " is encrypted and this run has no terminal to ask for its"
+            throw new PassphraseNeededException("Key " + file + " is encrypted and this run has no terminal to ask for its"
                     + " passphrase. For unattended runs (cron) use a key without a passphrase made for this purpose,"
                     + " e.g. ssh-keygen -t ed25519 -N '' -f ~/.ssh/id_tlclb, and pass it with -i.");
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
@@ -103,6 +121,15 @@ public final class Identities {
     static void forgetLoaded() {
         synchronized (LOADED) {
             LOADED.clear();
+        }
+    }
+
+    /** An encrypted key and no terminal to type its passphrase (an agent holding the key may stand in for it). */
+    public static final class PassphraseNeededException extends IdentityException {
+        private static final long serialVersionUID = 1L;
+
+        PassphraseNeededException(String message) {
+            super(message);
         }
     }
 

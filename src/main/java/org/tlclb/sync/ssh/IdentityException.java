@@ -1,7 +1,11 @@
 package org.tlclb.sync.ssh;
 
-/** A key file could not be used; the message names the file and says what to do. */
-public final class IdentityException extends Exception {
+/**
+ * The run's SSH setup cannot be used, so no node is contacted: a key file (missing, unreadable, encrypted without a
+ * terminal), or an OpenSSH client configuration file that ssh would refuse too. The message names the file (and
+ * line) and says what to do.
+ */
+public class IdentityException extends Exception {
     private static final long serialVersionUID = 1L;
 
     public IdentityException(String message) {

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.util.Base64;
+import java.util.Locale;
 
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 
@@ -52,6 +53,6 @@ final class KeyText {
         } else if (t.startsWith("sk-ecdsa-sha2-")) {
             return "ECDSA-SK";
         }
-        return t.toUpperCase(java.util.Locale.ROOT);
+        return t.toUpperCase(Locale.ROOT);
     }
 }

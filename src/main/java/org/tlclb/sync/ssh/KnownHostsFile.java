@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +29,9 @@ import java.util.concurrent.ConcurrentMap;
 final class KnownHostsFile {
     private static final ConcurrentMap<Path, Object> LOCKS = new ConcurrentHashMap<>();
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    /** ssh's HashKnownHosts salt: 20 bytes, the size of the HMAC-SHA1 key. */
+    private static final int SALT_BYTES = 20;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path path;
     private final Object lock;
@@ -52,22 +57,39 @@ final class KnownHostsFile {
                 throw new UncheckedIOException("cannot read known_hosts file " + path, e);
             }
         }
+        return entries(lines);
+    }
+
+    private List<KnownHostsEntry> entries(List<String> lines) {
         List<KnownHostsEntry> entries = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            KnownHostsEntry.parse(i + 1, lines.get(i)).ifPresent(entries::add);
+            KnownHostsEntry.parse(path, i + 1, lines.get(i)).ifPresent(entries::add);
         }
         return entries;
     }
 
     /**
      * Appends "{@code name type base64}" (name as OpenSSH writes it: plain for port 22, {@code [host]:port}
-     * otherwise), unless that exact key is already recorded for the name. Creates the file 0600 and its directory
-     * 0700 when missing, as ssh does for ~/.ssh.
+     * otherwise; with {@code hashed}, {@code |1|salt|hash} of it, as HashKnownHosts writes), unless that exact key
+     * is already recorded for the name. Creates the file 0600 and its directory 0700 when missing, as ssh does for
+     * ~/.ssh. A file that is not a regular one (/dev/null, named by UserKnownHostsFile to keep nothing) is written
+     * without reading or locking it.
      */
-    void append(String lookupName, PublicKey key) throws IOException {
-        String line = lookupName + " " + KeyText.line(key) + "\n";
+    void append(String lookupName, PublicKey key, boolean hashed) throws IOException {
+        String field = lookupName;
+        if (hashed) {
+            byte[] salt = new byte[SALT_BYTES];
+            RANDOM.nextBytes(salt);
+            field = HostPattern.hash(salt, lookupName);
+        }
+        String line = field + " " + KeyText.line(key) + "\n";
         byte[] blob = KeyText.blob(key);
         synchronized (lock) {
+            if (Files.exists(path) && !Files.isRegularFile(path)) {
+                Files.writeString(path, line, StandardCharsets.UTF_8, StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND);
+                return;
+            }
             createIfMissing();
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
                     FileLock ignored = ch.lock()) {
@@ -94,12 +116,7 @@ final class KnownHostsFile {
     }
 
     private List<KnownHostsEntry> readUnlocked() throws IOException {
-        List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
-        List<KnownHostsEntry> entries = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            KnownHostsEntry.parse(i + 1, lines.get(i)).ifPresent(entries::add);
-        }
-        return entries;
+        return entries(Files.readAllLines(path, StandardCharsets.UTF_8));
     }
 
     private void createIfMissing() throws IOException {
@@ -120,7 +137,7 @@ final class KnownHostsFile {
             } else {
                 Files.createFile(path);
             }
-        } catch (java.nio.file.FileAlreadyExistsException raced) {
+        } catch (FileAlreadyExistsException raced) {
             // another process created it between our check and create: fine, we append to it
         }
     }

@@ -22,22 +22,23 @@ final class RefusalText {
         return sb.toString();
     }
 
-    static String unknown(String name, String family, String fp, Path file, String host, int port) {
-        return "Host key verification failed for " + name + ": the host is not in " + file + ".\n"
+    static String unknown(String name, String family, String fp, KnownHostsRules rules, String host, int port) {
+        return "Host key verification failed for " + name + ": the host is not in " + files(rules.searched()) + ".\n"
                 + "It offered " + article(family) + " " + family + " key with fingerprint " + fp + ".\n"
-                + fixUnknown(file, host, port);
+                + fixUnknown(rules, host, port);
     }
 
-    static String otherType(String name, String family, String fp, Path file, List<KnownHostsEntry> others,
-            int port, String host) {
+    static String otherType(String name, String family, String fp, List<KnownHostsEntry> others,
+            KnownHostsRules rules, int port, String host) {
         return "Host key verification failed for " + name + ": it offered " + article(family) + " " + family + " key (" + fp + ")"
-                + " but " + file + " knows it only with " + families(others) + " keys (line "
-                + others.get(0).lineNumber() + ").\n"
+                + " but known_hosts knows it only with " + families(others) + " keys (" + others.get(0).where()
+                + ").\n"
                 + "A node that stops offering its known key type may be an impostor.\n"
-                + fixUnknown(file, host, port);
+                + fixUnknown(rules, host, port);
     }
 
-    static String changed(String name, String family, String fp, Path file, KnownHostsEntry known) {
+    static String changed(String name, String family, String fp, KnownHostsEntry known) {
+        Path file = known.file();
         return "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
                 + "@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n"
                 + "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
@@ -51,17 +52,30 @@ final class RefusalText {
                 + "then connect again to record the new key.";
     }
 
-    static String revoked(String name, String family, String fp, Path file, KnownHostsEntry entry) {
+    static String revoked(String name, String family, String fp, KnownHostsEntry entry) {
         return "Host key verification failed for " + name + ": its " + family + " key " + fp
-                + " is marked @revoked in " + file + " line " + entry.lineNumber() + ".\n"
+                + " is marked @revoked in " + entry.where() + ".\n"
                 + "A revoked key is refused under every host key policy. The node must get a new host key;"
                 + " do not remove the @revoked line unless you know why it was added.";
     }
 
-    private static String fixUnknown(Path file, String host, int port) {
+    private static String fixUnknown(KnownHostsRules rules, String host, int port) {
+        Path file = rules.writeTarget();
+        String target = file != null ? file.toString() : "~/.ssh/known_hosts";
         return "To trust it, check the fingerprint on the node (ssh-keygen -lf /etc/ssh/ssh_host_" + "*_key.pub), then either\n"
-                + "  ssh-keyscan -p " + port + " " + shellQuote(host) + " >> " + shellQuote(file.toString()) + "\n"
+                + "  ssh-keyscan" + (rules.hashNew() ? " -H" : "") + " -p " + port + " " + shellQuote(host) + " >> "
+                + shellQuote(target) + "\n"
                 + "or run once with --host-key-policy accept-new.";
+    }
+
+    /** "a", "a or b", "a, b or c". */
+    private static String files(List<Path> files) {
+        if (files.isEmpty()) {
+            return "any known_hosts file (none is configured)";
+        }
+        List<String> names = files.stream().map(Path::toString).toList();
+        return names.size() == 1 ? names.get(0)
+                : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
     }
 
     private static String families(List<KnownHostsEntry> entries) {

@@ -2,87 +2,83 @@ package org.tlclb.sync.ssh;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.NoRouteToHostException;
+import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
-import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.client.channel.ChannelDirectTcpip;
+import org.apache.sshd.client.config.hosts.HostConfigEntry;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.future.ConnectFuture;
-import org.apache.sshd.common.AttributeRepository;
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.session.SessionListener;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
-import org.apache.sshd.common.NamedFactory;
-import org.apache.sshd.common.SshException;
-import org.apache.sshd.client.ClientBuilder;
-import org.apache.sshd.common.cipher.BuiltinCiphers;
-import org.apache.sshd.common.kex.BuiltinDHFactories;
-import org.apache.sshd.common.cipher.Cipher;
+import org.apache.sshd.client.session.ClientUserAuthServiceFactory;
+import org.apache.sshd.client.session.forward.ExplicitPortForwardingTracker;
+import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
-import org.apache.sshd.common.signature.BuiltinSignatures;
-import org.apache.sshd.common.signature.Signature;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.tlclb.sync.crypto.NativeCrypto;
+import org.tlclb.sync.ssh.config.SshConfigException;
 
 /**
- * The one SSH client of a run: connects to nodes in parallel with timeouts and retries, verifies
- * host keys and authenticates. The client is tuned for bulk transfer: aes128-gcm first (native,
- * from Conscrypt: {@link NativeGcm}), TCP_NODELAY on (off costs ~40 ms per channel open), large windows.
+ * The one SSH client of a run: connects to nodes in parallel with timeouts and retries, each along its route
+ * (direct, or through ProxyJump hosts), verifies host keys and authenticates. The client is tuned for bulk
+ * transfer ({@link ClientTuning}).
+ * <p>
+ * A jump is a MINA local port forward on the jump host's session, listening on 127.0.0.1 only until our own
+ * connection to the target has come through it (then it stops listening; the tunnel stays), and the target's
+ * session dies with the jump session and the other way round.
  */
 public final class SshConnector implements AutoCloseable {
+    private static final SshdSocketAddress LOOPBACK = new SshdSocketAddress("127.0.0.1", 0);
+
     private final SshSettings settings;
+    private final Routes routes;
     private final SshClient client;
 
-    public SshConnector(SshSettings settings) {
+    SshConnector(SshSettings settings, Routes routes, KeyRing keys) {
         this.settings = settings;
+        this.routes = routes;
         NativeCrypto.preload();
         this.client = SshClient.setUpDefaultClient();
+        // Nothing of MINA's own lookups: no ~/.ssh/config of the JVM's user, no default keys.
+        client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         client.setServerKeyVerifier(settings.trust());
-        client.addSessionListener(new HostKeyOrder());
-        client.setCipherFactories(ciphers());
-        client.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false, keyExchanges(),
-                ClientBuilder.DH2KEX));
-        client.setSignatureFactories(signatures());
-        client.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(settings.identities()));
+        ClientTuning.apply(client, settings, routes.longestConnectTimeout());
+        client.addSessionListener(new RouteSessionSetup(settings.trust(), client::getSignatureFactories));
+        client.setServiceFactories(List.of(ClientUserAuthServiceFactory.INSTANCE, new KeepaliveServiceFactory()));
         // In batch no password is ever tried, so nothing can wait for one.
         client.setUserAuthFactories(settings.passwords() == PasswordSource.NONE
-                ? List.of(UserAuthPublicKeyFactory.INSTANCE)
-                : List.of(UserAuthPublicKeyFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
-        CoreModuleProperties.PASSWORD_PROMPTS.set(client, 1);
-        CoreModuleProperties.TCP_NODELAY.set(client, true);
-        CoreModuleProperties.SOCKET_KEEPALIVE.set(client, true);
-        CoreModuleProperties.WINDOW_SIZE.set(client, 8L * 1024 * 1024);
-        CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, settings.connectTimeout());
-        CoreModuleProperties.AUTH_TIMEOUT.set(client, settings.authTimeout());
-        CoreModuleProperties.CHANNEL_OPEN_TIMEOUT.set(client, settings.connectTimeout());
-        CoreModuleProperties.IDLE_TIMEOUT.set(client, settings.idleTimeout());
-        // A node that stops reading must not block a write forever.
-        CoreModuleProperties.WINDOW_TIMEOUT.set(client, settings.idleTimeout());
-        CoreModuleProperties.NIO2_READ_TIMEOUT.set(client, settings.idleTimeout().plusSeconds(15));
-        CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(client, 0);
+                ? List.of(new RouteKeyAuthFactory(keys))
+                : List.of(new RouteKeyAuthFactory(keys), UserAuthPasswordFactory.INSTANCE));
         client.start();
     }
 
     /**
-     * Connects and authenticates, retrying connection failures (not refusals) with backoff.
-     *
+     * Connects and authenticates as {@code user} to the node named {@code host} (the name ssh_config matches) on
+     * {@code port}, retrying connection failures (not refusals) with backoff.
      */
     public ClientSession connect(String user, String host, int port) throws IOException {
+        SshRoute route;
+        try {
+            route = routes.node(user, host, port);
+        } catch (SshConfigException e) {
+            throw new NodeConnectException(e.getMessage(), false, e);
+        }
         NodeConnectException last = null;
         for (int attempt = 0; attempt <= settings.retries(); attempt++) {
             if (attempt > 0) {
                 sleep(Duration.ofMillis(500L << Math.min(attempt - 1, 5)));
             }
             try {
-                return connectOnce(user, host, port);
+                return open(route);
             } catch (NodeConnectException e) {
                 last = e;
                 if (!e.retryable()) {
@@ -93,149 +89,137 @@ public final class SshConnector implements AutoCloseable {
         throw last;
     }
 
-    private ClientSession connectOnce(String user, String host, int port) throws NodeConnectException {
+    /** One attempt along the route: its jump hosts first, each authenticated, then the target. */
+    private ClientSession open(SshRoute route) throws NodeConnectException {
+        if (route.proxyCommand() != null) {
+            throw ConnectFailures.proxyCommand(route);
+        }
+        ClientSession via = null;
+        ExplicitPortForwardingTracker tunnel = null;
         ClientSession session = null;
-        String where = user + "@" + host + ":" + port;
         try {
-            ConnectFuture cf = client.connect(user, host, port,
-                    AttributeRepository.ofKeyValuePair(TARGET, new SshdSocketAddress(host, port)), null);
-            if (!cf.await(settings.connectTimeout())) {
-                cf.cancel();
-                throw new NodeConnectException("connect to " + host + ":" + port + " timed out after "
-                        + settings.connectTimeout().toSeconds() + " s", true, null);
+            if (route.jump() != null) {
+                via = openHop(route.jump());
+                tunnel = via.createLocalPortForwardingTracker(LOOPBACK,
+                        new SshdSocketAddress(route.host(), route.port()));
+                SshdSocketAddress local = tunnel.getBoundAddress();
+                session = handshake(route, local.getHostName(), local.getPort());
+            } else {
+                session = direct(route);
             }
-            if (cf.getException() != null) {
-                throw cf.getException();
+            if (tunnel != null) {
+                tunnel.close(); // our connection came through: nobody else may use the tunnel
+                tieLifetimes(via, session);
             }
-            session = cf.getSession();
-            // A node that accepts TCP but never speaks SSH must fail within the connect timeout,
-            // not the (longer) authentication one.
-            Set<ClientSessionEvent> ev = session.waitFor(
-                    EnumSet.of(ClientSessionEvent.WAIT_AUTH,
-                            ClientSessionEvent.CLOSED,
-                            ClientSessionEvent.AUTHED),
-                    settings.connectTimeout());
-            if (ev.contains(ClientSessionEvent.TIMEOUT)) {
-                throw new NodeConnectException("no SSH answer from " + host + ":" + port + " within "
-                        + settings.connectTimeout().toSeconds() + " s (the port accepts connections but does not speak SSH)",
-                        true, null);
-            }
-            session.setUserInteraction(new PasswordInteraction(settings.passwords(), user, host, port));
+            session.setUserInteraction(new PasswordInteraction(settings.passwords(), route.user(), route.host(),
+                    route.port()));
             session.auth().verify(settings.authTimeout());
             return session;
-        } catch (NodeConnectException e) {
-            closeQuietly(session);
-            throw e;
         } catch (Throwable e) {
+            KeyOffer.Report offer = session == null ? null : session.getAttribute(KeyOffer.REPORT);
             closeQuietly(session);
-            String refusal = settings.trust().refusal(host, port).orElse(null);
-            if (refusal != null) {
-                throw new NodeConnectException(refusal, false, e);
-            }
-            throw classify(where, host, port, e);
+            NodeConnectException failure = explain(route, e, offer, via);
+            closeQuietly(tunnel);
+            closeQuietly(via);
+            throw failure;
         }
     }
 
-    private NodeConnectException classify(String where, String host, int port, Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+    private ClientSession openHop(SshRoute hop) throws NodeConnectException {
+        try {
+            return open(hop);
+        } catch (NodeConnectException e) {
+            throw new NodeConnectException("jump host " + hop.where() + ": " + e.getMessage(), e.retryable(), e);
         }
-        String msg = String.valueOf(root.getMessage());
-        if (root instanceof UnknownHostException) {
-            return new NodeConnectException("unknown host " + host + ": check the Server line or -w", false, e);
-        }
-        if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
-            return new NodeConnectException("cannot connect to " + host + ":" + port + " (" + msg
-                    + "): is sshd running there?", true, e);
-        }
-        if (msg.contains("No more authentication methods") || msg.toLowerCase().contains("authentication")) {
-            return new NodeConnectException("authentication failed for " + where
-                    + ": no key was accepted; run 'tlclb keys install' to put your key on the node", false, e);
-        }
-        if (e instanceof SshException && msg.contains("timeout") || msg.toLowerCase().contains("timed out")) {
-            return new NodeConnectException("no SSH answer from " + host + ":" + port + " within "
-                    + settings.connectTimeout().toSeconds() + " s", true, e);
-        }
-        return new NodeConnectException("SSH to " + where + " failed: " + msg, true, e);
     }
 
-    private static final AttributeRepository.AttributeKey<SshdSocketAddress> TARGET =
-            new AttributeRepository.AttributeKey<>();
+    /** TCP connect and key exchange, bounded by the route's connect timeout; the host key is checked in between. */
+    private ClientSession handshake(SshRoute route, String address, int port) throws IOException {
+        HostConfigEntry entry = new HostConfigEntry("", address, port, route.user());
+        ConnectFuture cf = client.connect(entry, AttributeRepository.ofKeyValuePair(SshRoute.ATTRIBUTE, route), null);
+        if (!cf.await(route.connectTimeout())) {
+            cf.cancel();
+            throw ConnectFailures.timedOut(route, "connect to");
+        }
+        Throwable failed = cf.getException();
+        if (failed instanceof IOException io) {
+            throw io;
+        } else if (failed != null) {
+            throw new IOException(failed.getMessage(), failed);
+        }
+        ClientSession session = cf.getSession();
+        // A node that accepts TCP but never speaks SSH must fail within the connect timeout,
+        // not the (longer) authentication one.
+        Set<ClientSessionEvent> ev = session.waitFor(EnumSet.of(ClientSessionEvent.WAIT_AUTH,
+                ClientSessionEvent.CLOSED, ClientSessionEvent.AUTHED), route.connectTimeout());
+        if (ev.contains(ClientSessionEvent.TIMEOUT)) {
+            closeQuietly(session);
+            throw ConnectFailures.timedOut(route, "no SSH answer (the port accepts connections but does not speak"
+                    + " SSH) from");
+        }
+        return session;
+    }
 
-    /**
-     * Offers, per node, the host key algorithms its known_hosts entries hold first, as OpenSSH does;
-     * runs before the key exchange offer goes out.
-     */
-    private final class HostKeyOrder implements SessionListener {
-        @Override
-        public void sessionCreated(Session session) {
-            if (!(session instanceof ClientSession cs)) {
-                return;
+    private NodeConnectException explain(SshRoute route, Throwable e, KeyOffer.Report offer, ClientSession via) {
+        if (e instanceof NodeConnectException n) {
+            return n;
+        }
+        String refusal = settings.trust().refusal(route.knownHostsName(), route.port()).orElse(null);
+        if (refusal != null) {
+            return new NodeConnectException(refusal, false, e);
+        }
+        if (e instanceof UnknownHostException u) {
+            return ConnectFailures.unresolved(route, u);
+        }
+        if (route.jump() != null && via != null && offer == null) {
+            // The tunnel closed before SSH came through it; MINA then closes the jump session too, so a new one
+            // asks the jump host why it cannot open a connection to the target.
+            String reason = probe(route);
+            if (reason != null) {
+                return ConnectFailures.unreachableVia(route, reason, e);
             }
-            SshdSocketAddress target = cs.getConnectionContext() == null ? null
-                    : cs.getConnectionContext().getAttribute(TARGET);
-            if (target == null) {
-                return;
+        }
+        return ConnectFailures.classify(route, e, offer);
+    }
+
+    /** Why the jump host cannot open a connection to the target, or null when it can (or cannot be asked). */
+    private String probe(SshRoute route) {
+        ClientSession via;
+        try {
+            via = open(route.jump());
+        } catch (NodeConnectException e) {
+            return null;
+        }
+        try (via; ChannelDirectTcpip ch = via.createDirectTcpipChannel(LOOPBACK,
+                new SshdSocketAddress(route.host(), route.port()))) {
+            ch.open().verify(route.connectTimeout());
+            return null;
+        } catch (IOException | RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause(); // MINA wraps the jump host's own reason
             }
-            List<String> order = settings.trust().preferredHostKeyAlgorithms(target.getHostName(), target.getPort());
-            List<NamedFactory<Signature>> all = client.getSignatureFactories();
-            List<NamedFactory<Signature>> sorted = new ArrayList<>();
-            for (String name : order) {
-                all.stream().filter(f -> f.getName().equals(name)).findFirst().ifPresent(sorted::add);
-            }
-            for (NamedFactory<Signature> f : all) {
-                if (!sorted.contains(f)) {
-                    sorted.add(f);
+            return String.valueOf(root.getMessage());
+        }
+    }
+
+    /** Each address the name resolves to, in the resolver's order, until one accepts the connection (as ssh). */
+    private ClientSession direct(SshRoute route) throws IOException {
+        InetAddress[] all = InetAddress.getAllByName(route.host());
+        for (int i = 0; ; i++) {
+            try {
+                return handshake(route, all[i].getHostAddress(), route.port());
+            } catch (ConnectException e) {
+                if (i + 1 == all.length) {
+                    throw e;
                 }
             }
-            session.setSignatureFactories(sorted);
         }
     }
 
-    private static List<NamedFactory<Cipher>> ciphers() {
-        List<NamedFactory<Cipher>> list = new ArrayList<>();
-        for (BuiltinCiphers c : List.of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm, BuiltinCiphers.aes128ctr,
-                BuiltinCiphers.aes192ctr, BuiltinCiphers.aes256ctr, BuiltinCiphers.cc20p1305_openssh)) {
-            if (c == BuiltinCiphers.aes128gcm || c == BuiltinCiphers.aes256gcm) {
-                list.add(new NativeGcm(c));
-            } else if (c.isSupported()) {
-                list.add(c);
-            }
-        }
-        return list;
-    }
-
-    /**
-     * ML-KEM hybrid first (post-quantum, and fast), then curve25519. sntrup761 comes after them:
-     * its key generation in pure-Java BouncyCastle costs about a second of CPU per connection, which
-     * dominated a no-change run; OpenSSH before 9.9 (no ML-KEM) therefore negotiates curve25519.
-     */
-    private static List<BuiltinDHFactories> keyExchanges() {
-        List<BuiltinDHFactories> list = new ArrayList<>();
-        for (BuiltinDHFactories k : List.of(BuiltinDHFactories.mlkem768x25519, BuiltinDHFactories.curve25519,
-                BuiltinDHFactories.curve25519_libssh, BuiltinDHFactories.sntrup761x25519,
-                BuiltinDHFactories.sntrup761x25519_openssh, BuiltinDHFactories.curve448, BuiltinDHFactories.ecdhp256,
-                BuiltinDHFactories.ecdhp384, BuiltinDHFactories.ecdhp521, BuiltinDHFactories.dhgex256,
-                BuiltinDHFactories.dhg16_512, BuiltinDHFactories.dhg14_256)) {
-            if (k.isSupported()) {
-                list.add(k);
-            }
-        }
-        return list;
-    }
-
-    /** ed25519 first: OpenSSH-written known_hosts entries are ed25519, MINA's default prefers ECDSA. */
-    private static List<NamedFactory<Signature>> signatures() {
-        List<NamedFactory<Signature>> list = new ArrayList<>();
-        for (BuiltinSignatures s : List.of(BuiltinSignatures.ed25519, BuiltinSignatures.nistp256,
-                BuiltinSignatures.nistp384, BuiltinSignatures.nistp521, BuiltinSignatures.rsaSHA512,
-                BuiltinSignatures.rsaSHA256, BuiltinSignatures.rsa)) {
-            if (s.isSupported()) {
-                list.add(s);
-            }
-        }
-        return list;
+    private static void tieLifetimes(ClientSession via, ClientSession session) {
+        session.addCloseFutureListener(f -> via.close(true));
+        via.addCloseFutureListener(f -> session.close(true));
     }
 
     private static void sleep(Duration d) {
@@ -246,13 +230,18 @@ public final class SshConnector implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(ClientSession s) {
-        if (s != null) {
-            try {
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            if (c instanceof ClientSession s) {
                 s.close(true);
-            } catch (RuntimeException ignored) {
-                // best effort
+            } else {
+                c.close();
             }
+        } catch (Exception ignored) {
+            // best effort
         }
     }
 

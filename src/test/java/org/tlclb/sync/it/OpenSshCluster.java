@@ -76,13 +76,26 @@ public final class OpenSshCluster implements AutoCloseable {
         final Path dir;
         Process process;     // setsid -> unshare -> sh -> exec sshd: one pid, the listener
         String mountNs;      // "mnt:[...]" of the node, known once it accepted ssh
+        int port = 22;
+        String netns;        // network namespace file to run in (a node behind a jump host), or null
+        Node jump;           // the node it is reachable through, or null
 
         Node(int index, String ip, Path dir) {
             this.index = index;
             this.ip = ip;
             this.dir = dir;
         }
+
+        /** The ListenAddress value: host:port, an IPv6 address in brackets. */
+        String listen() {
+            return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + port;
+        }
     }
+
+    /** Nodes added after the start (an IPv6 node, a pair behind a jump host...), numbered after the regular ones. */
+    private final List<Node> extras = new ArrayList<>();
+    /** The process holding the network namespace of the nodes behind the jump host, or null. */
+    private Process netnsHolder;
 
     private OpenSshCluster(Path base, int subnet, int n, FileChannel lockChannel, FileLock lock) throws IOException {
         this.base = base;
@@ -272,36 +285,49 @@ public final class OpenSshCluster implements AutoCloseable {
             Files.createDirectories(node.dir.resolve("www"));
             Files.createDirectories(node.dir.resolve("etc"));
             Files.createDirectories(node.dir.resolve("lic"));
-            Files.writeString(node.dir.resolve("sshd_config"), String.join("\n",
-                    "HostKey " + hostKey,
-                    "PermitRootLogin prohibit-password",
-                    "PasswordAuthentication no",
-                    "KbdInteractiveAuthentication no",
-                    "UsePAM no",
-                    "AuthorizedKeysFile " + authorized,
-                    "StrictModes no",
-                    "Subsystem sftp " + SFTP_SERVER,
-                    "MaxStartups 200:30:400",
-                    "MaxSessions 50",
-                    // bash sources ~/.bashrc for a command run by sshd at shell level 1; on a
-                    // machine whose root .bashrc starts pyenv, a rehash lock left by a node killed
-                    // mid-test made every later shell wait 60 s. Level 2: the rc files stay out.
-                    "SetEnv SHLVL=1",
-                    "LogLevel ERROR",
-                    "PidFile none",
-                    ""));
+            Files.writeString(node.dir.resolve("sshd_config"), sshdConfig(hostKey));
         }
         Files.writeString(knownHosts(), kh.toString());
     }
 
+    private String sshdConfig(Path hostKey) {
+        return String.join("\n",
+                "HostKey " + hostKey,
+                "PermitRootLogin prohibit-password",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "UsePAM no",
+                "AuthorizedKeysFile " + base.resolve("authorized_keys"),
+                "StrictModes no",
+                "Subsystem sftp " + SFTP_SERVER,
+                "MaxStartups 200:30:400",
+                "MaxSessions 50",
+                // bash sources ~/.bashrc for a command run by sshd at shell level 1; on a
+                // machine whose root .bashrc starts pyenv, a rehash lock left by a node killed
+                // mid-test made every later shell wait 60 s. Level 2: the rc files stay out.
+                "SetEnv SHLVL=1",
+                "LogLevel ERROR",
+                "PidFile none",
+                "");
+    }
+
     private void spawn(Node node) throws IOException {
+        // Mount targets again: a test elsewhere on this machine may have removed one since the cluster started.
+        for (String d : List.of("/var/www/html", "/etc/clusterserver", "/etc/tlclb")) {
+            Files.createDirectories(Path.of(d));
+        }
         String script = "mount --bind " + q(node.dir.resolve("www")) + " /var/www/html"
                 + " && mount --bind " + q(node.dir.resolve("etc")) + " /etc/clusterserver"
                 + " && mount --bind " + q(node.dir.resolve("lic")) + " /etc/tlclb"
                 + " && exec " + SSHD + " -D -e -f " + q(node.dir.resolve("sshd_config"))
-                + " -o ListenAddress=" + node.ip + ":22";
+                + " -o ListenAddress=" + node.listen();
+        List<String> argv = new ArrayList<>(List.of("setsid"));
+        if (node.netns != null) {
+            argv.addAll(List.of("nsenter", "--net=" + node.netns));
+        }
+        argv.addAll(List.of("unshare", "-m", "--propagation", "private", "sh", "-c", script));
         // setsid: the listener leads its own session and process group, detached from the JVM's.
-        ProcessBuilder pb = new ProcessBuilder("setsid", "unshare", "-m", "--propagation", "private", "sh", "-c", script)
+        ProcessBuilder pb = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(node.dir.resolve("log").toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -342,6 +368,115 @@ public final class OpenSshCluster implements AutoCloseable {
         } catch (IOException e) {
             return "(no log)";
         }
+    }
+
+    // ------------------------------------------------------------------ extra nodes
+
+    /** The port of the IPv6 node: unique per subnet, and the subnet is this cluster's alone. */
+    private static final int IPV6_PORT_BASE = 22000;
+    /** The network 10.201.S.0/30 links this machine (.1) with the jump host's namespace (.2). */
+    private static final String VETH_NET = "10.201.";
+
+    /**
+     * Adds a node like the others (127.0.S.x, port 22) but with its own ed25519 host key, for tests that
+     * certify a host key or must tell nodes apart by key. Returns its index (after the regular nodes).
+     */
+    public synchronized int addNode() throws IOException, InterruptedException {
+        return addExtra(null, 22, null, null);
+    }
+
+    /** Adds a node listening on {@code [::1]:port} (port {@value #IPV6_PORT_BASE} + subnet); returns its index. */
+    public synchronized int addIpv6Node() throws IOException, InterruptedException {
+        return addExtra("::1", IPV6_PORT_BASE + subnet, null, null);
+    }
+
+    /**
+     * Adds two nodes in a network namespace of their own: a jump host, reachable from here at 10.201.S.2 over a
+     * veth pair, and behind it a node at 127.0.S.250 that only the jump host can reach (from this machine that
+     * address refuses connections: nothing listens on it here). Returns the hidden node's index; the jump host's
+     * is one less.
+     */
+    public synchronized int addNodeBehindJumpHost() throws IOException, InterruptedException {
+        if (netnsHolder != null) {
+            throw new IllegalStateException("one jump pair per cluster");
+        }
+        netnsHolder = new ProcessBuilder("unshare", "-n", "sleep", "infinity")
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true).start();
+        String ns = "/proc/" + netnsHolder.pid() + "/ns/net";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (Files.readSymbolicLink(Path.of(ns)).equals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")))) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("unshare -n did not create a network namespace");
+            }
+            Thread.sleep(10);
+        }
+        String host = "tlj" + subnet;
+        String peer = "tlh" + subnet;
+        String net = VETH_NET + subnet + ".";
+        List<String> in = List.of("nsenter", "--net=" + ns);
+        run(List.of("ip", "link", "add", host, "type", "veth", "peer", "name", peer, "netns",
+                Long.toString(netnsHolder.pid())));
+        run(List.of("ip", "addr", "add", net + "1/30", "dev", host));
+        run(List.of("ip", "link", "set", host, "up"));
+        for (List<String> c : List.of(List.of("ip", "link", "set", "lo", "up"),
+                List.of("ip", "addr", "add", net + "2/30", "dev", peer), List.of("ip", "link", "set", peer, "up"))) {
+            List<String> cmd = new ArrayList<>(in);
+            cmd.addAll(c);
+            run(cmd);
+        }
+        int jump = addExtra(net + "2", 22, ns, null);
+        return addExtra("127.0." + subnet + ".250", 22, ns, node(jump));
+    }
+
+    private int addExtra(String ip, int port, String netns, Node via) throws IOException, InterruptedException {
+        int index;
+        Node node;
+        synchronized (extras) {
+            index = nodes.length + extras.size() + 1;
+            node = new Node(index, ip != null ? ip : "127.0." + subnet + "." + (10 + index), base.resolve("node" + index));
+            node.port = port;
+            node.netns = netns;
+            node.jump = via;
+            extras.add(node);
+        }
+        for (String d : List.of("www", "etc", "lic")) {
+            Files.createDirectories(node.dir.resolve(d));
+        }
+        Path hostKey = hostKey(index);
+        if (!Files.exists(hostKey)) {
+            run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "tlclb-it-host" + index, "-f",
+                    hostKey.toString()));
+        }
+        Files.writeString(node.dir.resolve("sshd_config"), sshdConfig(hostKey));
+        String name = port == 22 ? node.ip : "[" + node.ip + "]:" + port;
+        Files.writeString(knownHosts(), name + " " + hostKeyLine(index) + "\n", StandardOpenOption.APPEND);
+        spawn(node);
+        awaitReady(node);
+        return index;
+    }
+
+    /** Node i's private host key (the regular nodes share one). */
+    public Path hostKey(int i) {
+        return i <= nodes.length ? base.resolve("host_ed25519") : node(i).dir.resolve("host_ed25519");
+    }
+
+    /** "type base64" of node i's host key, as in known_hosts. */
+    public String hostKeyLine(int i) throws IOException {
+        String[] pub = Files.readString(Path.of(hostKey(i) + ".pub")).trim().split("\\s+");
+        return pub[0] + " " + pub[1];
+    }
+
+    public int port(int i) {
+        return node(i).port;
+    }
+
+    /** Restarts node i presenting {@code cert} (an OpenSSH host certificate of its host key) as well as the key. */
+    public synchronized void useHostCertificate(int i, Path cert) throws IOException {
+        Node node = node(i);
+        Files.writeString(node.dir.resolve("sshd_config"), sshdConfig(hostKey(i)) + "HostCertificate " + cert + "\n");
+        stop(i);
+        start(i);
     }
 
     // ------------------------------------------------------------------ accessors
@@ -387,19 +522,33 @@ public final class OpenSshCluster implements AutoCloseable {
      * fixture's key and known_hosts, never prompting (no user ssh config is read).
      */
     public List<String> sshCommand(int i, String... remoteCommand) {
+        Node node = node(i);
         List<String> cmd = new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-i", clientKey().toString(),
                 "-o", "UserKnownHostsFile=" + knownHosts(), "-o", "GlobalKnownHostsFile=/dev/null",
                 "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5",
-                "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", "root@" + address(i)));
+                "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", "-p", Integer.toString(node.port)));
+        if (node.jump != null) {
+            // ProxyJump's inner ssh would not get these options: the same command, -W, as a ProxyCommand.
+            List<String> hop = sshCommand(node.jump.index);
+            hop.add(hop.size() - 1, "-W");
+            hop.add(hop.size() - 1, "%h:%p");
+            cmd.addAll(List.of("-o", "ProxyCommand=" + String.join(" ", hop)));
+        }
+        cmd.add("root@" + address(i));
         cmd.addAll(List.of(remoteCommand));
         return cmd;
     }
 
     private Node node(int i) {
-        if (i < 1 || i > nodes.length) {
-            throw new IndexOutOfBoundsException("node " + i + " of " + nodes.length);
+        if (i >= 1 && i <= nodes.length) {
+            return nodes[i - 1];
         }
-        return nodes[i - 1];
+        synchronized (extras) {
+            if (i > nodes.length && i <= nodes.length + extras.size()) {
+                return extras.get(i - nodes.length - 1);
+            }
+        }
+        throw new IndexOutOfBoundsException("node " + i + " of " + nodes.length + " + " + extras.size() + " extra");
     }
 
     // ------------------------------------------------------------------ processes
@@ -478,7 +627,11 @@ public final class OpenSshCluster implements AutoCloseable {
         closed = true;
         RuntimeException failure = null;
         try {
-            for (Node node : nodes) {
+            List<Node> all = new ArrayList<>(List.of(nodes));
+            synchronized (extras) {
+                all.addAll(extras);
+            }
+            for (Node node : all) {
                 try {
                     killNode(node); // every node, even when killing an earlier one failed
                 } catch (RuntimeException e) {
@@ -488,6 +641,9 @@ public final class OpenSshCluster implements AutoCloseable {
                         failure.addSuppressed(e);
                     }
                 }
+            }
+            if (netnsHolder != null) {
+                netnsHolder.destroyForcibly(); // the namespace and its veth go with its last process
             }
             if (failure != null) {
                 throw failure;

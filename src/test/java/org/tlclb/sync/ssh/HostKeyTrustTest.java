@@ -248,4 +248,71 @@ class HostKeyTrustTest {
         assertThat(trust.preferredHostKeyAlgorithms("unknown", 22)).startsWith("ssh-ed25519", "ecdsa-sha2-nistp256")
                 .contains("rsa-sha2-512").doesNotHaveDuplicates();
     }
+
+    // ------------------------------------------------------------------ several files, as a route has them
+
+    private HostKeyTrust rules(List<Path> user, List<Path> global, TrustPolicy policy, boolean hash) {
+        return new HostKeyTrust(new KnownHostsRules(user, global, policy, hash), Prompter.none());
+    }
+
+    @Test
+    void aKeyInASystemFileIsKnownAndNothingIsWritten() throws Exception {
+        Path global = Files.writeString(dir.resolve("ssh_known_hosts"), "node1 " + SshKeygen.publicLine(keyFile) + "\n");
+        HostKeyTrust trust = rules(List.of(kh, dir.resolve("known_hosts2")), List.of(global), TrustPolicy.STRICT, false);
+        assertThat(trust.verify("node1", 22, null, key)).isTrue();
+        assertThat(kh).doesNotExist();
+        assertThat(trust.verify("node1", 22, null, otherKey)).isFalse();
+        assertThat(trust.refusal("node1", 22).orElseThrow()).contains("HAS CHANGED", global + " line 1");
+    }
+
+    @Test
+    void theSecondUserFileIsReadAndNewKeysGoToTheFirstHashedWhenAsked() throws Exception {
+        Path second = Files.writeString(dir.resolve("known_hosts2"), "node2 " + SshKeygen.publicLine(keyFile) + "\n");
+        HostKeyTrust trust = rules(List.of(kh, second), List.of(), TrustPolicy.ACCEPT_NEW, true);
+        assertThat(trust.verify("node2", 22, null, key)).isTrue();
+        assertThat(kh).doesNotExist();
+        assertThat(trust.verify("::1", 2299, null, key)).isTrue();
+        String line = Files.readString(kh);
+        assertThat(line).startsWith("|1|").doesNotContain("::1").endsWith(" " + SshKeygen.publicLine(keyFile) + "\n");
+        assertThat(HostPattern.matches(line.split(" ")[0], "[::1]:2299")).isTrue();
+        assertThat(SshKeygen.run(List.of("ssh-keygen", "-F", "[::1]:2299", "-f", kh.toString())).exit()).isZero();
+        assertThat(trust.verify("::1", 2299, null, key)).as("the hashed line is found again").isTrue();
+        assertThat(Files.readAllLines(kh)).hasSize(1);
+    }
+
+    @Test
+    void theUnknownRefusalNamesEveryFileSearched() {
+        Path global = dir.resolve("ssh_known_hosts");
+        HostKeyTrust trust = rules(List.of(kh), List.of(global), TrustPolicy.STRICT, true);
+        assertThat(trust.verify("node1", 22, null, key)).isFalse();
+        assertThat(trust.refusal("node1", 22).orElseThrow()).contains("not in " + kh + " or " + global,
+                "ssh-keyscan -H -p 22 node1 >> " + kh);
+    }
+
+    @Test
+    void devNullAsTheUserFileTrustsANewKeyWithoutKeepingIt() {
+        HostKeyTrust trust = rules(List.of(Path.of("/dev/null")), List.of(), TrustPolicy.ACCEPT_NEW, false);
+        assertThat(trust.verify("node1", 22, null, key)).isTrue();
+        assertThat(trust.verify("node1", 22, null, key)).isTrue();
+    }
+
+    @Test
+    void aRevokedKeyInAnyFileIsRefused() throws Exception {
+        Path global = Files.writeString(dir.resolve("ssh_known_hosts"), "@revoked * " + SshKeygen.publicLine(keyFile)
+                + "\n");
+        knownHosts("node1 " + SshKeygen.publicLine(keyFile));
+        HostKeyTrust trust = rules(List.of(kh), List.of(global), TrustPolicy.ACCEPT_NEW, false);
+        assertThat(trust.verify("node1", 22, null, key)).isFalse();
+        assertThat(trust.refusal("node1", 22).orElseThrow()).contains("@revoked in " + global + " line 1");
+    }
+
+    @Test
+    void certificateAlgorithmsComeFirstOnlyForHostsACertificateAuthorityCovers() throws Exception {
+        knownHosts("@cert-authority *.example " + SshKeygen.publicLine(keyFile));
+        HostKeyTrust trust = new HostKeyTrust(kh, TrustPolicy.STRICT, Prompter.none());
+        assertThat(trust.preferredHostKeyAlgorithms("web.example", 22).get(0))
+                .isEqualTo("ssh-ed25519-cert-v01@openssh.com");
+        assertThat(trust.preferredHostKeyAlgorithms("other.host", 22)).doesNotContain(
+                "ssh-ed25519-cert-v01@openssh.com").first().isEqualTo("ssh-ed25519");
+    }
 }
