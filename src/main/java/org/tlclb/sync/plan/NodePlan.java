@@ -31,8 +31,9 @@ public final class NodePlan {
     /**
      * @param changes    ordered as {@link Planner} orders them
      * @param staleTemps relative paths of leftovers of interrupted runs (directories end with '/')
-     * @param warnings   entries left alone, and why (e.g. a directory holding excluded files that
-     *                   the source has as a file)
+     * @param warnings   entries the plan leaves as they are although they differ from the source, and
+     *                   why (e.g. a directory holding excluded files where the source has a file): after
+     *                   the commit such a node is still not in sync
      */
     public NodePlan(List<Change> changes, List<String> staleTemps, List<String> warnings) {
         this.changes = List.copyOf(changes);

@@ -64,7 +64,11 @@ final class IncrementalPath {
         List<String> warnings = new ArrayList<>();
         for (int i = 0; i < request.units().size(); i++) {
             SyncUnit unit = request.units().get(i);
-            NodeInventory inv = SftpInventory.read(link.sftp(), unit.dest(), request.excludes(), unit.only());
+            // A destination this run just made (to hold the node lock) is empty: nothing to list, and
+            // its root is created by the plan, not "fixed in place".
+            boolean madeNow = made.contains(unit.dest());
+            NodeInventory inv = madeNow ? new NodeInventory(Manifest.empty(), List.of(), false)
+                    : SftpInventory.read(link.sftp(), unit.dest(), request.excludes(), unit.only());
             TIMING.debug("{} {} listed at {} ms", target.display(), unit.dest(), (System.nanoTime() - t0) / 1_000_000);
             ScanResult source = sources.get().get(i);
             if (request.checksum()) {
@@ -78,10 +82,9 @@ final class IncrementalPath {
                 return new PlanCache.Planned(x, plan,
                         StagePlan.of(plan, source.manifest(), x.manifest(), unit.source()));
             });
-            warnings.addAll(planned.plan().warnings());
             observer.planned(target.display(), unit, planned.plan());
             ScpStager.Opening scp = null;
-            if (!request.dryRun() && listed.rootExists() && !planned.stagePlan().items().isEmpty()) {
+            if (!request.dryRun() && (listed.rootExists() || madeNow) && !planned.stagePlan().items().isEmpty()) {
                 // Start the node's shell and scp now, while the other nodes are still being
                 // planned; staging then finds the sink ready.
                 scp = ScpStager.open(link.session(), unit.dest());

@@ -24,8 +24,9 @@ final class NodeResults {
 
     /**
      * @param aborted the run removed what this node staged (all-or-nothing, declined, interrupted)
+     * @param check   the run is tlclb check: an entry the plan refuses to change is drift too
      */
-    static NodeResult of(NodeState state, boolean aborted) {
+    static NodeResult of(NodeState state, boolean aborted, boolean check) {
         String name = state.target().display();
         double secs = (System.nanoTime() - state.startNanos()) / 1e9;
         if (state instanceof Failed f) {
@@ -46,7 +47,10 @@ final class NodeResults {
             long deleted = 0;
             long leftovers = 0;
             long bytes = 0;
+            List<String> warnings = new ArrayList<>(p.warnings());
             for (UnitWork u : p.units()) {
+                warnings.addAll(u.plan().warnings());
+                updated += check ? u.plan().warnings().size() : 0;
                 bytes += p.fullCopy() ? u.source().manifest().totalBytes() : u.plan().bytesToSend();
                 created += p.fullCopy() ? u.stagePlan().items().size() : u.plan().created();
                 updated += u.plan().updated();
@@ -54,7 +58,7 @@ final class NodeResults {
                 leftovers += u.plan().staleTemps().size();
             }
             return new NodeResult(name, NodeStatus.PLANNED, created, updated, deleted, leftovers, bytes, secs, null,
-                    p.warnings(), null, mode(p), note(p));
+                    warnings, null, mode(p), note(p));
         }
         if (state instanceof Staged s) {
             return new NodeResult(name, NodeStatus.ABORTED, 0, 0, 0, 0, 0, secs, null, s.warnings(), null,
@@ -69,6 +73,9 @@ final class NodeResults {
                     ? NodeStatus.PARTIAL : NodeStatus.FAILED;
             error = (status == NodeStatus.FAILED ? "commit failed, nothing changed: " : "commit incomplete: ")
                     + summarize(r.errors());
+        } else if (!refusals(c).isEmpty()) {
+            status = NodeStatus.PARTIAL;
+            error = "left as it is: " + summarize(refusals(c));
         } else if (c.hook() != null && !c.hook().ok()) {
             status = NodeStatus.HOOK_FAILED;
         } else {
@@ -77,6 +84,13 @@ final class NodeResults {
         long leftovers = c.staged().prepared().units().stream().mapToLong(u -> u.plan().staleTemps().size()).sum();
         return new NodeResult(name, status, r.created(), r.updated(), r.deleted(), leftovers, c.staged().bytes(), secs,
                 error, c.warnings(), c.hook(), mode(c.staged().prepared()), note(c.staged().prepared()));
+    }
+
+    /** What the plans of the node's units refused to change (the node still differs there). */
+    private static List<String> refusals(Committed c) {
+        List<String> out = new ArrayList<>();
+        c.staged().prepared().units().forEach(u -> out.addAll(u.plan().warnings()));
+        return out;
     }
 
     private static String summarize(List<String> errors) {

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.plan.DeleteGuard;
 import org.tlclb.sync.report.NodeResult;
+import org.tlclb.sync.report.RunMode;
 import org.tlclb.sync.report.RunReport;
 import org.tlclb.sync.report.RunStop;
 import org.tlclb.sync.run.NodeState.Failed;
@@ -117,15 +118,16 @@ public final class SyncRun {
                             + " could not be read: no file is deleted on any node this run");
                 }
             }
-            if (!req.dryRun()) {
+            if (req.mode() != RunMode.CHECK) {
+                // A dry run is guarded too: its preview then says the push would be refused.
                 states = guardDeletes(states, req);
-            }
-            if (req.dryRun()) {
-                return run.report(states, false, stopFor(states, RunStop.NONE));
             }
             if (states.stream().anyMatch(s -> s instanceof Failed f && f.why() == Why.REFUSED)) {
                 discardAll(pool, phases, states);
                 return run.report(states, true, RunStop.REFUSED);
+            }
+            if (req.dryRun()) {
+                return run.report(states, false, stopFor(states, RunStop.NONE));
             }
             RunObserver.PlanSummary summary = summary(states, req);
             if (cancelled.get() || !observer.confirm(summary)) {
@@ -297,7 +299,7 @@ public final class SyncRun {
         RunReport report(List<NodeState> states, boolean aborted, RunStop stop) {
             List<NodeResult> results = new ArrayList<>();
             for (NodeState s : states) {
-                NodeResult r = NodeResults.of(s, aborted);
+                NodeResult r = NodeResults.of(s, aborted, req.mode() == RunMode.CHECK);
                 results.add(r);
                 observer.result(r);
             }

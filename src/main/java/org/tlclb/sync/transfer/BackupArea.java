@@ -91,12 +91,8 @@ public final class BackupArea {
         dirsMade.add(dir);
     }
 
-    /**
-     * Makes the area (0700) when missing; refuses one that is a symlink or not a directory.
-     *
-     * @return whether this call made it (so the run can remove it again when it leaves it empty)
-     */
-    public boolean prepareArea() throws IOException {
+    /** Makes the area (0700) when missing; refuses one that is a symlink or not a directory. */
+    public void prepareArea() throws IOException {
         boolean existed = lstatOrNull(area()) != null;
         FileTime rootTime = existed ? null : sftp.stat(root).getModifyTime();
         SftpClient.Attributes a = checkedArea(true);
@@ -106,7 +102,6 @@ public final class BackupArea {
         if ((a.getPermissions() & 077) != 0) {
             sftp.setStat(area(), new SftpClient.Attributes().perms(PRIVATE));
         }
-        return !existed;
     }
 
     /** Removes the area when nothing is left in it, keeping the destination root's mtime. */

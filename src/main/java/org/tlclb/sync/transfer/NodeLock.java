@@ -46,8 +46,6 @@ public final class NodeLock implements AutoCloseable {
     private final byte[] holder;
     private final ChannelExec shellLock;
     private final ScheduledExecutorService heartbeat;
-    /** The run made the state area for its lock: it goes again if the run leaves it empty. */
-    private final boolean madeArea;
     private final BackupArea backupArea;
     /**
      * The locks this process holds (area and holder text). A lease file naming this host and a
@@ -81,11 +79,10 @@ public final class NodeLock implements AutoCloseable {
         }
     }
 
-    private NodeLock(SftpClient sftp, BackupArea backupArea, byte[] holder, ChannelExec shellLock, boolean madeArea) {
+    private NodeLock(SftpClient sftp, BackupArea backupArea, byte[] holder, ChannelExec shellLock) {
         this.sftp = sftp;
         this.backupArea = backupArea;
         String area = backupArea.area();
-        this.madeArea = madeArea;
         HELD.add(area + " " + new String(holder, StandardCharsets.UTF_8));
         this.area = area;
         this.holder = holder;
@@ -110,7 +107,7 @@ public final class NodeLock implements AutoCloseable {
     public static NodeLock acquire(ClientSession session, SftpClient sftp, String dest, String runId, String node,
                                    String client, Duration timeout) throws IOException, Held, SameStorage {
         BackupArea backupArea = new BackupArea(sftp, dest);
-        boolean made = backupArea.prepareArea();
+        backupArea.prepareArea();
         String area = backupArea.area();
         byte[] holder = ("run " + runId + " node " + node + " from " + client + " pid " + ProcessHandle.current().pid()
                 + "\n").getBytes(StandardCharsets.UTF_8);
@@ -132,7 +129,7 @@ public final class NodeLock implements AutoCloseable {
         String answer = firstLine(channel, out, timeout);
         if ("locked".equals(answer)) {
             writeHolder(sftp, area, holder);
-            return new NodeLock(sftp, backupArea, holder, channel, made);
+            return new NodeLock(sftp, backupArea, holder, channel);
         }
         channel.close(false);
         if ("busy".equals(answer)) {
@@ -140,7 +137,7 @@ public final class NodeLock implements AutoCloseable {
             sameRun(who, runId);
             throw new Held("another run is working on " + dest + (who == null ? "" : " (" + who.strip() + ")"));
         }
-        return leaseLock(sftp, backupArea, holder, runId, dest, made, client);
+        return leaseLock(sftp, backupArea, holder, runId, dest, client);
     }
 
     /** The first line the lock command printed, or null when it ended without one (no shell, no flock). */
@@ -175,13 +172,13 @@ public final class NodeLock implements AutoCloseable {
 
     /** The fallback without flock: an exclusively created file, renewed by a heartbeat. */
     private static NodeLock leaseLock(SftpClient sftp, BackupArea backupArea, byte[] holder, String runId,
-                                      String dest, boolean made, String client) throws IOException, Held, SameStorage {
+                                      String dest, String client) throws IOException, Held, SameStorage {
         String area = backupArea.area();
         String path = area + "/" + NAME + ".lease";
         for (int attempt = 0; attempt < 2; attempt++) {
             if (create(sftp, path, holder)) {
                 writeHolder(sftp, area, holder);
-                return new NodeLock(sftp, backupArea, holder, null, made);
+                return new NodeLock(sftp, backupArea, holder, null);
             }
             String who = read(sftp, path);
             if (who == null) {
@@ -323,8 +320,6 @@ public final class NodeLock implements AutoCloseable {
             }
         }
         HELD.remove(area + " " + new String(holder, StandardCharsets.UTF_8));
-        if (madeArea) {
-            backupArea.removeIfEmpty();
-        }
+        backupArea.removeIfEmpty(); // an area with backups (or another run's lock) stays
     }
 }

@@ -297,7 +297,8 @@ public final class OpenSshCluster implements AutoCloseable {
                 "PasswordAuthentication no",
                 "KbdInteractiveAuthentication no",
                 "UsePAM no",
-                "AuthorizedKeysFile " + base.resolve("authorized_keys"),
+                // root's key file in the (private) base; other users' in a directory they can read
+                "AuthorizedKeysFile " + base.resolve("authorized_keys") + " " + userKeys().resolve("%u"),
                 "StrictModes no",
                 "Subsystem sftp " + SFTP_SERVER,
                 "MaxStartups 200:30:400",
@@ -618,6 +619,21 @@ public final class OpenSshCluster implements AutoCloseable {
         }
     }
 
+    /** Where the nodes look for a non-root user's authorized keys (one file per user name). */
+    private Path userKeys() {
+        return Path.of("/tmp/tlclb-it-keys." + subnet);
+    }
+
+    /** Lets {@code user} (an account of this machine) log in to every node with the cluster's key. */
+    public void authorize(String user) throws IOException {
+        Path dir = userKeys();
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path file = dir.resolve(user);
+        Files.copy(base.resolve("id_ed25519.pub"), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    }
+
     /** Kills every process the cluster started; the nodes' mount namespaces (and mounts) go with them. */
     @Override
     public synchronized void close() {
@@ -625,6 +641,14 @@ public final class OpenSshCluster implements AutoCloseable {
             return;
         }
         closed = true;
+        try (var keys = Files.list(userKeys())) {
+            for (Path k : keys.toList()) {
+                Files.deleteIfExists(k);
+            }
+            Files.deleteIfExists(userKeys());
+        } catch (IOException ignored) {
+            // none were authorized
+        }
         RuntimeException failure = null;
         try {
             List<Node> all = new ArrayList<>(List.of(nodes));

@@ -1,0 +1,234 @@
+package org.tlclb.sync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tlclb.sync.run.TreeAssert;
+
+/**
+ * Issue 14, backups and rollback, through the launcher against OpenSSH nodes: a run id is a name
+ * from the node's backup list, never a path; {@code rollback -n} changes nothing; rollback puts
+ * back content and attributes; the backup area is the run's own (private, never followed through
+ * a link); a file whose backup cannot be made is not replaced.
+ */
+class BackupSafetyIT {
+    static final String DEST = "/var/www/html";
+    static final Instant T1 = Instant.parse("2026-01-05T10:00:00Z");
+    static final Instant T2 = Instant.parse("2026-02-05T10:00:00Z");
+    @TempDir
+    static Path shared;
+    static OpenSshCluster cluster;
+
+    @TempDir
+    Path tmp;
+    Path src;
+    Path conf;
+    Launcher launcher;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        OpenSshCluster.assumeAvailable();
+        cluster = OpenSshCluster.start(shared.resolve("cluster"), 2);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        ItSupport.wipe(cluster);
+        src = tmp.resolve("src");
+        Files.createDirectories(src);
+        conf = ItSupport.writeConf(cluster, tmp.resolve("sync.conf"), "");
+        launcher = Launcher.in(tmp.resolve("state"));
+    }
+
+    private Launcher.Result push(String... extra) {
+        List<String> args = new ArrayList<>(List.of("-c", conf.toString(), "-y", "--dest", DEST));
+        args.addAll(List.of(extra));
+        args.add(src.toString());
+        return launcher.run("tlclb_content_sync", args.toArray(String[]::new));
+    }
+
+    private Launcher.Result rollback(String... args) {
+        List<String> all = new ArrayList<>(List.of("rollback", "-c", conf.toString(), "--dest", DEST));
+        all.addAll(List.of(args));
+        return launcher.run("tlclb", all.toArray(String[]::new));
+    }
+
+    /** Every entry under the node's destination, the state area included. */
+    private static Map<String, String> everything(int i) throws Exception {
+        Map<String, String> m = new TreeMap<>(TreeAssert.describe(cluster.www(i)));
+        Path area = cluster.www(i).resolve(".tlclb-backup");
+        if (Files.exists(area)) {
+            m.putAll(describeWithPrefix(area, ".tlclb-backup/"));
+        }
+        return m;
+    }
+
+    private static Map<String, String> describeWithPrefix(Path root, String prefix) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (var s = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String rel = prefix + root.relativize(p);
+                out.put(rel, Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "dir"
+                        : Files.isSymbolicLink(p) ? "link " + Files.readSymbolicLink(p) : Files.readString(p));
+            }
+        }
+        return out;
+    }
+
+    /** The backup runs on node i, oldest first. */
+    private static List<String> runs(int i) throws Exception {
+        Path area = cluster.www(i).resolve(".tlclb-backup");
+        if (!Files.isDirectory(area)) {
+            return List.of();
+        }
+        try (var s = Files.list(area)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9]{8}-.*")).sorted().toList();
+        }
+    }
+
+    private static int mode(Path p) throws Exception {
+        return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+    }
+
+    private void version(String content, String scriptPerms, Instant t) throws Exception {
+        ItSupport.write(src, "index.html", content, "rw-r--r--", t);
+        ItSupport.write(src, "p1.html", "page one", "rw-r--r--", T1);
+        ItSupport.write(src, "d2/x.txt", "x", "rw-r--r--", T1);
+        ItSupport.write(src, "script.sh", "#!/bin/sh\necho hi\n", scriptPerms, T1);
+        if (!Files.exists(src.resolve("link"), LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(src.resolve("link"), Path.of("p1.html"));
+        }
+        Files.setLastModifiedTime(src.resolve("d2"), FileTime.from(T1));
+        Files.setLastModifiedTime(src, FileTime.from(T1));
+    }
+
+    @Test
+    void aRunIdIsANameFromTheBackupListNeverAPath() throws Exception {
+        version("v1", "rwxr-xr-x", T1);
+        push("--backup").exits(0);
+        version("version two", "rwxr-xr-x", T2);
+        push("--backup").exits(0);
+        Map<String, String> before1 = everything(1);
+        Map<String, String> before2 = everything(2);
+        assertThat(before1).containsKey(".tlclb-backup/"); // the run's backup of v1 is there
+        for (String id : List.of("..", ".", "../..", "/etc", "d2", "x/../..", "20261201-000000-000-zzzz")) {
+            Launcher.Result r = rollback("-y", id).exits(2);
+            assertThat(r.err()).as(r.describe()).contains("'" + id + "' is not a run id");
+            assertThat(everything(1)).as("node 1 after rollback %s", id).isEqualTo(before1);
+            assertThat(everything(2)).as("node 2 after rollback %s", id).isEqualTo(before2);
+        }
+        // A run id of the right form that no node has: every node says so, nothing changes, exit 3.
+        Launcher.Result r = rollback("-y", "20990101-000000-000-abcd").exits(3);
+        assertThat(r.out() + r.err()).contains("no backup of run 20990101-000000-000-abcd");
+        assertThat(everything(1)).isEqualTo(before1);
+    }
+
+    @Test
+    void rollbackDryRunChangesNothingAndRollbackPutsBackContentAndAttributes() throws Exception {
+        version("v1", "rwxr-xr-x", T1);
+        push("--backup").exits(0);
+        Map<String, String> v1 = TreeAssert.describe(cluster.www(1));
+        version("version two", "rwx------", T2); // index.html new content, script.sh mode only
+        push("--backup").exits(0);
+        assertThat(mode(cluster.www(1).resolve("script.sh"))).isEqualTo(0700);
+        Map<String, String> v2 = everything(1);
+
+        Launcher.Result dry = rollback("-n").exits(0);
+        assertThat(dry.out()).contains("restore    index.html").contains("attributes script.sh");
+        assertThat(everything(1)).as("rollback -n changes nothing").isEqualTo(v2);
+        assertThat(Files.readString(cluster.www(1).resolve("index.html"))).isEqualTo("version two");
+
+        List<String> runs = runs(1);
+        Launcher.Result r = rollback("-y").exits(0);
+        for (int i = 1; i <= 2; i++) {
+            assertThat(TreeAssert.describe(cluster.www(i))).as(r.describe()).isEqualTo(v1);
+            assertThat(mode(cluster.www(i).resolve("script.sh"))).isEqualTo(0755);
+        }
+        // The restored run's backup is gone; the first run's (the root's attributes) stays.
+        assertThat(runs(1)).isEqualTo(runs.subList(0, runs.size() - 1));
+    }
+
+    @Test
+    void theBackupAreaIsMadePrivateEvenWhenItExistedOpen() throws Exception {
+        ItSupport.write(src, "secret.conf", "password=1", "rw-r--r--", T1);
+        push().exits(0);
+        Path area = Files.createDirectories(cluster.www(1).resolve(".tlclb-backup"));
+        Files.setPosixFilePermissions(area, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ItSupport.write(src, "secret.conf", "password=2", "rw-r--r--", T2);
+        push("--backup").exits(0);
+        assertThat(mode(area)).isEqualTo(0700);
+        try (var runs = Files.list(area)) {
+            List<Path> dirs = runs.toList();
+            assertThat(dirs).hasSize(1);
+            assertThat(mode(dirs.get(0))).isEqualTo(0700);
+            assertThat(dirs.get(0).resolve("secret.conf")).hasContent("password=1");
+        }
+        assertThat(cluster.www(1).resolve("secret.conf")).hasContent("password=2");
+    }
+
+    @Test
+    void aBackupAreaThatIsASymlinkIsNeverFollowedAndNothingIsReplaced() throws Exception {
+        ItSupport.write(src, "index.html", "v1", "rw-r--r--", T1);
+        push().exits(0);
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.createSymbolicLink(cluster.www(1).resolve(".tlclb-backup"), outside);
+        ItSupport.write(src, "index.html", "v2", "rw-r--r--", T2);
+        Launcher.Result r = push("--backup").exits(3);
+        assertThat(r.out()).contains("is a symlink (not followed)").contains("no node was changed");
+        try (var s = Files.list(outside)) {
+            assertThat(s.toList()).as("nothing written where the link points").isEmpty();
+        }
+        for (int i = 1; i <= 2; i++) {
+            assertThat(cluster.www(i).resolve("index.html")).hasContent("v1");
+            assertThat(ItSupport.tempFiles(cluster.www(i))).isEmpty();
+        }
+    }
+
+    @Test
+    void aFileWhoseBackupCannotBeMadeIsNotReplaced() throws Exception {
+        // A node user who is not root cannot hard-link (so cannot back up) a root-owned file it may
+        // not write (fs.protected_hardlinks), though it could rename over it in its own directory.
+        assertThat(Files.readString(Path.of("/proc/sys/fs/protected_hardlinks")).strip()).isEqualTo("1");
+        try (NodeUser user = NodeUser.create()) {
+            cluster.authorize(user.name());
+            Path www = cluster.www(1);
+            ItSupport.write(src, "secret.conf", "old secret", "rw-r--r--", T1);
+            ItSupport.write(src, "other.txt", "old other", "rw-r--r--", T1);
+            push("-w", "node1").exits(0); // as root: both files root's
+            user.chown(www);
+            user.chown(www.resolve("other.txt"));
+            Path userConf = ItSupport.writeConf(cluster, tmp.resolve("user.conf"), "User " + user.name() + "\n");
+            ItSupport.write(src, "secret.conf", "new secret", "rw-r--r--", T2);
+            ItSupport.write(src, "other.txt", "new other", "rw-r--r--", T2);
+            Launcher.Result r = launcher.run("tlclb_content_sync", "-c", userConf.toString(), "-y", "-w", "node1",
+                    "--backup", "--dest", DEST, src.toString()).exits(1);
+            assertThat(r.out()).contains("PARTIAL").contains("cannot back up (so not replaced) secret.conf");
+            assertThat(www.resolve("secret.conf")).hasContent("old secret");
+            assertThat(www.resolve("other.txt")).hasContent("new other");
+            assertThat(ItSupport.tempFiles(www)).isEmpty();
+            assertThat(r.describe()).doesNotContain("\tat ");
+        }
+    }
+}
