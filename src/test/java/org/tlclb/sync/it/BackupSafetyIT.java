@@ -2,6 +2,8 @@ package org.tlclb.sync.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -204,6 +206,55 @@ class BackupSafetyIT {
             assertThat(cluster.www(i).resolve("index.html")).hasContent("v1");
             assertThat(ItSupport.tempFiles(cluster.www(i))).isEmpty();
         }
+    }
+
+    /**
+     * No inode left for the backup (a tmpfs with few inodes): the file is staged, its backup
+     * cannot be made, and it is not replaced. The run's own needs are counted: the state area (1),
+     * the node lock (1), its holder note (1) and the staged file (1) fit; the backup run's
+     * directory does not (nor, on kernels that count links against nr_inodes, the hard link).
+     */
+    @Test
+    void noInodeLeftForTheBackupLeavesTheFileAsItWas() throws Exception {
+        int node = 2;
+        Path www = cluster.www(node);
+        cluster.stop(node);
+        sh("mount -t tmpfs -o size=4m,nr_inodes=64,mode=0755 tlclb-it " + www);
+        try {
+            cluster.start(node);
+            Files.createDirectories(www.resolve("fill"));
+            ItSupport.write(src, "a.txt", "version one", "rw-r--r--", T1);
+            Files.setLastModifiedTime(src, FileTime.from(T1));
+            Files.setLastModifiedTime(www, FileTime.from(T1)); // the root needs no fix: no backup at all
+            push("-w", "node" + node, "--backup").exits(0);
+            assertThat(www.resolve(".tlclb-backup")).as("nothing to back up yet: no state area").doesNotExist();
+            int made = 0;
+            try {
+                for (; made < 1000; made++) {
+                    Files.createFile(www.resolve("fill/f" + made));
+                }
+            } catch (IOException full) {
+                // no inode left
+            }
+            for (int k = 0; k < 4; k++) {
+                Files.delete(www.resolve("fill/f" + (made - 1 - k)));
+            }
+            ItSupport.write(src, "a.txt", "version two", "rw-r--r--", T2);
+            Launcher.Result r = push("-w", "node" + node, "--backup").exits(3);
+            assertThat(r.out()).contains("cannot back up").contains("no node was changed");
+            assertThat(www.resolve("a.txt")).hasContent("version one");
+            assertThat(ItSupport.tempFiles(www)).isEmpty();
+        } finally {
+            cluster.stop(node);
+            sh("umount " + www);
+            cluster.start(node);
+        }
+    }
+
+    private static void sh(String command) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(command + ": " + out).isZero();
     }
 
     @Test
