@@ -37,8 +37,9 @@ import org.tlclb.sync.run.TreeAssert;
  * installs it ({@code apt-get install ./target/tlclb-sync_VERSION_all.deb}), used as cron uses it
  * ({@code env -i PATH=/usr/sbin:/usr/bin:/bin}, pushing to real OpenSSH nodes), then removed and
  * purged. Needs root and dpkg (skipped otherwise, failing under CI=true); installs lintian, man-db
- * and bash-completion when they are missing. Refuses to run over an installed tlclb-sync, and puts
- * back what it moved (a log directory of earlier runs) whatever happens.
+ * and bash-completion when they are missing. Refuses to run over an installed tlclb-sync (unless
+ * its own marker says an earlier run of this test was killed and left it), and puts back what it
+ * moved (a log directory of earlier runs) whatever happens.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -68,10 +69,12 @@ class DebianPackageIT {
         OpenSshCluster.assumeAvailable(); // root, Linux; fails instead of skipping under CI=true
         deb = builtPackage();
         version = deb.getFileName().toString().replaceFirst("^tlclb-sync_(.*)_all\\.deb$", "$1");
+        MachinePackages.recoverFromAnEarlierRun();
         assertThat(MachinePackages.state()).as("tlclb-sync is already installed on this machine; this test would"
                 + " replace and purge it. Remove it first: apt-get purge tlclb-sync").isEqualTo("not-installed");
         MachinePackages.requireTools("lintian", "man-db", "bash-completion");
         machine = MachinePackages.before(deb);
+        MachinePackages.markInstalling();
         machine.setAsideLogs();
         apt("install", deb.toString()).exits(0);
         cluster = OpenSshCluster.start(shared.resolve("cluster"), 2);

@@ -32,6 +32,9 @@ final class MachinePackages {
     /** Made by root's runs (their lock directory), not by the package. */
     static final Path RUN_LOCKS = Path.of("/run/tlclb");
     private static final Duration APT_TIMEOUT = Duration.ofMinutes(5);
+    /** Present while a test has the package installed: a test killed mid-way leaves it behind. */
+    static final Path MARKER = Path.of("/var/tmp/" + PACKAGE + "-package-test.installed");
+    private static final String SET_ASIDE_PREFIX = "tlclb.before-" + PACKAGE + "-test-";
 
     private final Set<Path> existedBefore = new LinkedHashSet<>();
     private final Set<Path> dirsBefore = new LinkedHashSet<>();
@@ -81,9 +84,37 @@ final class MachinePackages {
     /** Moves a log directory of earlier, non-packaged runs aside, so that the package makes its own. */
     void setAsideLogs() throws IOException {
         if (Files.exists(LOG_DIR, LinkOption.NOFOLLOW_LINKS)) {
-            movedLogs = LOG_DIR.resolveSibling("tlclb.before-" + PACKAGE + "-test-" + ProcessHandle.current().pid());
+            movedLogs = LOG_DIR.resolveSibling(SET_ASIDE_PREFIX + ProcessHandle.current().pid());
             Files.move(LOG_DIR, movedLogs);
         }
+    }
+
+    /**
+     * Undoes what a test that was killed while the package was installed left (its marker says so):
+     * purges the package and puts back the log directory it had moved aside. Without the marker an
+     * installed tlclb-sync is someone's, and the test must not touch it.
+     */
+    static void recoverFromAnEarlierRun() throws IOException {
+        if (!Files.exists(MARKER)) {
+            return;
+        }
+        if (!state().equals("not-installed")) {
+            apt("purge", PACKAGE).exits(0);
+        }
+        try (Stream<Path> s = Files.list(LOG_DIR.getParent())) {
+            for (Path aside : s.filter(p -> p.getFileName().toString().startsWith(SET_ASIDE_PREFIX)).toList()) {
+                MachinePackages m = new MachinePackages(List.of());
+                m.movedLogs = aside;
+                m.runLocksExisted = true;
+                m.restore();
+            }
+        }
+        Files.deleteIfExists(MARKER);
+    }
+
+    /** Notes that the package is about to be installed by a test (see {@link #recoverFromAnEarlierRun}). */
+    static void markInstalling() throws IOException {
+        Files.writeString(MARKER, ProcessHandle.current().pid() + "\n");
     }
 
     /** Puts back what the test moved or what the purge removed that was there before. */
@@ -112,6 +143,9 @@ final class MachinePackages {
         }
         if (!runLocksExisted && Files.isDirectory(RUN_LOCKS)) {
             run(Duration.ofMinutes(1), Map.of(), "rm", "-rf", RUN_LOCKS.toString());
+        }
+        if (state().equals("not-installed")) {
+            Files.deleteIfExists(MARKER);
         }
     }
 
