@@ -3,7 +3,6 @@ package org.tlclb.sync.build;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
+import org.tlclb.sync.cli.Main;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,17 +33,14 @@ import picocli.codegen.docgen.manpage.ManPageGenerator;
  *     compression flagged, no name, no time stamp: reproducible, and what lintian expects).</li>
  * </ul>
  *
- * The two sync commands are documented and completed under the names users type
- * ({@code tlclb_content_sync}, not {@code tlclb content-sync}). A command whose model has no exit
- * code list gets the one of org.tlclb.sync.report.ExitCode, the product's only list.
+ * The model is the one the launchers run (org.tlclb.sync.cli.Main.model): the two sync commands
+ * under the names users type ({@code tlclb_content_sync}, not {@code tlclb content-sync}), every
+ * command with the exit-code table of org.tlclb.sync.report.ExitCode.
  */
 public final class CommandDocs {
-    private static final String TOP = "org.tlclb.sync.cli.TlclbCommand";
-    private static final String EXIT_CODES = "org.tlclb.sync.report.ExitCode";
-    /** Subcommands that are also commands of their own: subcommand name -> launcher name. */
-    private static final Map<String, String> LAUNCHERS = Map.of(
-            "content-sync", "tlclb_content_sync",
-            "config-sync", "tlclb_config_sync");
+    /** The launchers: tlclb with every subcommand, and the two sync commands under their own names. */
+    private static final List<String> LAUNCHERS = List.of("tlclb", "tlclb_content_sync", "tlclb_config_sync");
+    private static final String EXIT_STATUS = "Exit status";
     private static final int GZIP_HEADER_FLAGS_MAX_COMPRESSION = 2;
     private static final int GZIP_OS_UNIX = 3;
 
@@ -66,24 +63,14 @@ public final class CommandDocs {
     }
 
     static void generate(Path out) throws Exception {
-        CommandLine tlclb = topCommand();
         Map<String, CommandLine> commands = new LinkedHashMap<>();
-        commands.put("tlclb", tlclb);
-        for (Map.Entry<String, String> e : LAUNCHERS.entrySet()) {
-            CommandLine sub = tlclb.getSubcommands().get(e.getKey());
-            if (sub == null) {
-                throw new IllegalStateException("tlclb has no subcommand " + e.getKey());
-            }
-            CommandLine standalone = new CommandLine(sub.getCommandSpec().userObject().getClass());
-            standalone.getCommandSpec().name(e.getValue());
-            commands.put(e.getValue(), standalone);
+        for (String prog : LAUNCHERS) {
+            CommandLine cl = Main.model(prog);
+            manPageHeadings(cl.getCommandSpec());
+            commands.put(prog, cl);
         }
-        Map<String, String> exitCodes = exitCodeList();
         List<CommandSpec> specs = new ArrayList<>();
-        for (CommandLine cl : commands.values()) {
-            addExitCodes(cl.getCommandSpec(), exitCodes);
-            specs.add(cl.getCommandSpec());
-        }
+        commands.values().forEach(cl -> specs.add(cl.getCommandSpec()));
         File adoc = out.resolve("adoc").toFile();
         int rc = ManPageGenerator.generateManPage(adoc, null, new boolean[0], true, specs.toArray(new CommandSpec[0]));
         if (rc != 0) {
@@ -99,38 +86,13 @@ public final class CommandDocs {
         }
     }
 
-    /**
-     * tlclb with every subcommand. Until the subcommands are registered statically on the command
-     * class, they are added by TlclbCommand.commandLine(args), which adds all of them for no args.
-     */
-    private static CommandLine topCommand() throws ReflectiveOperationException {
-        Class<?> top = Class.forName(TOP);
-        CommandLine cl = new CommandLine(top);
-        if (cl.getSubcommands().isEmpty()) {
-            Method m = top.getDeclaredMethod("commandLine", String[].class);
-            m.setAccessible(true);
-            cl = (CommandLine) m.invoke(null, (Object) new String[0]);
-        }
-        return cl;
-    }
-
-    private static Map<String, String> exitCodeList() throws ReflectiveOperationException {
-        Class<?> type = Class.forName(EXIT_CODES);
-        Method code = type.getMethod("code");
-        Method meaning = type.getMethod("meaning");
-        Map<String, String> list = new LinkedHashMap<>();
-        for (Object c : type.getEnumConstants()) {
-            list.put(String.valueOf(code.invoke(c)), (String) meaning.invoke(c));
-        }
-        return list;
-    }
-
-    private static void addExitCodes(CommandSpec spec, Map<String, String> codes) {
-        if (spec.usageMessage().exitCodeList().isEmpty()) {
-            spec.usageMessage().exitCodeListHeading("Exit status%n").exitCodeList(codes);
+    /** The exit-code table under the heading man pages use (the help's is "Exit codes:"). */
+    private static void manPageHeadings(CommandSpec spec) {
+        if (!spec.usageMessage().exitCodeList().isEmpty()) {
+            spec.usageMessage().exitCodeListHeading(EXIT_STATUS);
         }
         for (CommandLine sub : spec.subcommands().values()) {
-            addExitCodes(sub.getCommandSpec(), codes);
+            manPageHeadings(sub.getCommandSpec());
         }
     }
 
