@@ -52,23 +52,14 @@ public final class Main {
     }
 
     static int run(String[] args, PrintWriter out, PrintWriter err, CliContext ctx) {
-        String[] rest = args;
-        CommandLine cl;
         String sub = SHORT_NAMES.get(ctx.prog());
-        CommandLine.IFactory factory = factory(ctx);
-        if (sub != null && args.length > 0 && args[0].equals(sub)) {
-            Object command = create(factory, sub.equals("content-sync") ? ContentSyncCommand.class
-                    : ConfigSyncCommand.class);
-            cl = new CommandLine(command, factory).setCommandName(ctx.prog());
-            rest = Arrays.copyOfRange(args, 1, args.length);
-        } else {
-            cl = new CommandLine(new TlclbCommand(), factory);
-        }
+        boolean standalone = sub != null && args.length > 0 && args[0].equals(sub);
+        CommandLine cl = commandLine(ctx, standalone);
+        String[] rest = standalone ? Arrays.copyOfRange(args, 1, args.length) : args;
         cl.setOut(out);
         cl.setErr(err);
         cl.setExpandAtFiles(false); // -w @FILE is ours: one server per line
         cl.setUsageHelpAutoWidth(true);
-        exitCodeHelp(cl);
         cl.setExitCodeExceptionMapper(e -> e instanceof UsageError || e instanceof ConfigException
                 ? ExitCode.USAGE.code() : ExitCode.INTERNAL.code());
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -92,6 +83,33 @@ public final class Main {
             return ExitCode.INTERNAL.code();
         });
         return cl.execute(rest);
+    }
+
+    /**
+     * tlclb with its subcommands or, standalone, the sync command that the launcher named
+     * {@code ctx.prog()} runs, under that name; every command with the exit-code table.
+     */
+    private static CommandLine commandLine(CliContext ctx, boolean standalone) {
+        CommandLine.IFactory factory = factory(ctx);
+        CommandLine cl;
+        if (standalone) {
+            Object command = create(factory, SHORT_NAMES.get(ctx.prog()).equals("content-sync")
+                    ? ContentSyncCommand.class : ConfigSyncCommand.class);
+            cl = new CommandLine(command, factory).setCommandName(ctx.prog());
+        } else {
+            cl = new CommandLine(new TlclbCommand(), factory);
+        }
+        exitCodeHelp(cl);
+        return cl;
+    }
+
+    /**
+     * The commands of launcher {@code prog} (tlclb, tlclb_content_sync or tlclb_config_sync) as it
+     * runs them: names, options, exit codes. For the build step that generates the man pages and
+     * the shell completion from them (src/build/java/org/tlclb/sync/build/CommandDocs.java).
+     */
+    public static CommandLine model(String prog) {
+        return commandLine(new CliContext(StatePaths.current(), Prompter::none, prog), SHORT_NAMES.containsKey(prog));
     }
 
     /** Every command's help ends with the exit-code table, from the one enum. */
