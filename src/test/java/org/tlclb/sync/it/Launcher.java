@@ -36,6 +36,8 @@ public final class Launcher {
     private Duration timeout = Duration.ofSeconds(120);
     private byte[] stdin = new byte[0];
     private Path workDir;
+    private List<String> prefix = List.of();
+    private final Map<Path, String> mounts = new LinkedHashMap<>();
 
     private Launcher(Path state) {
         this.state = state;
@@ -120,10 +122,34 @@ public final class Launcher {
         return this;
     }
 
+    /**
+     * Runs every later command in a mount namespace of its own where {@code dir} is bind-mounted on
+     * {@code at} (e.g. a test's config tree on /etc/clusterserver, which config sync pushes from):
+     * the machine's own directory is never touched.
+     */
+    public Launcher mounting(Path dir, String at) {
+        mounts.put(dir.toAbsolutePath(), at);
+        return this;
+    }
+
+    /**
+     * Runs every later command as {@code user} (setpriv, environment kept), and gives the user its
+     * state directory.
+     */
+    public Launcher as(NodeUser user) throws IOException {
+        try (var all = Files.walk(state)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                user.chown(p);
+            }
+        }
+        this.prefix = user.as(List.of());
+        return this;
+    }
+
     /** Runs {@code scripts/<script> args...} without a terminal (as cron does). */
     public Result run(String script, String... args) {
         requireJar();
-        List<String> argv = new ArrayList<>();
+        List<String> argv = new ArrayList<>(prefix);
         argv.add(script(script).toString());
         argv.addAll(List.of(args));
         return exec(argv);
@@ -144,7 +170,16 @@ public final class Launcher {
         return exec(List.of("script", "-q", "-e", "-c", cmd.toString(), "/dev/null"));
     }
 
-    private Result exec(List<String> argv) {
+    private Result exec(List<String> command) {
+        List<String> argv = command;
+        if (!mounts.isEmpty()) {
+            StringBuilder sh = new StringBuilder();
+            mounts.forEach((dir, at) -> sh.append("mount --bind ").append(quote(dir.toString())).append(' ')
+                    .append(quote(at)).append(" && "));
+            sh.append("exec \"$0\" \"$@\"");
+            argv = new ArrayList<>(List.of("unshare", "-m", "--propagation", "private", "sh", "-c", sh.toString()));
+            argv.addAll(command);
+        }
         ProcessBuilder pb = new ProcessBuilder(argv).directory(workDir.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);

@@ -65,9 +65,9 @@ public final class NodeUser implements AutoCloseable {
     }
 
     /** The command line that runs {@code argv} as this user, keeping the environment. */
-    public List<String> as(List<String> argv) {
+    public List<String> as(List<String> argv) throws IOException {
         List<String> out = new ArrayList<>(List.of("setpriv", "--reuid=" + name,
-                "--regid=" + name, "--clear-groups", "--"));
+                "--regid=" + gid(), "--clear-groups", "--"));
         out.addAll(argv);
         return out;
     }

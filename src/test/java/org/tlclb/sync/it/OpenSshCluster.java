@@ -386,6 +386,14 @@ public final class OpenSshCluster implements AutoCloseable {
         return addExtra(null, 22, null, null);
     }
 
+    /**
+     * Adds a node whose sshd has no SFTP subsystem (SCP only, like an old or stripped-down node);
+     * returns its index.
+     */
+    public synchronized int addNodeWithoutSftp() throws IOException, InterruptedException {
+        return addExtra(null, 22, null, null, false);
+    }
+
     /** Adds a node listening on {@code [::1]:port} (port {@value #IPV6_PORT_BASE} + subnet); returns its index. */
     public synchronized int addIpv6Node() throws IOException, InterruptedException {
         return addExtra("::1", IPV6_PORT_BASE + subnet, null, null);
@@ -431,6 +439,11 @@ public final class OpenSshCluster implements AutoCloseable {
     }
 
     private int addExtra(String ip, int port, String netns, Node via) throws IOException, InterruptedException {
+        return addExtra(ip, port, netns, via, true);
+    }
+
+    private int addExtra(String ip, int port, String netns, Node via, boolean sftp)
+            throws IOException, InterruptedException {
         int index;
         Node node;
         synchronized (extras) {
@@ -449,7 +462,11 @@ public final class OpenSshCluster implements AutoCloseable {
             run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "tlclb-it-host" + index, "-f",
                     hostKey.toString()));
         }
-        Files.writeString(node.dir.resolve("sshd_config"), sshdConfig(hostKey));
+        String config = sshdConfig(hostKey);
+        if (!sftp) {
+            config = config.replaceAll("(?m)^Subsystem sftp .*\n", "");
+        }
+        Files.writeString(node.dir.resolve("sshd_config"), config);
         String name = port == 22 ? node.ip : "[" + node.ip + "]:" + port;
         Files.writeString(knownHosts(), name + " " + hostKeyLine(index) + "\n", StandardOpenOption.APPEND);
         spawn(node);
