@@ -67,6 +67,7 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliOutput out = new CliOutput(ctx, output, spec.commandLine().getOut(), spec.commandLine().getErr());
+        out.checkJsonTarget();
         SyncConfig cfg = RequestResolver.config(config, ctx.paths());
         List<NodeTarget> targets = RequestResolver.nodes(cfg, nodes, ctx.paths());
         List<SyncUnit> units = configTree ? ConfigSyncCommand.configUnits(cfg, delete)

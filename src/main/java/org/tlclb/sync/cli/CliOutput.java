@@ -2,8 +2,11 @@ package org.tlclb.sync.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
+import org.tlclb.sync.config.ProcessUser;
 import org.tlclb.sync.config.SyncConfig;
 import org.tlclb.sync.crypto.NativeCrypto;
 import org.tlclb.sync.report.JsonReport;
@@ -82,6 +85,36 @@ final class CliOutput {
         writeJson(report, verdict);
         NativeCrypto.slowCipherWarning().ifPresent(w -> error(ctx.prog(), "warning: " + w));
         return verdict.exitCode().code();
+    }
+
+    /**
+     * Checks, before any node is contacted, that --json FILE can be written as this user: a file
+     * (or symlink) there that another user owns is refused, since the run often writes as root.
+     */
+    void checkJsonTarget() throws UsageError {
+        if (options.json == null || options.jsonOnStdout()) {
+            return;
+        }
+        Path target = Path.of(options.json).toAbsolutePath();
+        Path dir = target.getParent();
+        if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new UsageError("--json " + options.json + ": cannot write in " + dir + " (name a file in a directory"
+                    + " you can write)");
+        }
+        try {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                long owner = ((Number) Files.getAttribute(target, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
+                if (owner != ProcessUser.uid()) {
+                    throw new UsageError("--json " + options.json + " belongs to uid " + owner + ", not to this user:"
+                            + " it is not written through; name a file of your own");
+                }
+                if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new UsageError("--json " + options.json + " is a directory");
+                }
+            }
+        } catch (IOException e) {
+            throw new UsageError("--json " + options.json + ": " + e.getMessage());
+        }
     }
 
     void writeJson(RunReport report, RunVerdict verdict) throws IOException {

@@ -82,6 +82,9 @@ final class ContentSyncCommand implements Callable<Integer>, PushFlow.Kind {
     /** The content unit of a push (and of check): SOURCE or ContentDir, to --dest or the same path. */
     static SyncUnit unit(Path source, String dest, SyncConfig cfg, boolean delete) throws UsageError {
         Path src = (source != null ? source : cfg.contentDir()).toAbsolutePath().normalize();
+        if (src.getParent() == null) {
+            throw new UsageError("refusing to push '/': name the directory to push (e.g. /var/www/html)");
+        }
         if (!Files.isDirectory(src)) {
             throw new UsageError("source " + src + " is not a directory");
         }

@@ -55,6 +55,7 @@ final class PushFlow {
     int run(Kind kind, ConfigOption config, NodeOptions nodeOptions, ParallelOption parallel,
             ConnectionOptions connection, CompareOptions compare, PushOptions push, boolean dryRun, boolean yes)
             throws UsageError, ConfigException, IOException {
+        output.checkJsonTarget();
         SyncConfig cfg = RequestResolver.config(config, ctx.paths());
         List<NodeTarget> nodes = RequestResolver.nodes(cfg, nodeOptions, ctx.paths());
         boolean delete = push.delete != null ? push.delete : kind.defaultDelete();
@@ -108,9 +109,6 @@ final class PushFlow {
 
         static void check(Path source, StatePaths paths, Path logFile) throws UsageError {
             Path src = source.toAbsolutePath().normalize();
-            if (src.getParent() == null) {
-                throw new UsageError("refusing to push '/': name the directory to push (e.g. /var/www/html)");
-            }
             for (Path own : new Path[] {paths.lockDir(), logFile == null ? null : logFile.getParent()}) {
                 if (own != null && own.toAbsolutePath().normalize().startsWith(src)) {
                     throw new UsageError("refusing to push " + src + ": it contains this tool's own state ("

@@ -72,6 +72,7 @@ final class RollbackCommand implements Callable<Integer> {
                     + " the report, the log or 'tlclb rollback -n')");
         }
         CliOutput out = new CliOutput(ctx, output, spec.commandLine().getOut(), spec.commandLine().getErr());
+        out.checkJsonTarget();
         SyncConfig cfg = RequestResolver.config(config, ctx.paths());
         List<NodeTarget> targets = RequestResolver.nodes(cfg, nodes, ctx.paths());
         List<String> dests = configTree

@@ -10,8 +10,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+
+import org.tlclb.sync.config.ProcessUser;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PublicKey;
@@ -85,6 +88,7 @@ final class KnownHostsFile {
         String line = field + " " + KeyText.line(key) + "\n";
         byte[] blob = KeyText.blob(key);
         synchronized (lock) {
+            refuseOthers();
             if (Files.exists(path) && !Files.isRegularFile(path)) {
                 Files.writeString(path, line, StandardCharsets.UTF_8, StandardOpenOption.WRITE,
                         StandardOpenOption.APPEND);
@@ -112,6 +116,22 @@ final class KnownHostsFile {
                 }
                 ch.force(false);
             }
+        }
+    }
+
+    /**
+     * A run often writes as root: a known_hosts path that another user owns (a file, or a symlink
+     * planted in a directory others can write) is refused, never written through.
+     */
+    private void refuseOthers() throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        long owner = ((Number) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
+        boolean regularOrLink = Files.isSymbolicLink(path) || Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
+        if (regularOrLink && owner != ProcessUser.uid()) {
+            throw new IOException("refusing to write " + path + ": it " + (Files.isSymbolicLink(path)
+                    ? "is a symbolic link of" : "belongs to") + " uid " + owner + ", not to this user");
         }
     }
 

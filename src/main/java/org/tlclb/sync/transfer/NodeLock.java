@@ -41,6 +41,9 @@ import org.tlclb.sync.ssh.RemoteShell;
 public final class NodeLock implements AutoCloseable {
     private static final String NAME = "lock";
     private static final String HOLDER = "lock.holder";
+    /** How long a busy lock's holder note may take to appear (it is written right after the lock is taken). */
+    private static final Duration HOLDER_WAIT = Duration.ofSeconds(3);
+    private static final Duration HOLDER_POLL = Duration.ofMillis(20);
     private final SftpClient sftp;
     private final String area;
     private final byte[] holder;
@@ -133,11 +136,24 @@ public final class NodeLock implements AutoCloseable {
         }
         channel.close(false);
         if ("busy".equals(answer)) {
+            // The holder writes its note right after taking the lock: give it a moment to appear.
             String who = read(sftp, area + "/" + HOLDER);
+            for (long end = System.nanoTime() + HOLDER_WAIT.toNanos(); (who == null || who.isBlank())
+                    && System.nanoTime() < end; who = read(sftp, area + "/" + HOLDER)) {
+                sleep(HOLDER_POLL);
+            }
             sameRun(who, runId);
             throw new Held("another run is working on " + dest + (who == null ? "" : " (" + who.strip() + ")"));
         }
         return leaseLock(sftp, backupArea, holder, runId, dest, client);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The first line the lock command printed, or null when it ended without one (no shell, no flock). */
