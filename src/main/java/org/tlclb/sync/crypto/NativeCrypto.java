@@ -5,6 +5,9 @@ import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.util.Optional;
 
+import javax.crypto.Cipher;
+
+import org.conscrypt.Conscrypt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,8 +72,8 @@ public final class NativeCrypto {
 
     private static Provider load() {
         try {
-            Provider p = org.conscrypt.Conscrypt.newProvider();
-            javax.crypto.Cipher.getInstance(AES_GCM, p);
+            Provider p = Conscrypt.newProvider();
+            Cipher.getInstance(AES_GCM, p);
             MessageDigest.getInstance("SHA-256", p);
             return p;
         } catch (Throwable e) {

@@ -1,6 +1,7 @@
 package org.tlclb.sync.node;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 import org.apache.sshd.server.command.AbstractCommandSupport;
@@ -39,7 +40,7 @@ final class FixedReplyCommand extends AbstractCommandSupport {
         }
     }
 
-    private static void write(String text, java.io.OutputStream out) throws IOException {
+    private static void write(String text, OutputStream out) throws IOException {
         if (!text.isEmpty()) {
             out.write(text.getBytes(StandardCharsets.UTF_8));
             out.flush();

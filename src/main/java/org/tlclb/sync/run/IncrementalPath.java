@@ -34,6 +34,7 @@ import org.tlclb.sync.transfer.NodeLock;
 import org.tlclb.sync.transfer.NodeOwner;
 import org.tlclb.sync.transfer.ScpStager;
 import org.tlclb.sync.transfer.SftpCommitter;
+import org.tlclb.sync.transfer.StagedDiscard;
 import org.tlclb.sync.transfer.StagePlan;
 import org.tlclb.sync.transfer.StageResult;
 
@@ -161,7 +162,7 @@ final class IncrementalPath {
                         backup.open(runId);
                     } catch (IOException e) {
                         errors.add("cannot back up, so nothing in " + u.unit().dest() + " was changed: " + e.getMessage());
-                        new SftpCommitter(p.link().sftp(), u.unit().dest(), CommitOptions.plain(), null)
+                        new StagedDiscard(p.link().sftp(), u.unit().dest())
                                 .discard(staged, u.inventory().manifest());
                         continue;
                     }
@@ -198,7 +199,7 @@ final class IncrementalPath {
     void discard(Prepared p, List<StageResult> staged) {
         for (int i = 0; i < staged.size(); i++) {
             UnitWork u = p.units().get(i);
-            new SftpCommitter(p.link().sftp(), u.unit().dest(), CommitOptions.plain(), null)
+            new StagedDiscard(p.link().sftp(), u.unit().dest())
                     .discard(staged.get(i), u.inventory().manifest());
         }
         if (p.lock() != null) {

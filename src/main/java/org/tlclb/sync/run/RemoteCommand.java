@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -42,6 +43,6 @@ final class RemoteCommand {
         String s = out.toString(StandardCharsets.UTF_8);
         String[] lines = s.split("\n");
         int from = Math.max(0, lines.length - TAIL_LINES);
-        return String.join("\n", java.util.Arrays.asList(lines).subList(from, lines.length)).strip();
+        return String.join("\n", Arrays.asList(lines).subList(from, lines.length)).strip();
     }
 }

@@ -26,6 +26,7 @@ import org.tlclb.sync.ssh.SshConnector;
 import org.tlclb.sync.ssh.SshOptions;
 import org.tlclb.sync.ssh.SshSetup;
 import org.tlclb.sync.transfer.BackupArea;
+import org.tlclb.sync.transfer.BackupRestore;
 import org.tlclb.sync.transfer.NodeLock;
 
 /**
@@ -48,7 +49,7 @@ public final class RollbackRun {
     }
 
     /** The run chosen for one destination, and what restoring it puts back. */
-    private record Pick(String dest, String run, BackupArea.Restore preview) {
+    private record Pick(String dest, String run, BackupRestore.Result preview) {
     }
 
     /**
@@ -110,7 +111,7 @@ public final class RollbackRun {
                     throw new IOException("no backup of run " + run + " in " + dest + " (backups there: "
                             + (runs.isEmpty() ? "none" : String.join(", ", runs)) + ")");
                 }
-                BackupArea.Restore preview = area.restore(run, true);
+                BackupRestore.Result preview = area.restore(run, true);
                 observer.restoring(t.display(), dest, run, preview.restored(), preview.attributes());
                 picks.add(new Pick(dest, run, preview));
             }
@@ -133,7 +134,7 @@ public final class RollbackRun {
             lock = NodeLock.acquire(n.session(), n.sftp(), n.picks().get(0).dest(), runId, n.target().display(),
                     NodeLock.thisMachine(), CoreModuleProperties.IDLE_TIMEOUT.getRequired(n.session()));
             for (Pick p : n.picks()) {
-                BackupArea.Restore r = new BackupArea(n.sftp(), p.dest()).restore(p.run(), false);
+                BackupRestore.Result r = new BackupArea(n.sftp(), p.dest()).restore(p.run(), false);
                 restored += r.count();
                 errors.addAll(r.errors());
             }

@@ -21,14 +21,11 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tlclb.sync.config.NodeTarget;
-import org.tlclb.sync.plan.DeleteGuard;
 import org.tlclb.sync.report.NodeResult;
 import org.tlclb.sync.report.RunMode;
 import org.tlclb.sync.report.RunReport;
 import org.tlclb.sync.report.RunStop;
 import org.tlclb.sync.run.NodeState.Failed;
-import org.tlclb.sync.run.NodeState.Prepared;
-import org.tlclb.sync.run.NodeState.Staged;
 import org.tlclb.sync.run.NodeState.Why;
 import org.tlclb.sync.scan.ScanResult;
 import org.tlclb.sync.scan.TreeScanner;
@@ -120,7 +117,7 @@ public final class SyncRun {
             }
             if (req.mode() != RunMode.CHECK) {
                 // A dry run is guarded too: its preview then says the push would be refused.
-                states = guardDeletes(states, req);
+                states = BeforeStaging.guardDeletes(states, req);
             }
             if (states.stream().anyMatch(s -> s instanceof Failed f && f.why() == Why.REFUSED)) {
                 discardAll(pool, phases, states);
@@ -129,7 +126,7 @@ public final class SyncRun {
             if (req.dryRun()) {
                 return run.report(states, false, stopFor(states, RunStop.NONE));
             }
-            RunObserver.PlanSummary summary = summary(states, req);
+            RunObserver.PlanSummary summary = BeforeStaging.summary(states, req);
             if (cancelled.get() || !observer.confirm(summary)) {
                 discardAll(pool, phases, states);
                 return run.report(states, true, cancelled.get() ? RunStop.INTERRUPTED : RunStop.DECLINED);
@@ -181,27 +178,6 @@ public final class SyncRun {
         return out;
     }
 
-    /** The delete guard, per node, before anything is staged: a refused node fails the whole run (exit 2). */
-    private static List<NodeState> guardDeletes(List<NodeState> states, SyncRequest req) {
-        List<NodeState> out = new ArrayList<>();
-        for (NodeState s : states) {
-            NodeState next = s;
-            if (s instanceof Prepared p && !p.fullCopy()) {
-                for (UnitWork u : p.units()) {
-                    String why = DeleteGuard.refusal(u.plan(), u.source().manifest(), u.inventory().manifest(),
-                            req.maxDelete()).orElse(null);
-                    if (why != null) {
-                        next = new Failed(p.target(), Why.REFUSED, "refused: " + u.unit().dest() + " " + why,
-                                p.warnings(), p.startNanos(), p);
-                        break;
-                    }
-                }
-            }
-            out.add(next);
-        }
-        return out;
-    }
-
     /** Why the run as a whole stopped: a lock held elsewhere, or a bug, else {@code otherwise}. */
     private static RunStop stopFor(List<NodeState> states, RunStop otherwise) {
         if (states.stream().anyMatch(s -> s instanceof Failed f && f.why() == Why.INTERNAL)
@@ -219,32 +195,6 @@ public final class SyncRun {
             phases.discard(s);
             return s;
         }, "discard");
-    }
-
-    private static RunObserver.PlanSummary summary(List<NodeState> states, SyncRequest req) {
-        long created = 0;
-        long updated = 0;
-        long deleted = 0;
-        long bytes = 0;
-        long files = 0;
-        List<String> changing = new ArrayList<>();
-        for (NodeState s : states) {
-            if (!(s instanceof Prepared p)) {
-                continue;
-            }
-            if (p.hasChanges()) {
-                changing.add(p.target().display());
-            }
-            for (UnitWork u : p.units()) {
-                created += u.plan().created();
-                updated += u.plan().updated();
-                deleted += u.plan().deleted();
-                bytes += p.fullCopy() ? u.source().manifest().totalBytes() : u.plan().bytesToSend();
-                files += u.stagePlan().items().size();
-            }
-        }
-        List<String> dests = req.units().stream().map(SyncUnit::label).toList();
-        return new RunObserver.PlanSummary(states.size(), changing, dests, created, updated, deleted, bytes, files);
     }
 
     private <T> List<NodeState> phase(ExecutorService pool, List<T> items, Function<T, NodeState> step, String name) {

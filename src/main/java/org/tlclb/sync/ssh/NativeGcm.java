@@ -3,6 +3,8 @@ package org.tlclb.sync.ssh;
 import java.security.Provider;
 import java.util.Optional;
 
+import javax.crypto.spec.SecretKeySpec;
+
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.BaseGCMCipher;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
@@ -36,10 +38,11 @@ final class NativeGcm implements NamedFactory<Cipher> {
         return new BaseGCMCipher(gcm.getIVSize(), gcm.getAuthenticationTagSize(), gcm.getKdfSize(),
                 gcm.getAlgorithm(), gcm.getKeySize(), gcm.getTransformation(), gcm.getCipherBlockSize()) {
             @Override
+            // javax.crypto.Cipher written out: MINA's Cipher (imported) has the same simple name
             protected javax.crypto.Cipher createCipherInstance(Mode mode, byte[] key, byte[] iv) throws Exception {
                 // What MINA's own does, without also creating a JDK cipher to throw away.
                 this.mode = mode;
-                secretKey = new javax.crypto.spec.SecretKeySpec(key, getAlgorithm());
+                secretKey = new SecretKeySpec(key, getAlgorithm());
                 parameters = new CounterGCMParameterSpec(getAuthenticationTagSize() * Byte.SIZE, iv) { };
                 return javax.crypto.Cipher.getInstance(NativeCrypto.AES_GCM, provider);
             }

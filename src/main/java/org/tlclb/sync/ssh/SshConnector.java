@@ -22,7 +22,6 @@ import org.apache.sshd.client.session.forward.ExplicitPortForwardingTracker;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
-import org.apache.sshd.core.CoreModuleProperties;
 import org.tlclb.sync.crypto.NativeCrypto;
 import org.tlclb.sync.ssh.config.SshConfigException;
 

@@ -2,7 +2,6 @@ package org.tlclb.sync.transfer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
@@ -10,20 +9,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.apache.sshd.sftp.client.SftpClient;
-import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.tlclb.sync.plan.TempNames;
 import org.tlclb.sync.scan.Entry;
-import org.tlclb.sync.scan.Names;
 
 /**
  * The backups of one destination on one node: {@code DEST/.tlclb-backup/RUN/}, holding the entries
@@ -42,15 +36,12 @@ public final class BackupArea {
     private static final int PRIVATE = 0700;
     private final SftpClient sftp;
     private final String root;
-    private final OpenSSHPosixRenameExtension posixRename;
     private final Set<String> dirsMade = new HashSet<>();
     private String run;
 
     public BackupArea(SftpClient sftp, String root) {
         this.sftp = sftp;
         this.root = root;
-        OpenSSHPosixRenameExtension ext = sftp.getExtension(OpenSSHPosixRenameExtension.class);
-        this.posixRename = ext != null && ext.isSupported() ? ext : null;
     }
 
     /** Whether a string has the form of a run id (what {@code SyncRun.newRunId} makes). */
@@ -177,118 +168,16 @@ public final class BackupArea {
         }
     }
 
-    /** What a restore of one run did, or (in a dry run) would do. */
-    public record Restore(List<String> restored, List<String> attributes, List<String> errors) {
-        public int count() {
-            return restored.size() + attributes.size();
-        }
-    }
-
-    /**
-     * Puts back what run {@code runId} replaced or deleted (each entry renamed over its target: atomic)
-     * and the attributes it changed, then removes the run's backup. With {@code dryRun}, only lists.
-     */
-    public Restore restore(String runId, boolean dryRun) throws IOException {
+    /** Puts back what run {@code runId} replaced or deleted; see {@link BackupRestore}. */
+    public BackupRestore.Result restore(String runId, boolean dryRun) throws IOException {
         if (!runs().contains(runId)) {
             throw new IOException("no backup of run " + runId + " here");
         }
-        String base = area() + "/" + runId;
-        List<String> restored = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
-        walk(base, "", dryRun, restored, errors);
-        Map<String, long[]> attrs = readAttrs(base);
-        List<String> fixed = new ArrayList<>();
-        for (Map.Entry<String, long[]> a : attrs.entrySet()) {
-            String rel = a.getKey();
-            if (dryRun) {
-                fixed.add(rel);
-                continue;
-            }
-            FileTime t = FileTime.from(a.getValue()[1], TimeUnit.SECONDS);
-            try {
-                sftp.setStat(root + "/" + rel, new SftpClient.Attributes().perms((int) a.getValue()[0])
-                        .modifyTime(t).accessTime(t));
-                fixed.add(rel);
-            } catch (IOException e) {
-                errors.add("cannot restore the attributes of " + Names.printable(rel) + ": " + e.getMessage());
-            }
+        BackupRestore.Result r = new BackupRestore(sftp, root, area() + "/" + runId).restore(dryRun);
+        if (!dryRun && r.errors().isEmpty()) {
+            removeTree(area() + "/" + runId);
         }
-        if (!dryRun && errors.isEmpty()) {
-            removeTree(base);
-        }
-        return new Restore(restored, fixed, errors);
-    }
-
-    private void walk(String base, String rel, boolean dryRun, List<String> restored, List<String> errors)
-            throws IOException {
-        List<SftpClient.DirEntry> children = new ArrayList<>();
-        for (SftpClient.DirEntry de : sftp.readDir(rel.isEmpty() ? base : base + "/" + rel)) {
-            String n = de.getFilename();
-            if (!n.equals(".") && !n.equals("..") && !n.contains("/") && !(rel.isEmpty() && n.equals(ATTRS))) {
-                children.add(de);
-            }
-        }
-        for (SftpClient.DirEntry de : children) {
-            String childRel = rel.isEmpty() ? de.getFilename() : rel + "/" + de.getFilename();
-            String target = root + "/" + childRel;
-            SftpClient.Attributes existing = lstatOrNull(target);
-            if (de.getAttributes().isDirectory() && existing != null && existing.isDirectory()) {
-                walk(base, childRel, dryRun, restored, errors);
-                continue;
-            }
-            if (existing != null && existing.isDirectory()) {
-                errors.add("cannot restore " + Names.printable(childRel) + ": a directory is in the way");
-                continue;
-            }
-            if (dryRun) {
-                restored.add(childRel);
-                continue;
-            }
-            try {
-                rename(base + "/" + childRel, target);
-                restored.add(childRel);
-            } catch (IOException e) {
-                errors.add("cannot restore " + Names.printable(childRel) + ": " + e.getMessage());
-            }
-        }
-    }
-
-    private Map<String, long[]> readAttrs(String base) throws IOException {
-        Map<String, long[]> out = new LinkedHashMap<>();
-        byte[] data;
-        try (InputStream in = sftp.read(base + "/" + ATTRS)) {
-            data = in.readAllBytes();
-        } catch (SftpException e) {
-            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
-                return out;
-            }
-            throw e;
-        }
-        int start = 0;
-        for (int i = 0; i < data.length; i++) {
-            if (data[i] == 0) {
-                String rec = new String(data, start, i - start, StandardCharsets.UTF_8);
-                start = i + 1;
-                String[] f = rec.split(" ", 3);
-                if (f.length == 3 && safeRelative(f[2])) {
-                    out.put(f[2], new long[] {Integer.parseInt(f[0], 8), Long.parseLong(f[1])});
-                }
-            }
-        }
-        return out;
-    }
-
-    /** A relative path inside the tree: no empty, "." or ".." segment, not absolute. */
-    private static boolean safeRelative(String rel) {
-        if (rel.isEmpty() || rel.startsWith("/")) {
-            return false;
-        }
-        for (String seg : rel.split("/", -1)) {
-            if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
-                return false;
-            }
-        }
-        return true;
+        return r;
     }
 
     /** The area's attributes, refusing what must not be followed; null when it is absent and not wanted. */
@@ -324,14 +213,6 @@ public final class BackupArea {
                     throw e;
                 }
             }
-        }
-    }
-
-    private void rename(String from, String to) throws IOException {
-        if (posixRename != null) {
-            posixRename.posixRename(from, to);
-        } else {
-            sftp.rename(from, to, SftpClient.CopyMode.Overwrite);
         }
     }
 

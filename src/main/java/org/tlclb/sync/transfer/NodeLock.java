@@ -2,7 +2,6 @@ package org.tlclb.sync.transfer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +17,6 @@ import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
-import org.apache.sshd.sftp.common.SftpConstants;
-import org.apache.sshd.sftp.common.SftpException;
 import org.tlclb.sync.config.Tunables;
 import org.tlclb.sync.ssh.RemoteShell;
 
@@ -37,6 +34,9 @@ import org.tlclb.sync.ssh.RemoteShell;
  *
  * <p>The holder writes who it is to {@code lock.holder}; a node that finds the lock held by its own
  * run shares storage with the node that took it (an NFS docroot, one host listed twice).
+ *
+ * <p>Both kinds of lock live in this one class (a little over the usual size) so that a lock is
+ * always released the way it was taken; the file operations are in {@link LockFiles}.
  */
 public final class NodeLock implements AutoCloseable {
     private static final String NAME = "lock";
@@ -115,7 +115,7 @@ public final class NodeLock implements AutoCloseable {
         byte[] holder = ("run " + runId + " node " + node + " from " + client + " pid " + ProcessHandle.current().pid()
                 + "\n").getBytes(StandardCharsets.UTF_8);
         String lock = area + "/" + NAME;
-        SftpClient.Attributes a = lstatOrNull(sftp, lock);
+        SftpClient.Attributes a = LockFiles.lstatOrNull(sftp, lock);
         if (a != null && (a.isSymbolicLink() || !a.isRegularFile())) {
             sftp.remove(lock); // inside our private area: a planted link is removed, never followed
         }
@@ -137,9 +137,9 @@ public final class NodeLock implements AutoCloseable {
         channel.close(false);
         if ("busy".equals(answer)) {
             // The holder writes its note right after taking the lock: give it a moment to appear.
-            String who = read(sftp, area + "/" + HOLDER);
+            String who = LockFiles.read(sftp, area + "/" + HOLDER);
             for (long end = System.nanoTime() + HOLDER_WAIT.toNanos(); (who == null || who.isBlank())
-                    && System.nanoTime() < end; who = read(sftp, area + "/" + HOLDER)) {
+                    && System.nanoTime() < end; who = LockFiles.read(sftp, area + "/" + HOLDER)) {
                 sleep(HOLDER_POLL);
             }
             sameRun(who, runId);
@@ -192,16 +192,16 @@ public final class NodeLock implements AutoCloseable {
         String area = backupArea.area();
         String path = area + "/" + NAME + ".lease";
         for (int attempt = 0; attempt < 2; attempt++) {
-            if (create(sftp, path, holder)) {
+            if (LockFiles.create(sftp, path, holder)) {
                 writeHolder(sftp, area, holder);
                 return new NodeLock(sftp, backupArea, holder, null);
             }
-            String who = read(sftp, path);
+            String who = LockFiles.read(sftp, path);
             if (who == null) {
                 continue; // released meanwhile
             }
             sameRun(who, runId);
-            if (!deadHere(area, who, client) && !stale(sftp, area, path)) {
+            if (!deadHere(area, who, client) && !LockFiles.stale(sftp, area, path)) {
                 throw new Held("another run is working on " + dest + " (" + who.strip() + ")");
             }
             sftp.remove(path); // its run died: the lease ran out without a renewal
@@ -213,41 +213,6 @@ public final class NodeLock implements AutoCloseable {
         try (OutputStream out = sftp.write(area + "/" + HOLDER,
                 EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Truncate))) {
             out.write(holder);
-        }
-    }
-
-    private static boolean create(SftpClient sftp, String path, byte[] content) throws IOException {
-        try (OutputStream out = sftp.write(path,
-                EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive))) {
-            out.write(content);
-            return true;
-        } catch (SftpException e) {
-            if (e.getStatus() == SftpConstants.SSH_FX_FILE_ALREADY_EXISTS || e.getStatus() == SftpConstants.SSH_FX_FAILURE) {
-                return false; // OpenSSH answers "Failure" for EEXIST on open(O_EXCL)
-            }
-            throw e;
-        }
-    }
-
-    private static String read(SftpClient sftp, String path) throws IOException {
-        try (InputStream in = sftp.read(path)) {
-            return new String(in.readNBytes(1024), StandardCharsets.UTF_8);
-        } catch (SftpException e) {
-            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
-                return null;
-            }
-            throw e;
-        }
-    }
-
-    private static SftpClient.Attributes lstatOrNull(SftpClient sftp, String path) throws IOException {
-        try {
-            return sftp.lstat(path);
-        } catch (SftpException e) {
-            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
-                return null;
-            }
-            throw e;
         }
     }
 
@@ -279,20 +244,6 @@ public final class NodeLock implements AutoCloseable {
         return !HELD.contains(area + " " + who);
     }
 
-    /** Whether a lease file's last renewal is older than the lease, by the node's own clock. */
-    private static boolean stale(SftpClient sftp, String area, String path) throws IOException {
-        long lockTime = sftp.lstat(path).getModifyTime().toMillis();
-        String probe = area + "/.probe." + ProcessHandle.current().pid() + "." + System.nanoTime();
-        create(sftp, probe, new byte[0]);
-        long now;
-        try {
-            now = sftp.lstat(probe).getModifyTime().toMillis();
-        } finally {
-            sftp.remove(probe);
-        }
-        return Duration.ofMillis(now - lockTime).compareTo(Tunables.NODE_LOCK_LEASE.get()) > 0;
-    }
-
     /** The lease's heartbeat: the same content written again, which sets its mtime to the node's now. */
     private void renew() {
         try (OutputStream out = sftp.write(area + "/" + NAME + ".lease",
@@ -314,7 +265,7 @@ public final class NodeLock implements AutoCloseable {
         }
         closed = true;
         try {
-            String who = read(sftp, area + "/" + HOLDER);
+            String who = LockFiles.read(sftp, area + "/" + HOLDER);
             if (who != null && who.equals(new String(holder, StandardCharsets.UTF_8))) {
                 sftp.remove(area + "/" + HOLDER);
             }
@@ -323,7 +274,7 @@ public final class NodeLock implements AutoCloseable {
             }
             if (heartbeat != null) {
                 heartbeat.shutdownNow();
-                String lease = read(sftp, area + "/" + NAME + ".lease");
+                String lease = LockFiles.read(sftp, area + "/" + NAME + ".lease");
                 if (lease != null && lease.equals(new String(holder, StandardCharsets.UTF_8))) {
                     sftp.remove(area + "/" + NAME + ".lease");
                 }

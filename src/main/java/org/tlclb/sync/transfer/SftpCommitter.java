@@ -10,16 +10,11 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.sshd.sftp.client.SftpClient;
-import org.apache.sshd.sftp.common.SftpConstants;
-import org.apache.sshd.sftp.common.SftpException;
-import org.tlclb.sync.config.Tunables;
 import org.tlclb.sync.plan.Change;
 import org.tlclb.sync.plan.NodePlan;
 import org.tlclb.sync.plan.TempNames;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Manifest;
-import org.tlclb.sync.scan.Names;
-import org.tlclb.sync.ssh.SftpPipeline;
 
 /**
  * Makes a staged node plan visible, over SFTP, executing the plan's groups in order: entries of
@@ -31,15 +26,17 @@ import org.tlclb.sync.ssh.SftpPipeline;
  * <p>With a backup run, every replaced or deleted entry is kept in the {@link BackupArea} first, and
  * an entry whose backup cannot be made is left as it is (never replaced or deleted without one).
  * Per-entry errors do not stop the commit; the result counts what was really done.
+ *
+ * <p>Longer than most classes here on purpose: the order of the groups is the commit's safety (a
+ * backup before its replace, children before their directory's attributes), and it reads as one
+ * sequence; the request mechanics are in {@link CommitSteps}.
  */
 public final class SftpCommitter {
     private final SftpClient sftp;
-    private final String root;
     private final CommitOptions options;
     private final BackupArea backup;
     private final HardLink hardLink;
-    private final SftpPipeline pipeline;
-    private final List<String> errors = new ArrayList<>();
+    private final CommitSteps steps;
     private final AtomicInteger created = new AtomicInteger();
     private final AtomicInteger updated = new AtomicInteger();
     private final AtomicInteger deleted = new AtomicInteger();
@@ -47,19 +44,15 @@ public final class SftpCommitter {
     /** @param backup the node's backup area with the run opened, or null without backups */
     public SftpCommitter(SftpClient sftp, String root, CommitOptions options, BackupArea backup) {
         this.sftp = sftp;
-        this.root = root;
         this.options = options;
         this.backup = backup;
         HardLink hl = new HardLink(sftp, sftp.getServerExtensions());
         this.hardLink = hl.isSupported() ? hl : null;
-        this.pipeline = SftpPipeline.of(sftp, Tunables.SFTP_COMMIT_WINDOW.get());
-        if (pipeline == null) {
-            throw new IllegalArgumentException("the commit needs an SFTP version 3 client");
-        }
+        this.steps = new CommitSteps(sftp, root);
     }
 
     private String abs(String rel) {
-        return rel.isEmpty() ? root : root + "/" + rel;
+        return steps.abs(rel);
     }
 
     public CommitResult commit(NodePlan plan, StageResult staged, Manifest source) {
@@ -67,7 +60,7 @@ public final class SftpCommitter {
         // Files that changed while they were read never become visible: inside a new subtree they
         // have their real names, so they go before the subtree is renamed into place.
         List<String> abandoned = staged.abandoned();
-        wave(abandoned, (p, temp) -> p.remove(abs(temp), e -> fail("remove the temporary file", temp, e)));
+        steps.wave(abandoned, (p, temp) -> p.remove(abs(temp), e -> steps.fail("remove the temporary file", temp, e)));
         for (String temp : abandoned) {
             dirsToFix.add(Entry.parentOf(staged.realPath(temp)));
         }
@@ -75,12 +68,12 @@ public final class SftpCommitter {
             recordAttrs(plan);
         }
         Set<String> clearedOut = clear(plan.forcedDeletes(), plan);
-        wave(List.copyOf(staged.subtrees().entrySet()), (p, s) -> p.posixRename(abs(s.getKey()), abs(s.getValue()),
-                e -> fail("install the new directory", s.getValue(), e)));
+        steps.wave(List.copyOf(staged.subtrees().entrySet()), (p, s) -> p.posixRename(abs(s.getKey()), abs(s.getValue()),
+                e -> steps.fail("install the new directory", s.getValue(), e)));
         Set<String> madeByStream = staged.createdRealDirs();
         for (Change.Mkdir m : plan.mkdirs()) {
             if (!m.path().isEmpty() && !madeByStream.contains(m.path())) {
-                op("create directory", m.path(), () -> sftp.mkdir(abs(m.path())));
+                steps.op("create directory", m.path(), () -> sftp.mkdir(abs(m.path())));
             }
             created.incrementAndGet();
         }
@@ -88,8 +81,8 @@ public final class SftpCommitter {
             symlink(s, clearedOut);
         }
         install(plan.filesToSend(), staged, clearedOut);
-        wave(plan.fileAttrs(), (p, c) -> p.setStat(abs(c.path()), c.src().mode(), c.src().mtime(), -1, -1,
-                e -> fail("set attributes of", c.path(), e), () -> updated.incrementAndGet()));
+        steps.wave(plan.fileAttrs(), (p, c) -> p.setStat(abs(c.path()), c.src().mode(), c.src().mtime(), -1, -1,
+                e -> steps.fail("set attributes of", c.path(), e), () -> updated.incrementAndGet()));
         deleteAll(plan.deletes());
         removeLeftovers(plan.staleTemps(), dirsToFix);
         for (Change c : plan.changes()) {
@@ -111,9 +104,9 @@ public final class SftpCommitter {
         for (String d : dirsToFix) {
             source.get(d).filter(Entry::isDir).ifPresent(dirs::add);
         }
-        wave(dirs, (p, e) -> p.setStat(abs(e.path()), e.mode(), e.mtime(), -1, -1,
-                x -> fail("set attributes of", e.path(), x)));
-        return new CommitResult(created.get(), updated.get(), deleted.get(), List.copyOf(errors));
+        steps.wave(dirs, (p, e) -> p.setStat(abs(e.path()), e.mode(), e.mtime(), -1, -1,
+                x -> steps.fail("set attributes of", e.path(), x)));
+        return new CommitResult(created.get(), updated.get(), deleted.get(), steps.errors());
     }
 
     /** The attributes the plan changes in place, kept for rollback before they change. */
@@ -121,7 +114,7 @@ public final class SftpCommitter {
         List<Entry> before = new ArrayList<>();
         plan.fileAttrs().forEach(a -> before.add(a.old()));
         plan.dirAttrs().forEach(a -> before.add(a.old()));
-        op("record attributes for the backup of", ".", () -> backup.recordAttrs(before));
+        steps.op("record attributes for the backup of", ".", () -> backup.recordAttrs(before));
     }
 
     /**
@@ -140,13 +133,13 @@ public final class SftpCommitter {
                 }
             } else if (d.old().isDir()) {
                 dirs.add(d);
-            } else if (op("delete", d.path(), () -> sftp.remove(abs(d.path())))) {
+            } else if (steps.op("delete", d.path(), () -> sftp.remove(abs(d.path())))) {
                 clear.add(d.path());
                 deleted.incrementAndGet();
             }
         }
         for (Change.Delete d : dirs) { // children came first in the plan: deepest first here too
-            if (op("delete", d.path(), () -> sftp.rmdir(abs(d.path())))) {
+            if (steps.op("delete", d.path(), () -> sftp.rmdir(abs(d.path())))) {
                 clear.add(d.path());
                 deleted.incrementAndGet();
             }
@@ -165,9 +158,9 @@ public final class SftpCommitter {
 
     /** Moves an entry into the backup; false (and an error) when that cannot be done. */
     private boolean moveToBackup(Entry old, String what) {
-        return op(what, old.path(), () -> {
+        return steps.op(what, old.path(), () -> {
             backup.ensureDirs(Entry.parentOf(old.path()));
-            pipelineRename(abs(old.path()), backup.pathOf(old.path()));
+            steps.rename(abs(old.path()), backup.pathOf(old.path()));
         });
     }
 
@@ -187,18 +180,18 @@ public final class SftpCommitter {
             List<Change> replaced = ready.stream()
                     .filter(c -> c instanceof Change.UpdateFile uf && uf.replacesFile()).toList();
             if (!replaced.isEmpty() && hardLink == null) {
-                errors.add("the node's SFTP server has no hardlink@openssh.com, so replaced files cannot be"
+                steps.error("the node's SFTP server has no hardlink@openssh.com, so replaced files cannot be"
                         + " backed up: nothing was replaced; run with --no-backup");
                 replaced.forEach(c -> notBackedUp.add(c.path()));
             } else {
                 for (Change c : replaced) {
-                    if (!op("prepare the backup of", c.path(), () -> backup.ensureDirs(Entry.parentOf(c.path())))) {
+                    if (!steps.op("prepare the backup of", c.path(), () -> backup.ensureDirs(Entry.parentOf(c.path())))) {
                         notBackedUp.add(c.path());
                     }
                 }
-                wave(replaced.stream().filter(c -> !notBackedUp.contains(c.path())).toList(),
+                steps.wave(replaced.stream().filter(c -> !notBackedUp.contains(c.path())).toList(),
                         (p, c) -> p.hardLink(abs(c.path()), backup.pathOf(c.path()), e -> {
-                            fail("back up (so not replaced)", c.path(), e);
+                            steps.fail("back up (so not replaced)", c.path(), e);
                             synchronized (notBackedUp) {
                                 notBackedUp.add(c.path());
                             }
@@ -219,13 +212,13 @@ public final class SftpCommitter {
                 toRename.add(c);
             }
         }
-        wave(dropped, (p, temp) -> p.remove(abs(temp), e -> fail("remove the temporary file", temp, e)));
-        wave(toRename, (p, c) -> p.posixRename(abs(staged.staged().get(c.path()).tempPath()), abs(c.path()),
-                e -> fail("replace", c.path(), e), () -> count(c)));
+        steps.wave(dropped, (p, temp) -> p.remove(abs(temp), e -> steps.fail("remove the temporary file", temp, e)));
+        steps.wave(toRename, (p, c) -> p.posixRename(abs(staged.staged().get(c.path()).tempPath()), abs(c.path()),
+                e -> steps.fail("replace", c.path(), e), () -> count(c)));
         if (options.uid() >= 0 || options.gid() >= 0) {
-            wave(ready.stream().filter(c -> !notBackedUp.contains(c.path())).toList(),
+            steps.wave(ready.stream().filter(c -> !notBackedUp.contains(c.path())).toList(),
                     (p, c) -> p.setStat(abs(c.path()), -1, -1, options.uid(), options.gid(),
-                            e -> fail("change the owner of", c.path(), e)));
+                            e -> steps.fail("change the owner of", c.path(), e)));
         }
     }
 
@@ -257,8 +250,8 @@ public final class SftpCommitter {
             }
             return;
         }
-        wave(deletes.stream().filter(d -> !d.old().isDir()).toList(), (p, d) -> p.remove(abs(d.path()),
-                x -> fail("delete", d.path(), x), () -> deleted.incrementAndGet()));
+        steps.wave(deletes.stream().filter(d -> !d.old().isDir()).toList(), (p, d) -> p.remove(abs(d.path()),
+                x -> steps.fail("delete", d.path(), x), () -> deleted.incrementAndGet()));
         TreeMap<Integer, List<Change.Delete>> byDepth = new TreeMap<>(Comparator.reverseOrder());
         for (Change.Delete d : deletes) {
             if (d.old().isDir()) {
@@ -266,7 +259,7 @@ public final class SftpCommitter {
             }
         }
         for (List<Change.Delete> level : byDepth.values()) {
-            wave(level, (p, d) -> p.rmdir(abs(d.path()), x -> fail("delete", d.path(), x),
+            steps.wave(level, (p, d) -> p.rmdir(abs(d.path()), x -> steps.fail("delete", d.path(), x),
                     () -> deleted.incrementAndGet()));
         }
     }
@@ -282,59 +275,23 @@ public final class SftpCommitter {
 
     /** Leftovers of interrupted runs: temporary files, and temporary subtrees (listed with a trailing '/'). */
     private void removeLeftovers(List<String> staleTemps, Set<String> dirsToFix) {
-        wave(staleTemps.stream().filter(t -> !t.endsWith("/")).toList(),
-                (p, temp) -> p.remove(abs(temp), e -> failUnlessGone("remove leftover temporary file", temp, e)));
+        steps.wave(staleTemps.stream().filter(t -> !t.endsWith("/")).toList(),
+                (p, temp) -> p.remove(abs(temp), e -> steps.failUnlessGone("remove leftover temporary file", temp, e)));
         for (String temp : staleTemps) {
             boolean dir = temp.endsWith("/");
             String path = dir ? temp.substring(0, temp.length() - 1) : temp;
             if (dir) {
-                op("remove leftover temporary directory", path, () -> removeTree(abs(path)));
+                steps.op("remove leftover temporary directory", path, () -> removeTree(abs(path)));
             }
             dirsToFix.add(Entry.parentOf(path));
         }
-    }
-
-    /**
-     * Removes staged files everywhere they were written (abort before commit), and puts back the
-     * mtimes of the existing directories they were written into, so an aborted run changes nothing.
-     */
-    public void discard(StageResult staged, Manifest node) {
-        // Best effort, one pipelined wave: what cannot be removed now the next run removes as a
-        // leftover, recognised by its name.
-        wave(staged.written(), (p, item) -> p.remove(abs(item.tempPath()), e -> { }));
-        errors.clear();
-        Set<String> touched = new HashSet<>();
-        for (StageItem item : staged.written()) {
-            String dir = Entry.parentOf(item.tempPath());
-            while (dir != null && staged.createdDirs().contains(dir)) {
-                dir = Entry.parentOf(dir);
-            }
-            if (dir != null) {
-                touched.add(dir);
-            }
-        }
-        for (String d : staged.createdDirs()) {
-            String parent = Entry.parentOf(d);
-            if (parent != null && !staged.createdDirs().contains(parent)) {
-                touched.add(parent);
-            }
-        }
-        List<String> made = new ArrayList<>(staged.createdDirs());
-        made.sort(Comparator.reverseOrder());
-        wave(made, (p, d) -> p.rmdir(abs(d), e -> { }));
-        List<Entry> dirs = new ArrayList<>();
-        for (String d : touched) {
-            node.get(d).filter(Entry::isDir).ifPresent(dirs::add);
-        }
-        wave(dirs, (p, e) -> p.setStat(abs(e.path()), -1, e.mtime(), -1, -1, x -> { }));
-        errors.clear();
     }
 
     private void symlink(Change.MakeSymlink ms, Set<String> clearedOut) {
         if (ms.old() != null && !ms.old().isSymlink() && !ms.old().isFile() && !clearedOut.contains(ms.path())) {
             return; // another type was in the way and could not be cleared: its error is reported
         }
-        op("symlink", ms.path(), () -> {
+        steps.op("symlink", ms.path(), () -> {
             String parent = Entry.parentOf(ms.path());
             String temp = (parent.isEmpty() ? "" : parent + "/") + TempNames.next();
             sftp.symLink(abs(temp), ms.src().linkTarget());
@@ -350,68 +307,13 @@ public final class SftpCommitter {
                     throw new IOException("cannot back it up (so not replaced): " + e.getMessage(), e);
                 }
             }
-            pipelineRename(abs(temp), abs(ms.path()));
+            steps.rename(abs(temp), abs(ms.path()));
             if (ms.old() == null) {
                 created.incrementAndGet();
             } else {
                 updated.incrementAndGet();
             }
         });
-    }
-
-    private interface Step<T> {
-        void submit(SftpPipeline p, T item) throws IOException;
-    }
-
-    /** Sends one independent request per item through the pipeline and waits for all the replies. */
-    private <T> void wave(List<T> items, Step<T> step) {
-        if (items.isEmpty()) {
-            return;
-        }
-        try {
-            for (T item : items) {
-                step.submit(pipeline, item);
-            }
-            pipeline.drain();
-        } catch (IOException e) {
-            errors.add("SFTP channel failed during commit: " + e.getMessage());
-        }
-    }
-
-    /** One rename through the pipeline, waited for (the plain client's rename has no POSIX semantics). */
-    private void pipelineRename(String from, String to) throws IOException {
-        IOException[] failure = new IOException[1];
-        pipeline.posixRename(from, to, e -> failure[0] = e);
-        pipeline.drain();
-        if (failure[0] != null) {
-            throw failure[0];
-        }
-    }
-
-    private void fail(String what, String path, IOException e) {
-        synchronized (errors) {
-            errors.add("cannot " + what + " " + Names.printable(path.isEmpty() ? "." : path) + ": " + e.getMessage());
-        }
-    }
-
-    private void failUnlessGone(String what, String path, IOException e) {
-        if (!(e instanceof SftpException se && se.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE)) {
-            fail(what, path, e);
-        }
-    }
-
-    private interface Op {
-        void run() throws IOException;
-    }
-
-    private boolean op(String what, String path, Op op) {
-        try {
-            op.run();
-            return true;
-        } catch (IOException e) {
-            fail(what, path, e);
-            return false;
-        }
     }
 
     private void removeTree(String path) throws IOException {

@@ -1,5 +1,7 @@
 package org.tlclb.sync.transfer;
 
+import org.tlclb.sync.plan.TempNames;
+
 /**
  * One file to stage on a node. Kept small, since a run holds one per changed file per node: the
  * temporary name is stored as its 80 random bits and spelled out when needed, and the staging
@@ -28,7 +30,7 @@ public record StageItem(String target, String stageDir, long high, int low) {
         if (underOwnName()) {
             return target.substring(target.lastIndexOf('/') + 1);
         }
-        return org.tlclb.sync.plan.TempNames.spell(high, low);
+        return TempNames.spell(high, low);
     }
 
     public String tempPath() {

@@ -1,5 +1,6 @@
 package org.tlclb.sync.transfer;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +21,7 @@ public record StageResult(StagedFiles staged, Set<String> createdDirs, List<Stri
 
     /** The directories the stream created, by the paths they have once the subtrees are renamed. */
     public Set<String> createdRealDirs() {
-        Set<String> real = new java.util.HashSet<>();
+        Set<String> real = new HashSet<>();
         for (String d : createdDirs) {
             real.add(realPath(d));
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,12 +196,14 @@ class DeletesAndReportsIT {
     @Test
     void aCommitThatStopsHalfwayIsPartialAndSaysWhatChanged() throws Exception {
         ItSupport.write(src, "locked.txt", "v1", "rw-r--r--", T1);
+        Files.setLastModifiedTime(src, FileTime.from(T1));
         push("-w", "node1").exits(0);
         Path locked = cluster.www(1).resolve("locked.txt");
         sh("chattr +i " + locked);
         try {
             ItSupport.write(src, "locked.txt", "v2", "rw-r--r--", T2);
             ItSupport.write(src, "new.txt", "new", "rw-r--r--", T2);
+            Files.setLastModifiedTime(src, FileTime.from(T1)); // the root's own mtime stays: only two files change
             Path json = tmp.resolve("report.json");
             Launcher.Result r = push("-w", "node1", "--json", json.toString()).exits(1);
             JsonNode report = new ObjectMapper().readTree(json.toFile());

@@ -1,0 +1,164 @@
+package org.tlclb.sync.transfer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+import org.tlclb.sync.scan.Names;
+
+/**
+ * tlclb rollback of one run on one destination: every entry of the run's backup directory renamed
+ * back over its target (atomic per entry), then the attributes it recorded ({@value BackupArea#ATTRS})
+ * set again. A dry run only lists what it would do.
+ */
+public final class BackupRestore {
+    private final SftpClient sftp;
+    private final String root;
+    private final String base;
+    private final OpenSSHPosixRenameExtension posixRename;
+
+    /** @param base the run's backup directory */
+    BackupRestore(SftpClient sftp, String root, String base) {
+        this.sftp = sftp;
+        this.root = root;
+        this.base = base;
+        OpenSSHPosixRenameExtension ext = sftp.getExtension(OpenSSHPosixRenameExtension.class);
+        this.posixRename = ext != null && ext.isSupported() ? ext : null;
+    }
+
+    /** What a restore did, or (in a dry run) would do. */
+    public record Result(List<String> restored, List<String> attributes, List<String> errors) {
+        public int count() {
+            return restored.size() + attributes.size();
+        }
+    }
+
+    /**
+     * Puts back what run {@code runId} replaced or deleted (each entry renamed over its target: atomic)
+     * and the attributes it changed, then removes the run's backup. With {@code dryRun}, only lists.
+     */
+    public Result restore(boolean dryRun) throws IOException {
+        List<String> restored = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        walk(base, "", dryRun, restored, errors);
+        Map<String, long[]> attrs = readAttrs(base);
+        List<String> fixed = new ArrayList<>();
+        for (Map.Entry<String, long[]> a : attrs.entrySet()) {
+            String rel = a.getKey();
+            if (dryRun) {
+                fixed.add(rel);
+                continue;
+            }
+            FileTime t = FileTime.from(a.getValue()[1], TimeUnit.SECONDS);
+            try {
+                sftp.setStat(root + "/" + rel, new SftpClient.Attributes().perms((int) a.getValue()[0])
+                        .modifyTime(t).accessTime(t));
+                fixed.add(rel);
+            } catch (IOException e) {
+                errors.add("cannot restore the attributes of " + Names.printable(rel) + ": " + e.getMessage());
+            }
+        }
+        return new Result(restored, fixed, errors);
+    }
+
+    private void walk(String base, String rel, boolean dryRun, List<String> restored, List<String> errors)
+            throws IOException {
+        List<SftpClient.DirEntry> children = new ArrayList<>();
+        for (SftpClient.DirEntry de : sftp.readDir(rel.isEmpty() ? base : base + "/" + rel)) {
+            String n = de.getFilename();
+            if (!n.equals(".") && !n.equals("..") && !n.contains("/") && !(rel.isEmpty() && n.equals(BackupArea.ATTRS))) {
+                children.add(de);
+            }
+        }
+        for (SftpClient.DirEntry de : children) {
+            String childRel = rel.isEmpty() ? de.getFilename() : rel + "/" + de.getFilename();
+            String target = root + "/" + childRel;
+            SftpClient.Attributes existing = lstatOrNull(target);
+            if (de.getAttributes().isDirectory() && existing != null && existing.isDirectory()) {
+                walk(base, childRel, dryRun, restored, errors);
+                continue;
+            }
+            if (existing != null && existing.isDirectory()) {
+                errors.add("cannot restore " + Names.printable(childRel) + ": a directory is in the way");
+                continue;
+            }
+            if (dryRun) {
+                restored.add(childRel);
+                continue;
+            }
+            try {
+                rename(base + "/" + childRel, target);
+                restored.add(childRel);
+            } catch (IOException e) {
+                errors.add("cannot restore " + Names.printable(childRel) + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private Map<String, long[]> readAttrs(String base) throws IOException {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        byte[] data;
+        try (InputStream in = sftp.read(base + "/" + BackupArea.ATTRS)) {
+            data = in.readAllBytes();
+        } catch (SftpException e) {
+            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                return out;
+            }
+            throw e;
+        }
+        int start = 0;
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] == 0) {
+                String rec = new String(data, start, i - start, StandardCharsets.UTF_8);
+                start = i + 1;
+                String[] f = rec.split(" ", 3);
+                if (f.length == 3 && safeRelative(f[2])) {
+                    out.put(f[2], new long[] {Integer.parseInt(f[0], 8), Long.parseLong(f[1])});
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A relative path inside the tree: no empty, "." or ".." segment, not absolute. */
+    private static boolean safeRelative(String rel) {
+        if (rel.isEmpty() || rel.startsWith("/")) {
+            return false;
+        }
+        for (String seg : rel.split("/", -1)) {
+            if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void rename(String from, String to) throws IOException {
+        if (posixRename != null) {
+            posixRename.posixRename(from, to);
+        } else {
+            sftp.rename(from, to, SftpClient.CopyMode.Overwrite);
+        }
+    }
+
+    private SftpClient.Attributes lstatOrNull(String path) throws IOException {
+        try {
+            return sftp.lstat(path);
+        } catch (SftpException e) {
+            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                return null;
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package org.tlclb.sync.transfer;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.sshd.sftp.client.SftpClient;
+import org.tlclb.sync.scan.Entry;
+import org.tlclb.sync.scan.Manifest;
+
+/**
+ * Removes staged files everywhere they were written (abort before commit), and puts back the
+ * mtimes of the existing directories they were written into, so an aborted run changes nothing.
+ * Best effort, in pipelined waves: what cannot be removed now the next run removes as a leftover,
+ * recognised by its name.
+ */
+public final class StagedDiscard {
+    private final CommitSteps steps;
+
+    public StagedDiscard(SftpClient sftp, String root) {
+        this.steps = new CommitSteps(sftp, root);
+    }
+
+    public void discard(StageResult staged, Manifest node) {
+        steps.wave(staged.written(), (p, item) -> p.remove(steps.abs(item.tempPath()), e -> { }));
+        Set<String> touched = new HashSet<>();
+        for (StageItem item : staged.written()) {
+            String dir = Entry.parentOf(item.tempPath());
+            while (dir != null && staged.createdDirs().contains(dir)) {
+                dir = Entry.parentOf(dir);
+            }
+            if (dir != null) {
+                touched.add(dir);
+            }
+        }
+        for (String d : staged.createdDirs()) {
+            String parent = Entry.parentOf(d);
+            if (parent != null && !staged.createdDirs().contains(parent)) {
+                touched.add(parent);
+            }
+        }
+        List<String> made = new ArrayList<>(staged.createdDirs());
+        made.sort(Comparator.reverseOrder());
+        steps.wave(made, (p, d) -> p.rmdir(steps.abs(d), e -> { }));
+        List<Entry> dirs = new ArrayList<>();
+        for (String d : touched) {
+            node.get(d).filter(Entry::isDir).ifPresent(dirs::add);
+        }
+        steps.wave(dirs, (p, e) -> p.setStat(steps.abs(e.path()), -1, e.mtime(), -1, -1, x -> { }));
+    }
+}
