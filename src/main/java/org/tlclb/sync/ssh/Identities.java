@@ -9,22 +9,21 @@ import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.common.util.security.SecurityUtils;
 
-/** Key pairs for public-key authentication, loaded once per run (so each passphrase is asked once). */
+/**
+ * Key pairs for public-key authentication, decoded from OpenSSH key files (asking a passphrase when
+ * needed). Stateless: a run's {@link KeyRing} loads each file once, so each passphrase is asked once.
+ */
 public final class Identities {
     /** OpenSSH tries these in this order when no key is named. */
     private static final List<String> DEFAULT_NAMES = List.of("id_ed25519", "id_ecdsa", "id_rsa");
     /** ssh-add allows three tries; a typo should not end the run. */
     private static final int PASSPHRASE_TRIES = 3;
-    /** Keys already decoded in this run, by real path: nodes that name the same key must not ask again. */
-    private static final Map<Path, List<KeyPair>> LOADED = new ConcurrentHashMap<>();
 
     private Identities() {
     }
@@ -69,27 +68,13 @@ public final class Identities {
     }
 
     /**
-     * The key pairs in one file, decoded once per run (concurrent callers wait: the same key must not prompt
-     * twice).
+     * The key pairs in one file.
      *
      * @throws PassphraseNeededException when the key is encrypted and there is no terminal to ask
      */
     public static List<KeyPair> load(Path file, Prompter prompter) throws IdentityException {
-        synchronized (LOADED) {
-            return loadOne(file, prompter);
-        }
-    }
-
-    private static List<KeyPair> loadOne(Path file, Prompter prompter) throws IdentityException {
-        Path real;
-        try {
-            real = file.toRealPath();
-        } catch (IOException e) {
-            throw new IdentityException("Identity file " + file + " cannot be read: " + e.getMessage(), e);
-        }
-        List<KeyPair> cached = LOADED.get(real);
-        if (cached != null) {
-            return cached;
+        if (!Files.isReadable(file)) {
+            throw new IdentityException("Identity file " + file + " cannot be read.");
         }
         Passphrases passphrases = new Passphrases(file, prompter);
         List<KeyPair> loaded = new ArrayList<>();
@@ -112,16 +97,7 @@ public final class Identities {
         if (loaded.isEmpty()) {
             throw new IdentityException("Key " + file + " holds no private key that this program can use.");
         }
-        List<KeyPair> result = List.copyOf(loaded);
-        LOADED.put(real, result);
-        return result;
-    }
-
-    /** Forgets keys loaded so far (for tests; a run loads each key once). */
-    static void forgetLoaded() {
-        synchronized (LOADED) {
-            LOADED.clear();
-        }
+        return List.copyOf(loaded);
     }
 
     /** An encrypted key and no terminal to type its passphrase (an agent holding the key may stand in for it). */

@@ -62,7 +62,8 @@ final class KeyRing {
         return all;
     }
 
-    private void load(Path file, SshRoute route) throws IdentityException {
+    /** Loads a key file once per run, so its passphrase is asked once. */
+    private synchronized void load(Path file, SshRoute route) throws IdentityException {
         if (byFile.containsKey(file)) {
             return;
         }

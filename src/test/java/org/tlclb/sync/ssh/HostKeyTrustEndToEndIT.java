@@ -46,7 +46,6 @@ class HostKeyTrustEndToEndIT {
         hostEd = SshKeygen.generate(dir.resolve("host_ed25519"), "ed25519", "");
         hostEcdsa = SshKeygen.generate(dir.resolve("host_ecdsa"), "ecdsa", "");
         Path user = SshKeygen.generate(dir.resolve("id_ed25519"), "ed25519", "");
-        Identities.forgetLoaded();
         userKey = Identities.load(List.of(user), dir, Prompter.none()).get(0);
 
         server = SshServer.setUpDefaultServer();

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -20,7 +21,6 @@ class IdentitiesTest {
 
     @BeforeEach
     void fresh() {
-        Identities.forgetLoaded();
     }
 
     /** Types passphrases from a list and counts how often it was asked. */
@@ -80,9 +80,17 @@ class IdentitiesTest {
         assertThat(keys).hasSize(1);
         assertMatchesPub(keys.get(0), key);
         assertThat(typist.prompts).singleElement().asString().contains(key.toString());
-        // a second node naming the same key does not ask again
-        assertThat(Identities.load(List.of(key), home, typist)).hasSize(1);
-        assertThat(typist.prompts).hasSize(1);
+        // Two nodes of one run naming the same key: the run's key ring asks once.
+        Typist again = new Typist("pass");
+        KeyRing ring = new KeyRing(again);
+        ring.loadFor(List.of(route("node1", key), route("node2", key)), List.of(key));
+        assertThat(ring.pairs(key, route("node3", key))).hasSize(1);
+        assertThat(again.prompts).hasSize(1);
+    }
+
+    private static SshRoute route(String host, Path key) {
+        return new SshRoute(host, host, 22, "root", host, List.of(key), List.of(), true, null, null, null,
+                Duration.ofSeconds(5), null, 0, null, null, "test");
     }
 
     @Test
@@ -92,7 +100,6 @@ class IdentitiesTest {
         assertThat(Identities.load(List.of(key), home, typist)).hasSize(1);
         assertThat(typist.prompts).hasSize(2);
 
-        Identities.forgetLoaded();
         Typist wrong = new Typist("a", "b", "c", "d");
         assertThatThrownBy(() -> Identities.load(List.of(key), home, wrong))
                 .isInstanceOf(IdentityException.class).hasMessageContaining(key.toString());
