@@ -2,6 +2,7 @@ package org.tlclb.sync.transfer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,6 +49,15 @@ public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Inte
     public StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Integer> dirModes, Set<String> newDirs,
                      Map<String, String> subtrees) {
         this(sourceRoot, items, dirModes, newDirs, subtrees, index(items));
+    }
+
+    /** Immutable: one plan is shared by every node whose tree is the same (views, not copies, of large maps). */
+    public StagePlan {
+        items = List.copyOf(items);
+        dirModes = Collections.unmodifiableMap(dirModes);
+        newDirs = Collections.unmodifiableSet(newDirs);
+        subtrees = Collections.unmodifiableMap(subtrees);
+        index = Collections.unmodifiableMap(index);
     }
 
     /**
