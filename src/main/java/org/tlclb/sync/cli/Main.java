@@ -34,6 +34,15 @@ public final class Main {
         int code;
         try {
             code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), CliContext.system());
+        } catch (Error e) {
+            // An error of the JVM itself (out of memory...): one line and the internal-error code, never
+            // a stack trace for cron to mail (TLCLB_DEBUG=1 shows it).
+            System.err.println(System.getProperty("tlclb.prog", "tlclb") + ": internal error: " + e
+                    + "; nodes whose commit had begun may have changed (exit " + ExitCode.INTERNAL.code() + ")");
+            if (System.getenv("TLCLB_DEBUG") != null) {
+                e.printStackTrace();
+            }
+            code = ExitCode.INTERNAL.code();
         } finally {
             RunLog.close(); // waits for a log rotation's compression
         }
