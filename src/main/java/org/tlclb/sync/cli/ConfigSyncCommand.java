@@ -16,7 +16,6 @@ import org.tlclb.sync.run.SyncUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -35,23 +34,7 @@ final class ConfigSyncCommand implements Callable<Integer>, PushFlow.Kind {
     CommandSpec spec;
 
     @Mixin
-    ConfigOption config;
-    @Mixin
-    NodeOptions nodes;
-    @Option(names = {"-n", "--dry-run"}, description = "show the plan, change nothing")
-    boolean dryRun;
-    @Option(names = {"-y", "--yes"}, description = "do not ask before changing nodes (never asked without a terminal)")
-    boolean yes;
-    @Mixin
-    CompareOptions compare;
-    @Mixin
-    PushOptions push;
-    @Mixin
-    ParallelOption parallel;
-    @Mixin
-    ConnectionOptions connection;
-    @Mixin
-    OutputOptions output;
+    PushArgs args;
 
     ConfigSyncCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -59,8 +42,8 @@ final class ConfigSyncCommand implements Callable<Integer>, PushFlow.Kind {
 
     @Override
     public Integer call() throws Exception {
-        CliOutput out = new CliOutput(ctx, output, spec.commandLine().getOut(), spec.commandLine().getErr());
-        return new PushFlow(ctx, out).run(this, config, nodes, parallel, connection, compare, push, dryRun, yes);
+        CliOutput out = new CliOutput(ctx, args.output, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return new PushFlow(ctx, out).run(this, args);
     }
 
     @Override

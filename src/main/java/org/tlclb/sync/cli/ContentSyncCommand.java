@@ -33,23 +33,7 @@ final class ContentSyncCommand implements Callable<Integer>, PushFlow.Kind {
     String dest;
 
     @Mixin
-    ConfigOption config;
-    @Mixin
-    NodeOptions nodes;
-    @Option(names = {"-n", "--dry-run"}, description = "show the plan, change nothing")
-    boolean dryRun;
-    @Option(names = {"-y", "--yes"}, description = "do not ask before changing nodes (never asked without a terminal)")
-    boolean yes;
-    @Mixin
-    CompareOptions compare;
-    @Mixin
-    PushOptions push;
-    @Mixin
-    ParallelOption parallel;
-    @Mixin
-    ConnectionOptions connection;
-    @Mixin
-    OutputOptions output;
+    PushArgs args;
 
     ContentSyncCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -57,8 +41,8 @@ final class ContentSyncCommand implements Callable<Integer>, PushFlow.Kind {
 
     @Override
     public Integer call() throws Exception {
-        CliOutput out = new CliOutput(ctx, output, spec.commandLine().getOut(), spec.commandLine().getErr());
-        return new PushFlow(ctx, out).run(this, config, nodes, parallel, connection, compare, push, dryRun, yes);
+        CliOutput out = new CliOutput(ctx, args.output, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return new PushFlow(ctx, out).run(this, args);
     }
 
     @Override

@@ -52,32 +52,32 @@ final class PushFlow {
         this.output = output;
     }
 
-    int run(Kind kind, ConfigOption config, NodeOptions nodeOptions, ParallelOption parallel,
-            ConnectionOptions connection, CompareOptions compare, PushOptions push, boolean dryRun, boolean yes)
-            throws UsageError, ConfigException, IOException {
+    int run(Kind kind, PushArgs args) throws UsageError, ConfigException, IOException {
+        PushOptions push = args.push;
+        boolean dryRun = args.dryRun;
         output.checkJsonTarget();
-        SyncConfig cfg = RequestResolver.config(config, ctx.paths());
-        List<NodeTarget> nodes = RequestResolver.nodes(cfg, nodeOptions, ctx.paths());
+        SyncConfig cfg = RequestResolver.config(args.config, ctx.paths());
+        List<NodeTarget> nodes = RequestResolver.nodes(cfg, args.nodes, ctx.paths());
         boolean delete = push.delete != null ? push.delete : kind.defaultDelete();
         List<SyncUnit> units = kind.units(cfg, delete);
         for (SyncUnit u : units) {
             SourceCheck.check(u.source(), ctx.paths(), output.logFile(cfg));
         }
         SyncRequest template = new SyncRequest(kind.name(), dryRun ? RunMode.DRY_RUN : RunMode.PUSH, units, nodes,
-                RequestResolver.excludes(cfg, compare), compare.checksum, push.partialOk, push.backup != null ? push.backup : kind.defaultBackup(cfg),
+                RequestResolver.excludes(cfg, args.compare), args.compare.checksum, push.partialOk, push.backup != null ? push.backup : kind.defaultBackup(cfg),
                 cfg.backupKeep(), push.postSync != null ? push.postSync : cfg.postSync().get(kind.hookTarget()),
-                RequestResolver.parallel(parallel, cfg), RequestResolver.owner(push), RequestResolver.bwlimit(push),
+                RequestResolver.parallel(args.parallel, cfg), RequestResolver.owner(push), RequestResolver.bwlimit(push),
                 RequestResolver.maxDelete(push, cfg));
         kind.validate(cfg, output);
         Prompter prompter = ctx.terminal().get();
-        SshOptions ssh = RequestResolver.ssh(cfg, connection, ctx.paths(), prompter);
+        SshOptions ssh = RequestResolver.ssh(cfg, args.connection, ctx.paths(), prompter);
         SyncRequest req = template.withNodes(SshSetup.applyHostConfig(nodes, ssh, cfg.user()));
         output.openLog(cfg);
         if (dryRun) {
             return execute(req, ssh, prompter, false);
         }
         try (RunLock lock = RunLock.acquire(ctx.paths().lockDir(), RunLock.keys(req))) {
-            return execute(req, ssh, prompter, !yes);
+            return execute(req, ssh, prompter, !args.yes);
         } catch (RunLock.Refused refused) {
             throw new UsageError(refused.getMessage());
         } catch (RunLock.Held held) {

@@ -15,11 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.tlclb.sync.run.TreeAssert;
 
 /**
@@ -28,48 +24,9 @@ import org.tlclb.sync.run.TreeAssert;
  * back content and attributes; the backup area is the run's own (private, never followed through
  * a link); a file whose backup cannot be made is not replaced.
  */
-class BackupSafetyIT {
-    static final String DEST = "/var/www/html";
+class BackupSafetyIT extends LabTestBase {
     static final Instant T1 = Instant.parse("2026-01-05T10:00:00Z");
     static final Instant T2 = Instant.parse("2026-02-05T10:00:00Z");
-    @TempDir
-    static Path shared;
-    static OpenSshCluster cluster;
-
-    @TempDir
-    Path tmp;
-    Path src;
-    Path conf;
-    Launcher launcher;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        OpenSshCluster.assumeAvailable();
-        cluster = OpenSshCluster.start(shared.resolve("cluster"), 2);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        ItSupport.wipe(cluster);
-        src = tmp.resolve("src");
-        Files.createDirectories(src);
-        conf = ItSupport.writeConf(cluster, tmp.resolve("sync.conf"), "");
-        launcher = Launcher.in(tmp.resolve("state"));
-    }
-
-    private Launcher.Result push(String... extra) {
-        List<String> args = new ArrayList<>(List.of("-c", conf.toString(), "-y", "--dest", DEST));
-        args.addAll(List.of(extra));
-        args.add(src.toString());
-        return launcher.run("tlclb_content_sync", args.toArray(String[]::new));
-    }
 
     private Launcher.Result rollback(String... args) {
         List<String> all = new ArrayList<>(List.of("rollback", "-c", conf.toString(), "--dest", DEST));

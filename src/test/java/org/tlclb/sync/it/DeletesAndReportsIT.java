@@ -6,17 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.tlclb.sync.run.TreeAssert;
 
 /**
@@ -27,50 +24,19 @@ import org.tlclb.sync.run.TreeAssert;
  * halfway is reported as partial with what changed; a file from before 1970 and an unreadable file
  * are per-file warnings, never a failed node.
  */
-class DeletesAndReportsIT {
-    static final String DEST = "/var/www/html";
+class DeletesAndReportsIT extends LabTestBase {
     static final Instant T1 = Instant.parse("2026-01-05T10:00:00Z");
     static final Instant T2 = Instant.parse("2026-02-05T10:00:00Z");
-    @TempDir
-    static Path shared;
-    static OpenSshCluster cluster;
     static int scpOnly;
 
-    @TempDir
-    Path tmp;
-    Path src;
-    Path conf;
-    Launcher launcher;
-
     @BeforeAll
-    static void startCluster() throws Exception {
-        OpenSshCluster.assumeAvailable();
-        cluster = OpenSshCluster.start(shared.resolve("cluster"), 2);
+    static void addTheNodeWithoutSftp() throws Exception {
         scpOnly = cluster.addNodeWithoutSftp();
     }
 
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
     @BeforeEach
-    void setUp() throws Exception {
-        ItSupport.wipe(cluster);
+    void emptyTheNodeWithoutSftp() throws Exception {
         ItSupport.emptyDir(cluster.www(scpOnly));
-        src = tmp.resolve("src");
-        Files.createDirectories(src);
-        conf = ItSupport.writeConf(cluster, tmp.resolve("sync.conf"), "");
-        launcher = Launcher.in(tmp.resolve("state"));
-    }
-
-    private Launcher.Result push(String... extra) {
-        List<String> args = new ArrayList<>(List.of("-c", conf.toString(), "-y", "--dest", DEST));
-        args.addAll(List.of(extra));
-        args.add(src.toString());
-        return launcher.run("tlclb_content_sync", args.toArray(String[]::new));
     }
 
     private void files(int n) throws Exception {

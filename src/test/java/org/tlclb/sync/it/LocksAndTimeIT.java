@@ -14,11 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.tlclb.sync.run.TreeAssert;
 
 /**
@@ -28,41 +25,13 @@ import org.tlclb.sync.run.TreeAssert;
  * time; a source of / is refused; local users cannot aim root's writes (lock directory, log file,
  * JSON report).
  */
-class LocksAndTimeIT {
-    static final String DEST = "/var/www/html";
+class LocksAndTimeIT extends LabTestBase {
     static final Instant T1 = Instant.parse("2026-01-05T10:00:00Z");
-    @TempDir
-    static Path shared;
-    static OpenSshCluster cluster;
-
-    @TempDir
-    Path tmp;
-    Path src;
-    Path conf;
-    Launcher launcher;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        OpenSshCluster.assumeAvailable();
-        cluster = OpenSshCluster.start(shared.resolve("cluster"), 2);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @BeforeEach
-    void setUp() throws Exception {
-        ItSupport.wipe(cluster);
-        src = tmp.resolve("src");
-        Files.createDirectories(src);
+    void aSourceWorthStaging() throws Exception {
         ItSupport.write(src, "index.html", "hello", "rw-r--r--", T1);
         Files.write(src.resolve("big.bin"), new byte[3 << 20]);
-        conf = ItSupport.writeConf(cluster, tmp.resolve("a/sync.conf"), "");
-        launcher = Launcher.in(tmp.resolve("state"));
     }
 
     /** Starts a slow push (3 MiB at 256 KiB/s per node) and waits until it is staging on node 1. */
