@@ -31,10 +31,10 @@ class LocksAndTimeIT extends LabTestBase {
     @BeforeEach
     void aSourceWorthStaging() throws Exception {
         ItSupport.write(src, "index.html", "hello", "rw-r--r--", T1);
-        Files.write(src.resolve("big.bin"), new byte[3 << 20]);
+        Files.write(src.resolve("big.bin"), new byte[3 << 19]);
     }
 
-    /** Starts a slow push (3 MiB at 256 KiB/s per node) and waits until it is staging on node 1. */
+    /** Starts a slow push (1.5 MiB at 256 KiB/s per node, about 6 s) and waits until it is staging on node 1. */
     private Process slowPush(Launcher l, Path c) throws Exception {
         Process p = l.start("tlclb_content_sync", "-c", c.toString(), "-y", "--bwlimit", "256K", "--dest", DEST,
                 src.toString());
@@ -152,17 +152,17 @@ class LocksAndTimeIT extends LabTestBase {
     @Test
     void aNodeKilledDuringTheCommitIsNoticedAtOnceAndReportedAsItIs() throws Exception {
         Files.delete(src.resolve("big.bin"));
-        int files = 4000;
+        int files = 2000;
         for (int i = 0; i < files; i++) {
-            ItSupport.write(src, "d" + (i % 40) + "/f" + i + ".txt", "one " + i, "rw-r--r--", T1);
+            ItSupport.write(src, "d" + (i % 20) + "/f" + i + ".txt", "one " + i, "rw-r--r--", T1);
         }
         launcher.run("tlclb_content_sync", "-c", conf.toString(), "-y", "--dest", DEST, src.toString()).exits(0);
         for (int i = 0; i < files; i++) {
-            ItSupport.write(src, "d" + (i % 40) + "/f" + i + ".txt", "two " + i, "rw-r--r--", T1.plusSeconds(60));
+            ItSupport.write(src, "d" + (i % 20) + "/f" + i + ".txt", "two " + i, "rw-r--r--", T1.plusSeconds(60));
         }
         Process p = launcher.start("tlclb_content_sync", "-c", conf.toString(), "-y", "-j", "1", "--json", "-",
                 "--dest", DEST, src.toString());
-        Path lastOnNode1 = cluster.www(1).resolve("d39/f" + (files - 1) + ".txt");
+        Path lastOnNode1 = cluster.www(1).resolve("d19/f" + (files - 1) + ".txt");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.readString(lastOnNode1).startsWith("two") && System.nanoTime() < deadline) {
             Thread.sleep(2);
@@ -185,7 +185,7 @@ class LocksAndTimeIT extends LabTestBase {
             assertThat(node2.get("status").asText()).isNotEqualTo("ok");
             long arrived = 0;
             for (int i = 0; i < files; i++) {
-                if (Files.readString(cluster.www(2).resolve("d" + (i % 40) + "/f" + i + ".txt")).startsWith("two")) {
+                if (Files.readString(cluster.www(2).resolve("d" + (i % 20) + "/f" + i + ".txt")).startsWith("two")) {
                     arrived++;
                 }
             }
