@@ -116,7 +116,8 @@ final class IncrementalPath {
                 warnings.addAll(r.warnings());
                 if (r.error() != null) {
                     Prepared withMade = withMade(p, made);
-                    return new Failed(p.target(), Why.ERROR, r.error(), warnings, p.startNanos(),
+                    return new Failed(p.target(), cancelled.getAsBoolean() ? Why.INTERRUPTED : Why.ERROR, r.error(),
+                            warnings, p.startNanos(),
                             new Staged(withMade, staged, bytes, warnings));
                 }
             }

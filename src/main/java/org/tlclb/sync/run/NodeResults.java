@@ -30,7 +30,8 @@ final class NodeResults {
         String name = state.target().display();
         double secs = (System.nanoTime() - state.startNanos()) / 1e9;
         if (state instanceof Failed f) {
-            return new NodeResult(name, NodeStatus.FAILED, 0, 0, 0, 0, 0, secs, f.error(), f.warnings(), null,
+            NodeStatus status = f.why() == NodeState.Why.INTERRUPTED ? NodeStatus.ABORTED : NodeStatus.FAILED;
+            return new NodeResult(name, status, 0, 0, 0, 0, 0, secs, f.error(), f.warnings(), null,
                     mode(NodePhases.prepared(f)), null);
         }
         if (state instanceof Shared s) {

@@ -32,7 +32,9 @@ sealed interface NodeState {
         /** The plan deletes more than --max-delete allows. */
         REFUSED,
         /** An error of this program. */
-        INTERNAL
+        INTERNAL,
+        /** Ctrl-C or SIGTERM cut the node's staging short (what it staged is removed: the node is aborted). */
+        INTERRUPTED
     }
 
     /**

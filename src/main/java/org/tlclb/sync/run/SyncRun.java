@@ -134,8 +134,7 @@ public final class SyncRun {
             observer.stagingStarted(summary.files(), summary.bytes());
             states = phase(pool, states, phases::stage, "stage");
             if (cancelled.get()) {
-                discardAll(pool, phases, states);
-                runWarnings.add("interrupted before commit: staged files were removed, no node was changed");
+                discardAll(pool, phases, states); // the report's outcome says so (no warning repeating it)
                 return run.report(states, true, RunStop.INTERRUPTED);
             }
             boolean anyFailed = states.stream().anyMatch(s -> s instanceof Failed);
