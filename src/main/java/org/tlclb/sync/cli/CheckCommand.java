@@ -66,7 +66,8 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CliOutput out = new CliOutput(ctx, output, spec.commandLine().getOut(), spec.commandLine().getErr());
+        compare.check();
+        CliOutput out = new CliOutput(ctx, output, spec);
         out.checkJsonTarget();
         SyncConfig cfg = RequestResolver.config(config, ctx.paths());
         List<NodeTarget> targets = RequestResolver.nodes(cfg, nodes, ctx.paths());

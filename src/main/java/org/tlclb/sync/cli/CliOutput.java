@@ -16,6 +16,7 @@ import org.tlclb.sync.report.RunReport;
 import org.tlclb.sync.report.RunVerdict;
 import org.tlclb.sync.report.TextReport;
 import org.tlclb.sync.ssh.Prompter;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Where a command's output goes: the text report on stdout (on stderr when the JSON report has
@@ -25,14 +26,22 @@ import org.tlclb.sync.ssh.Prompter;
 final class CliOutput {
     private final CliContext ctx;
     private final OutputOptions options;
+    private final String name;
     private final PrintWriter out;
     private final PrintWriter err;
 
-    CliOutput(CliContext ctx, OutputOptions options, PrintWriter out, PrintWriter err) {
+    /** The output of the command {@code spec}: its writers, and its name as typed for messages. */
+    CliOutput(CliContext ctx, OutputOptions options, CommandSpec spec) {
         this.ctx = ctx;
         this.options = options;
-        this.out = out;
-        this.err = err;
+        this.name = spec.qualifiedName(" ");
+        this.out = spec.commandLine().getOut();
+        this.err = spec.commandLine().getErr();
+    }
+
+    /** The command as the user typed it: tlclb_content_sync, tlclb content-sync, tlclb check... */
+    String name() {
+        return name;
     }
 
     /** The human report's stream: stdout, unless --json - has it. */
@@ -52,8 +61,9 @@ final class CliOutput {
         return options.verbosity();
     }
 
-    void error(String command, String message) {
-        err.println(command + ": " + message);
+    /** One line on stderr, after the command's name. */
+    void error(String message) {
+        err.println(name + ": " + message);
         err.flush();
     }
 
@@ -64,7 +74,7 @@ final class CliOutput {
 
     /** Opens the log; a log that cannot be written is said once on stderr, and the run goes on. */
     void openLog(SyncConfig cfg) {
-        RunLog.configure(logFile(cfg), options.verbosity()).ifPresent(why -> error(ctx.prog(), "warning: " + why));
+        RunLog.configure(logFile(cfg), options.verbosity()).ifPresent(why -> error("warning: " + why));
     }
 
     ConsoleObserver observer(Prompter prompter, boolean ask, RunMode mode) {
@@ -83,7 +93,7 @@ final class CliOutput {
             TextReport.print(report, verdict, text(), options.verbosity() > 0);
         }
         writeJson(report, verdict);
-        NativeCrypto.slowCipherWarning().ifPresent(w -> error(ctx.prog(), "warning: " + w));
+        NativeCrypto.slowCipherWarning().ifPresent(w -> error("warning: " + w));
         return verdict.exitCode().code();
     }
 

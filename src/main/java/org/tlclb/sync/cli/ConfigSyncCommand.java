@@ -42,7 +42,7 @@ final class ConfigSyncCommand implements Callable<Integer>, PushFlow.Kind {
 
     @Override
     public Integer call() throws Exception {
-        CliOutput out = new CliOutput(ctx, args.output, spec.commandLine().getOut(), spec.commandLine().getErr());
+        CliOutput out = new CliOutput(ctx, args.output, spec);
         return new PushFlow(ctx, out).run(this, args);
     }
 

@@ -41,7 +41,7 @@ final class ContentSyncCommand implements Callable<Integer>, PushFlow.Kind {
 
     @Override
     public Integer call() throws Exception {
-        CliOutput out = new CliOutput(ctx, args.output, spec.commandLine().getOut(), spec.commandLine().getErr());
+        CliOutput out = new CliOutput(ctx, args.output, spec);
         return new PushFlow(ctx, out).run(this, args);
     }
 

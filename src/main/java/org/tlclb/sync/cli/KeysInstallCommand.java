@@ -26,7 +26,6 @@ import picocli.CommandLine.Spec;
                 "Creates ~/.ssh/id_ed25519 if you have no key (-i names the key to install). Nodes are done one"
                         + " at a time."})
 final class KeysInstallCommand implements Callable<Integer> {
-    private static final String NAME = "tlclb keys install";
     private final CliContext ctx;
 
     @Spec
@@ -77,7 +76,7 @@ final class KeysInstallCommand implements Callable<Integer> {
         }
         ExitCode code = RunVerdict.forNodes(ok, failed);
         if (failed > 0) {
-            err.println(NAME + ": " + failed + " of " + (ok + failed) + " nodes do not accept the key yet");
+            err.println(spec.qualifiedName(" ") + ": " + failed + " of " + (ok + failed) + " nodes do not accept the key yet");
         }
         return code.code();
     }

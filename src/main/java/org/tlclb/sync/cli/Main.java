@@ -32,15 +32,15 @@ public final class Main {
 
     public static void main(String[] args) {
         int code;
+        PrintWriter err = new PrintWriter(System.err, true);
         try {
-            code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), CliContext.system());
-        } catch (Error e) {
-            // An error of the JVM itself (out of memory...): one line and the internal-error code, never
-            // a stack trace for cron to mail (TLCLB_DEBUG=1 shows it).
-            System.err.println(System.getProperty("tlclb.prog", "tlclb") + ": internal error: " + e
-                    + "; nodes whose commit had begun may have changed (exit " + ExitCode.INTERNAL.code() + ")");
+            code = run(args, new PrintWriter(System.out, true), err, CliContext.system());
+        } catch (Throwable t) {
+            // An Error escaping picocli (out of memory...): one line and exit 6, never the JVM's stack
+            // trace and exit 1, which cron would read as "partial" (TLCLB_DEBUG=1 shows the trace).
+            err.println(System.getProperty("tlclb.prog", "tlclb") + ": " + internalError(t));
             if (System.getenv("TLCLB_DEBUG") != null) {
-                e.printStackTrace();
+                t.printStackTrace(err);
             }
             code = ExitCode.INTERNAL.code();
         } finally {
@@ -84,8 +84,7 @@ public final class Main {
                 c.getErr().println(name + ": " + ex.getMessage());
                 return ExitCode.USAGE.code();
             }
-            c.getErr().println(name + ": internal error: " + (ex.getMessage() != null ? ex.getMessage() : ex)
-                    + " (exit " + ExitCode.INTERNAL.code() + "; TLCLB_DEBUG=1 shows where)");
+            c.getErr().println(name + ": " + internalError(ex));
             if (System.getenv("TLCLB_DEBUG") != null) {
                 ex.printStackTrace(c.getErr());
             }
@@ -119,6 +118,18 @@ public final class Main {
      */
     public static CommandLine model(String prog) {
         return commandLine(new CliContext(StatePaths.current(), Prompter::none, prog), SHORT_NAMES.containsKey(prog));
+    }
+
+    /** The one line an unexpected failure gets (exit 6); out of memory says how to give the JVM more. */
+    static String internalError(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof OutOfMemoryError) {
+                return "internal error: out of memory (" + c.getMessage() + "); give the JVM more heap, e.g."
+                        + " TLCLB_JAVA_OPTS=-Xmx2g (exit " + ExitCode.INTERNAL.code() + ")";
+            }
+        }
+        return "internal error: " + (t.getMessage() != null ? t.getMessage() : t.toString()) + " (exit "
+                + ExitCode.INTERNAL.code() + "; TLCLB_DEBUG=1 shows where)";
     }
 
     /** Every command's help ends with the exit-code table, from the one enum. */

@@ -20,7 +20,9 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--root", required = true, paramLabel = "DIR", description = "the node's filesystem root")
     Path root;
 
-    @Option(names = "--port", paramLabel = "N", description = "port to listen on, 1..65535 (default: " + DEFAULT_PORT + ")")
+    @Option(names = "--port", paramLabel = "N",
+            description = "port to listen on, 0..65535; 0 takes a free one, named on the first line (default: "
+                    + DEFAULT_PORT + ")")
     int port = DEFAULT_PORT;
 
     @Option(names = "--host", paramLabel = "ADDRESS", description = "address to listen on (default: 127.0.0.1)")
@@ -41,8 +43,8 @@ final class NodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (port < 1 || port > 65535) {
-            throw new UsageError("--port must be 1..65535, not " + port);
+        if (port < 0 || port > 65535) {
+            throw new UsageError("--port must be 0..65535 (0: a free port), not " + port);
         }
         Files.createDirectories(root);
         Path keys = authorizedKeys != null ? authorizedKeys : ctx.paths().sshDir().resolve("authorized_keys");

@@ -104,10 +104,14 @@ final class ProgressLine implements AutoCloseable {
     String render() {
         Phase phase = phase();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-7s", phase.name().toLowerCase(Locale.ROOT)));
-        if (phase == Phase.STAGE || phase == Phase.COMMIT) {
-            sb.append(String.format(Locale.ROOT, "  %,d/%,d files  %s/%s", files.get(), totalFiles,
-                    TextReport.bytes(bytes.get()), TextReport.bytes(totalBytes)));
-            double secs = (System.nanoTime() - (stageStartNanos == 0 ? startNanos : stageStartNanos)) / 1e9;
+        long stageStart = stageStartNanos;
+        if ((phase == Phase.STAGE || phase == Phase.COMMIT) && stageStart != 0) { // totals known once staging starts
+            // files done only once the stager reports files (fileSent); until then the total alone
+            String fileCount = files.get() > 0 ? String.format(Locale.ROOT, "%,d/%,d", files.get(), totalFiles)
+                    : String.format(Locale.ROOT, "%,d", totalFiles);
+            sb.append(String.format(Locale.ROOT, "  %s files  %s/%s", fileCount, TextReport.bytes(bytes.get()),
+                    TextReport.bytes(totalBytes)));
+            double secs = (System.nanoTime() - stageStart) / 1e9;
             if (phase == Phase.STAGE && secs > 0.5) {
                 sb.append("  ").append(TextReport.bytes((long) (bytes.get() / secs))).append("/s");
             }

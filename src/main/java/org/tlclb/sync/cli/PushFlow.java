@@ -55,6 +55,7 @@ final class PushFlow {
     int run(Kind kind, PushArgs args) throws UsageError, ConfigException, IOException {
         PushOptions push = args.push;
         boolean dryRun = args.dryRun;
+        args.compare.check(); // rsync's -e before anything else: it would otherwise look like another mistake
         output.checkJsonTarget();
         SyncConfig cfg = RequestResolver.config(args.config, ctx.paths());
         List<NodeTarget> nodes = RequestResolver.nodes(cfg, args.nodes, ctx.paths());
@@ -81,7 +82,7 @@ final class PushFlow {
         } catch (RunLock.Refused refused) {
             throw new UsageError(refused.getMessage());
         } catch (RunLock.Held held) {
-            output.error(kind.name(), "another run holds the lock (" + held.getMessage() + "); try again when it ends");
+            output.error("another run holds the lock (" + held.getMessage() + "); try again when it ends");
             return ExitCode.LOCKED.code();
         }
     }

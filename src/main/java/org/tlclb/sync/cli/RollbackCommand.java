@@ -71,7 +71,7 @@ final class RollbackCommand implements Callable<Integer> {
             throw new UsageError("'" + run + "' is not a run id (expected a name such as 20261201-083000-123-3fa2 from"
                     + " the report, the log or 'tlclb rollback -n')");
         }
-        CliOutput out = new CliOutput(ctx, output, spec.commandLine().getOut(), spec.commandLine().getErr());
+        CliOutput out = new CliOutput(ctx, output, spec);
         out.checkJsonTarget();
         SyncConfig cfg = RequestResolver.config(config, ctx.paths());
         List<NodeTarget> targets = RequestResolver.nodes(cfg, nodes, ctx.paths());
@@ -92,7 +92,7 @@ final class RollbackCommand implements Callable<Integer> {
         } catch (RunLock.Refused refused) {
             throw new UsageError(refused.getMessage());
         } catch (RunLock.Held held) {
-            out.error("tlclb rollback", "another run holds the lock (" + held.getMessage() + "); try again when it ends");
+            out.error("another run holds the lock (" + held.getMessage() + "); try again when it ends");
             return ExitCode.LOCKED.code();
         }
     }

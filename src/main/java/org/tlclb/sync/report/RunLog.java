@@ -1,6 +1,8 @@
 package org.tlclb.sync.report;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -121,8 +123,19 @@ public final class RunLog {
             }
             return Optional.empty();
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return Optional.of("cannot use the log file " + abs + " (" + e.getMessage() + ")" + not);
+            return Optional.of("cannot use the log file " + abs + " (" + reason(e) + ")" + not);
         }
+    }
+
+    /** What went wrong, in words: NIO's messages are often only the path. */
+    private static String reason(Exception e) {
+        if (e instanceof FileAlreadyExistsException f) {
+            return f.getFile() + " is not a directory";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getFile() + ": " + f.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     /** Stops logging: flushes the file and waits for a rotation's compression to finish. */

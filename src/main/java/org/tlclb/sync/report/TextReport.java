@@ -14,6 +14,18 @@ public final class TextReport {
             out.println("warning: " + w);
         }
         int width = width(r);
+        if (nothingStarted(v)) {
+            // Declined or interrupted before commit: no node changed, and a line per node would
+            // only say so again. A node that failed on its own is still named.
+            for (NodeResult n : r.nodes()) {
+                if (n.status() == NodeStatus.FAILED) {
+                    out.println(line(n, width));
+                }
+            }
+            out.println(consequence(r, v));
+            out.flush();
+            return;
+        }
         boolean check = r.mode() == RunMode.CHECK;
         for (NodeResult n : r.nodes()) {
             out.println(check ? checkLine(n, width) : line(n, width));
@@ -30,6 +42,11 @@ public final class TextReport {
             out.println(why);
         }
         out.flush();
+    }
+
+    /** The user said no, or stopped the run, before any node's commit began. */
+    private static boolean nothingStarted(RunVerdict v) {
+        return v.outcome() == RunVerdict.Outcome.DECLINED || v.outcome() == RunVerdict.Outcome.INTERRUPTED;
     }
 
     /**
@@ -81,7 +98,7 @@ public final class TextReport {
                     + " failed before commit, so no node was changed (--partial-ok commits on the nodes that staged)";
             case ALL_FAILED -> "no node was changed";
             case DECLINED -> "declined: nothing was changed";
-            case INTERRUPTED -> "interrupted before commit: what was staged was removed, nothing changed";
+            case INTERRUPTED -> "interrupted before commit: what was staged was removed, nothing was changed";
             case REFUSED -> "refused before anything was staged, so no node was changed: " + String.join(", ",
                     v.failed()) + " would lose too many files (see above; --max-delete N allows it)";
             case LOCKED -> "another run is working on " + String.join(", ", v.failed())
