@@ -104,7 +104,11 @@ public final class SftpCommitter {
         for (String d : dirsToFix) {
             source.get(d).filter(Entry::isDir).ifPresent(dirs::add);
         }
-        steps.wave(dirs, (p, e) -> p.setStat(abs(e.path()), e.mode(), e.mtime(), -1, -1,
+        // --chown: the directories this run made get the owner too, as its files do
+        Set<String> made = new HashSet<>();
+        plan.mkdirs().forEach(m -> made.add(m.path()));
+        steps.wave(dirs, (p, e) -> p.setStat(abs(e.path()), e.mode(), e.mtime(),
+                made.contains(e.path()) ? options.uid() : -1, made.contains(e.path()) ? options.gid() : -1,
                 x -> steps.fail("set attributes of", e.path(), x)));
         return new CommitResult(created.get(), updated.get(), deleted.get(), steps.errors());
     }
