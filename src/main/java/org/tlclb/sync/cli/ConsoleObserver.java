@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 import org.tlclb.sync.plan.Change;
@@ -29,8 +28,8 @@ final class ConsoleObserver implements RunObserver {
     private final boolean showPlans;
     private final boolean onlyDrift;
     private final ProgressLine progress;
-    /** unit label -> plan -> nodes that share it, in node order once printed. */
-    private final Map<String, Map<PlanKey, List<String>>> plans = new TreeMap<>();
+    /** unit label -> a plan as printed -> nodes that share it. */
+    private final Map<String, Map<List<String>, List<String>>> plans = new TreeMap<>();
     /** node and destination -> the rollback listing, printed in node order. */
     private final Map<String, List<String>> restores = new TreeMap<>();
 
@@ -44,17 +43,21 @@ final class ConsoleObserver implements RunObserver {
         this.progress = progress ? new ProgressLine(err) : null;
     }
 
-    /** A plan by content: identical plans of several nodes print once. */
-    private record PlanKey(NodePlan plan) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof PlanKey k && (k.plan == plan || k.plan.equals(plan));
+    /**
+     * A plan as the user reads it: its itemized lines and counts. Plans that print the same are
+     * one, whatever else differs between the nodes (the mtime a node's directory has now).
+     */
+    private static List<String> printed(NodePlan plan) {
+        List<String> lines = new ArrayList<>();
+        for (Change c : plan.changes()) {
+            lines.add("  " + c.itemize());
         }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(plan.changes().size(), plan.staleTemps().size());
+        for (String t : plan.staleTemps()) {
+            lines.add("  *deleting   " + Names.printable(t) + " (left by an interrupted run)");
         }
+        lines.add(String.format("  %d created, %d updated, %d deleted, %s to send", plan.created(), plan.updated(),
+                plan.deleted(), TextReport.bytes(plan.bytesToSend())));
+        return List.copyOf(lines);
     }
 
     @Override
@@ -110,7 +113,7 @@ final class ConsoleObserver implements RunObserver {
             return;
         }
         plans.computeIfAbsent(unit.label(), k -> new LinkedHashMap<>())
-                .computeIfAbsent(new PlanKey(plan), k -> new ArrayList<>()).add(node);
+                .computeIfAbsent(printed(plan), k -> new ArrayList<>()).add(node);
     }
 
     @Override
@@ -133,18 +136,15 @@ final class ConsoleObserver implements RunObserver {
 
     /** Prints the collected plans (they arrive from many threads), each once. */
     synchronized void printPlans() {
-        plans.forEach((label, byPlan) -> byPlan.forEach((key, nodes) -> {
-            NodePlan plan = key.plan();
-            out.println(String.join(", ", nodes.stream().sorted().toList()) + ": " + label);
-            for (Change c : plan.changes()) {
-                out.println("  " + c.itemize());
-            }
-            for (String t : plan.staleTemps()) {
-                out.println("  *deleting   " + Names.printable(t) + " (left by an interrupted run)");
-            }
-            out.printf("  %d created, %d updated, %d deleted, %s to send%n", plan.created(), plan.updated(),
-                    plan.deleted(), TextReport.bytes(plan.bytesToSend()));
-        }));
+        plans.forEach((label, byPlan) -> {
+            Map<String, List<String>> byFirstNode = new TreeMap<>(); // groups in the order of their first node
+            byPlan.forEach((lines, nodes) -> {
+                List<String> sorted = nodes.stream().sorted().toList();
+                byFirstNode.put(sorted.get(0), new ArrayList<>(List.of(String.join(", ", sorted) + ": " + label)));
+                byFirstNode.get(sorted.get(0)).addAll(lines);
+            });
+            byFirstNode.values().forEach(group -> group.forEach(out::println));
+        });
         restores.values().forEach(lines -> lines.forEach(out::println));
         out.flush();
         plans.clear();
@@ -158,6 +158,9 @@ final class ConsoleObserver implements RunObserver {
         }
         printPlans();
         if (!ask || s.nodesWithChanges() == 0) {
+            if (progress != null) {
+                progress.resume(); // -y, or nothing to ask about: the run goes on, and so does its progress
+            }
             return true;
         }
         String question = String.format("%s will change %s: %d created, %d updated, %d deleted, %s to send"
