@@ -62,6 +62,9 @@ public final class TextReport {
                 err.println(n.node() + ": " + hookLine(n.hook()));
             }
         }
+        if (v.outcome() == RunVerdict.Outcome.DRIFT) {
+            err.println("drift on " + String.join(", ", v.drifted()) + " (without -q: what differs)");
+        }
         String why = consequence(r, v);
         if (why != null) {
             err.println(why);

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * home ({@code TLCLB_HOME}, so {@code ~/.ssh} is {@code state/home/.ssh}), lock directory, log
  * file, default sync.conf path (absent unless a test writes it) and {@code /etc/ssh}. Nothing the
  * launcher runs writes the machine's {@code /var/log}, {@code /run}, {@code /etc} or {@code ~/.ssh}.
+ *
+ * <p>Longer than most classes: each way a user starts the launcher (from cron, at a terminal, with
+ * stdout piped, answering questions, in the background, in a mount namespace, as another user) is
+ * one method here, and they share the environment and the recording of what ran.
  */
 public final class Launcher {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -152,7 +157,7 @@ public final class Launcher {
         List<String> argv = new ArrayList<>(prefix);
         argv.add(script(script).toString());
         argv.addAll(List.of(args));
-        return exec(argv);
+        return recorded(script, args, exec(argv));
     }
 
     /**
@@ -161,25 +166,79 @@ public final class Launcher {
      * come back together in {@link Result#out()}.
      */
     public Result runOnTerminal(String input, String script, String... args) {
+        return runOnTerminal(Tty.ALL, input, script, args);
+    }
+
+    /**
+     * Where the launcher's standard streams go when it runs on a terminal: all of them to the
+     * terminal, or stdout into a pipe ({@code | cat >FILE}, as {@code | tee log} does), or stderr
+     * into a file ({@code 2>FILE}). {@code /dev/tty} is the terminal in every case.
+     */
+    public record Tty(Path stdoutPipedTo, Path stderrTo) {
+        public static final Tty ALL = new Tty(null, null);
+
+        public static Tty stdoutPipedTo(Path file) {
+            return new Tty(file, null);
+        }
+
+        public static Tty stderrTo(Path file) {
+            return new Tty(null, file);
+        }
+    }
+
+    /**
+     * Runs the launcher on a pseudo-terminal (util-linux {@code script}) as {@link #runOnTerminal(String,
+     * String, String...)} does, with stdout or stderr sent elsewhere as {@code tty} says. With stdout
+     * piped, the exit code is the launcher's (not the pipe's last command's).
+     */
+    public Result runOnTerminal(Tty tty, String input, String script, String... args) {
         requireJar();
-        StringBuilder cmd = new StringBuilder(quote(script(script).toString()));
-        for (String a : args) {
-            cmd.append(' ').append(quote(a));
+        List<String> argv = new ArrayList<>(prefix);
+        argv.add(script(script).toString());
+        argv.addAll(List.of(args));
+        StringBuilder cmd = new StringBuilder();
+        for (String a : argv) {
+            cmd.append(cmd.length() == 0 ? "" : " ").append(quote(a));
+        }
+        if (tty.stderrTo() != null) {
+            cmd.append(" 2>").append(quote(tty.stderrTo().toString()));
+        }
+        Path rc = state.resolve("terminal.rc");
+        String line = cmd.toString();
+        if (tty.stdoutPipedTo() != null) {
+            line = "{ " + line + "; echo $? >" + quote(rc.toString()) + "; } | cat >"
+                    + quote(tty.stdoutPipedTo().toString());
         }
         stdin(input);
-        return exec(List.of("script", "-q", "-e", "-c", cmd.toString(), "/dev/null"));
+        Result r = exec(List.of("script", "-q", "-e", "-c", line, "/dev/null"));
+        if (tty.stdoutPipedTo() != null) {
+            try {
+                r = new Result(Integer.parseInt(Files.readString(rc).trim()), r.out(), r.err());
+                Files.delete(rc);
+            } catch (IOException | NumberFormatException e) {
+                throw new AssertionError("the launcher's exit code was not recorded: " + e + "\n" + r.describe());
+            }
+        }
+        return recorded(script, args, r);
+    }
+
+    /** command, inside the mounts when there are any (unshare execs sh, which execs command: one pid). */
+    private List<String> inNamespace(List<String> command) {
+        if (mounts.isEmpty()) {
+            return command;
+        }
+        StringBuilder sh = new StringBuilder();
+        mounts.forEach((dir, at) -> sh.append("mount --bind ").append(quote(dir.toString())).append(' ')
+                .append(quote(at)).append(" && "));
+        sh.append("exec \"$0\" \"$@\"");
+        List<String> argv = new ArrayList<>(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
+                sh.toString()));
+        argv.addAll(command);
+        return argv;
     }
 
     private Result exec(List<String> command) {
-        List<String> argv = command;
-        if (!mounts.isEmpty()) {
-            StringBuilder sh = new StringBuilder();
-            mounts.forEach((dir, at) -> sh.append("mount --bind ").append(quote(dir.toString())).append(' ')
-                    .append(quote(at)).append(" && "));
-            sh.append("exec \"$0\" \"$@\"");
-            argv = new ArrayList<>(List.of("unshare", "-m", "--propagation", "private", "sh", "-c", sh.toString()));
-            argv.addAll(command);
-        }
+        List<String> argv = inNamespace(command);
         ProcessBuilder pb = new ProcessBuilder(argv).directory(workDir.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);
@@ -207,13 +266,82 @@ public final class Launcher {
         }
     }
 
+    /**
+     * Runs the launcher on a pseudo-terminal and answers its questions as a person would: each
+     * reply is typed only once its prompt has appeared (so a question that turns echo off is
+     * answered after it did, and what is typed then never shows in the transcript).
+     *
+     * @param dialog prompt, reply, prompt, reply...
+     */
+    public Result converse(List<String> dialog, String script, String... args) throws IOException, InterruptedException {
+        requireJar();
+        List<String> argv = new ArrayList<>(prefix);
+        argv.add(script(script).toString());
+        argv.addAll(List.of(args));
+        StringBuilder cmd = new StringBuilder();
+        for (String a : argv) {
+            cmd.append(cmd.length() == 0 ? "" : " ").append(quote(a));
+        }
+        ProcessBuilder pb = new ProcessBuilder(inNamespace(List.of("script", "-q", "-e", "-c", cmd.toString(),
+                "/dev/null")))
+                .directory(workDir.toFile()).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        StringBuffer seen = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            byte[] buf = new byte[4096];
+            try (InputStream in = p.getInputStream()) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    seen.append(text(Arrays.copyOf(buf, n)));
+                }
+            } catch (IOException ignored) {
+                // the terminal closed
+            }
+        }, "terminal-reader");
+        reader.start();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int from = 0;
+        try (OutputStream keyboard = p.getOutputStream()) {
+            for (int i = 0; i + 1 < dialog.size(); i += 2) {
+                int at;
+                while ((at = seen.indexOf(dialog.get(i), from)) < 0) {
+                    if (System.nanoTime() > deadline || !p.isAlive()) {
+                        p.destroyForcibly();
+                        throw new AssertionError("never asked '" + dialog.get(i) + "':\n" + seen);
+                    }
+                    Thread.sleep(10);
+                }
+                from = at + dialog.get(i).length();
+                keyboard.write((dialog.get(i + 1) + "\n").getBytes(StandardCharsets.UTF_8));
+                keyboard.flush();
+            }
+        }
+        if (!p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + argv + "\n" + seen);
+        }
+        reader.join(TimeUnit.SECONDS.toMillis(10));
+        return recorded(script, args, new Result(p.exitValue(), seen.toString(), ""));
+    }
+
+    /**
+     * Starts the launcher without a terminal and without waiting, for tests that signal it or run
+     * another command meanwhile; {@link RunningLauncher#await()} collects its result (and records it).
+     */
+    public RunningLauncher spawn(String script, String... args) throws IOException {
+        Process p = start(script, args);
+        p.getOutputStream().close();
+        return new RunningLauncher(script, args, p, timeout);
+    }
+
     /** Starts the launcher without waiting (for tests that signal or race it); the caller ends it. */
     public Process start(String script, String... args) throws IOException {
         requireJar();
-        List<String> argv = new ArrayList<>();
+        List<String> argv = new ArrayList<>(prefix);
         argv.add(script(script).toString());
         argv.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(workDir.toFile());
+        ProcessBuilder pb = new ProcessBuilder(inNamespace(argv)).directory(workDir.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);
         return pb.start();
@@ -229,7 +357,7 @@ public final class Launcher {
         });
     }
 
-    private static String text(byte[] b) {
+    static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }
 
@@ -242,6 +370,12 @@ public final class Launcher {
         if (!Files.isRegularFile(jar)) {
             throw new AssertionError(jar + " is missing: launcher tests run in 'mvn verify', after the jar is packaged");
         }
+    }
+
+    /** Notes the run for {@link ContractCoverage}; returns it. */
+    static Result recorded(String script, String[] args, Result r) {
+        LauncherRuns.add(LauncherRuns.Invocation.of(script, args, r.exit()));
+        return r;
     }
 
     /** What a launcher run left: exit code, stdout, stderr. */

@@ -1,0 +1,565 @@
+package org.tlclb.sync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tlclb.sync.it.Contracts.files;
+import static org.tlclb.sync.it.ItSupport.count;
+import static org.tlclb.sync.it.ItSupport.tempFiles;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.tlclb.sync.cli.Main;
+import org.tlclb.sync.it.Launcher.Result;
+import org.tlclb.sync.it.Launcher.Tty;
+import org.tlclb.sync.run.TreeAssert;
+
+/**
+ * tlclb_content_sync as its --help, the README and SPEC promise it, run through scripts/ against
+ * two real OpenSSH nodes: every option, every exit code it can produce, the cron line, the
+ * terminal (question, progress), the log and the JSON report.
+ */
+@Contract("content-sync")
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ContentSyncContractIT {
+    static final String DEST = "/var/www/html";
+
+    @TempDir
+    static Path shared;
+    static OpenSshCluster cluster;
+
+    @TempDir
+    Path tmp;
+    Path src;
+    Path conf;
+    Launcher launcher;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        OpenSshCluster.assumeAvailable();
+        cluster = OpenSshCluster.start(shared.resolve("cluster"), 2);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        for (int i = 1; i <= cluster.size(); i++) {
+            cluster.start(i); // a test may have stopped one
+        }
+        ItSupport.wipe(cluster);
+        src = Contracts.tree(tmp.resolve("src"));
+        conf = ItSupport.writeConf(cluster, tmp.resolve("sync.conf"), "");
+        launcher = Launcher.in(tmp.resolve("state"));
+    }
+
+    /** tlclb_content_sync -c CONF ARGS... --dest /var/www/html SRC */
+    private Result push(String... args) {
+        return launcher.run("tlclb_content_sync", argv(args));
+    }
+
+    private String[] argv(String... args) {
+        List<String> a = new ArrayList<>(List.of("-c", conf.toString()));
+        a.addAll(List.of(args));
+        a.addAll(List.of("--dest", DEST, src.toString()));
+        return a.toArray(String[]::new);
+    }
+
+    private void assertNodesAreTheSource() throws IOException {
+        for (int i = 1; i <= cluster.size(); i++) {
+            TreeAssert.assertSameTree(src, cluster.www(i));
+            assertThat(tempFiles(cluster.www(i))).isEmpty();
+        }
+    }
+
+    private void assertNodesEmpty() throws IOException {
+        for (int i = 1; i <= cluster.size(); i++) {
+            assertThat(files(cluster.www(i))).as("node %d", i).isEmpty();
+        }
+    }
+
+    // ------------------------------------------------------------------ help, version, names
+
+    @Test
+    @Exercises(value = {"-h", "--help"}, exits = 0)
+    void helpFitsEightyColumnsNamesTheCommandAsTypedAndEndsWithTheExitCodes() {
+        Result r = launcher.run("tlclb_content_sync", "--help").exits(0);
+        assertThat(r.out()).startsWith("Usage: tlclb_content_sync ").contains("--bwlimit=RATE", "--log-file=FILE",
+                "--max-delete=N", "--chown=USER:GROUP", "Exit codes:", "  6   internal error");
+        assertThat(r.out()).doesNotContain("-e=", "-e, ");
+        Contracts.assertHelpFits(r.out(), Main.model("tlclb_content_sync"));
+        Result sub = launcher.run("tlclb", "content-sync", "-h").exits(0);
+        assertThat(sub.out()).startsWith("Usage: tlclb content-sync ");
+    }
+
+    @Test
+    @Exercises(value = {"-V", "--version"}, exits = 0)
+    void versionIsTheRelease() throws IOException {
+        String version = Contracts.releaseVersion();
+        assertThat(version).doesNotContain("SNAPSHOT");
+        assertThat(launcher.run("tlclb_content_sync", "--version").exits(0).out()).isEqualTo("tlclb-sync " + version + "\n");
+        assertThat(launcher.run("tlclb_content_sync", "-V").exits(0).out()).isEqualTo("tlclb-sync " + version + "\n");
+    }
+
+    @Test
+    @Exercises(exits = 2)
+    void errorsAndTheirHelpHintUseTheNameTyped() {
+        Result typed = launcher.run("tlclb_content_sync", "--bogus").exits(2);
+        assertThat(typed.err()).isEqualTo("tlclb_content_sync: Unknown option: '--bogus'\n"
+                + "Try 'tlclb_content_sync --help' for more information.\n");
+        Result sub = launcher.run("tlclb", "content-sync", "--bogus").exits(2);
+        assertThat(sub.err()).isEqualTo("tlclb content-sync: Unknown option: '--bogus'\n"
+                + "Try 'tlclb content-sync --help' for more information.\n");
+        Result relative = launcher.run("tlclb_content_sync", "-c", conf.toString(), "--dest", "var/www", src.toString())
+                .exits(2);
+        assertThat(relative.err()).isEqualTo("tlclb_content_sync: --dest must be an absolute path, not 'var/www'\n");
+        assertThat(relative.out()).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ cron and JSON
+
+    @Test
+    @Exercises(value = {"-y", "-q", "--json", "-c"}, exits = 0)
+    void theCronLineWritesTheJsonFileSaysNothingAndExitsZero() throws Exception {
+        Path json = tmp.resolve("reports/last.json");
+        Files.createDirectories(json.getParent());
+        Result r = push("-y", "-q", "--json", json.toString()).exits(0);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEmpty();
+        assertNodesAreTheSource();
+        JsonNode j = new Result(0, Files.readString(json), "").json();
+        assertThat(j.get("exit_code").asInt()).isZero();
+        assertThat(j.get("outcome").asText()).isEqualTo("in_sync");
+        assertThat(j.get("command").asText()).isEqualTo("tlclb_content_sync");
+        assertThat(j.get("nodes").findValuesAsText("status")).containsExactly("ok", "ok");
+        assertThat(j.get("nodes").get(0).get("created").asInt()).isEqualTo(5); // index, sub, a, b, private.key
+        assertThat(files(json.getParent())).containsExactly("last.json"); // no temporary file left beside it
+
+        Result again = push("-y", "-q", "--json", json.toString()).exits(0);
+        assertThat(again.out() + again.err()).isEmpty();
+    }
+
+    @Test
+    @Exercises(value = "--json", exits = {0, 2})
+    void jsonOnStdoutIsAloneThereAndTheTextGoesToStderr() throws Exception {
+        Result r = push("-y", "--json", "-").exits(0);
+        JsonNode j = r.json(); // the whole of stdout is one document
+        assertThat(j.get("exit_code").asInt()).isZero();
+        assertThat(j.get("changed").size()).isEqualTo(2);
+        assertThat(r.err()).contains("node1     ok       created 5", "total: 2 of 2 nodes in sync");
+        Process jq = new ProcessBuilder("jq", "-e", ".exit_code == 0 and (.nodes | length) == 2").start();
+        jq.getOutputStream().write(r.out().getBytes(StandardCharsets.UTF_8));
+        jq.getOutputStream().close();
+        assertThat(jq.waitFor()).as("jq accepts stdout").isZero();
+
+        Result missingDir = push("-y", "--json", tmp.resolve("no/such/dir/r.json").toString()).exits(2);
+        assertThat(missingDir.err()).contains("is not a directory this user can write");
+        Result isDir = push("-y", "--json", tmp.toString()).exits(2);
+        assertThat(isDir.err()).contains("is a directory");
+    }
+
+    // ------------------------------------------------------------------ plans
+
+    @Test
+    @Exercises(value = {"-n", "--dry-run"}, exits = 0)
+    void aDryRunPrintsEachDistinctPlanOnceWithItsNodesAndChangesNothing() throws Exception {
+        Result same = push("-n").exits(0);
+        assertThat(count(same.out(), "node1, node2: /var/www/html\n")).isEqualTo(1);
+        assertThat(same.out()).contains("  <f+++++++++ index.html\n", "  cd+++++++++ sub/\n", "  <f+++++++++ sub/a.txt\n",
+                "  5 created, 0 updated, 0 deleted", "dry run: 2 of 2 nodes planned");
+        assertNodesEmpty();
+
+        ItSupport.write(cluster.www(2), "index.html", "<h1>hello</h1>\n", "rw-r--r--", Contracts.T0);
+        Contracts.resetMtime(cluster.www(2));
+        Result differ = push("--dry-run").exits(0);
+        assertThat(count(differ.out(), "node1: /var/www/html\n")).isEqualTo(1);
+        assertThat(count(differ.out(), "node2: /var/www/html\n")).isEqualTo(1);
+        assertThat(count(differ.out(), "<f+++++++++ index.html")).isEqualTo(1);
+        assertThat(files(cluster.www(1))).isEmpty();
+    }
+
+    @Test
+    @Exercises(value = {"-v", "--verbose", "--log-file"}, exits = 0)
+    void verboseShowsWhatIsPushedItemizedAndLogsItPerFile() throws Exception {
+        Path log = tmp.resolve("own-log/push.log");
+        Result r = push("-y", "-v", "--log-file", log.toString()).exits(0);
+        assertThat(r.out()).contains("node1, node2: /var/www/html\n", "  <f+++++++++ sub/b.txt\n");
+        assertNodesAreTheSource();
+        String text = Files.readString(log);
+        assertThat(text).contains("[DEBUG] node1 <f+++++++++ sub/b.txt", "[INFO ] run ", "node node2 ok created=5");
+        assertThat(launcher.logFile()).doesNotExist(); // --log-file replaced the default
+        Files.writeString(src.resolve("index.html"), "<h1>changed</h1>\n");
+        Files.setLastModifiedTime(src.resolve("index.html"), FileTime.from(Contracts.T0.plusSeconds(99)));
+        assertThat(push("-y", "--verbose", "--log-file", log.toString()).exits(0).out())
+                .contains("  <f.st...... index.html\n");
+    }
+
+    // ------------------------------------------------------------------ what a push may do
+
+    @Test
+    @Exercises(value = {"--delete", "--no-delete", "--max-delete"}, exits = {0, 2})
+    void deleteRemovesWhatTheSourceLacksWithinTheLimit() throws Exception {
+        push("-y").exits(0);
+        ItSupport.write(cluster.www(1), "stale.html", "old\n", "rw-r--r--", Contracts.T0);
+        ItSupport.write(cluster.www(1), "sub/stale2.html", "old\n", "rw-r--r--", Contracts.T0);
+        push("-y").exits(0);
+        assertThat(cluster.www(1).resolve("stale.html")).exists(); // content: delete is off by default
+        push("-y", "--no-delete").exits(0);
+        assertThat(cluster.www(1).resolve("stale.html")).exists();
+
+        Result refused = push("-y", "--delete", "--max-delete", "1").exits(2);
+        assertThat(refused.out() + refused.err()).contains("node1", "--max-delete");
+        assertThat(cluster.www(1).resolve("stale.html")).exists();
+        assertThat(tempFiles(cluster.www(1))).isEmpty();
+
+        Result r = push("-y", "--delete", "--max-delete", "2").exits(0);
+        assertThat(r.out()).contains("node1     ok       created 0, updated 0, deleted 2");
+        assertNodesAreTheSource();
+    }
+
+    @Test
+    @Exercises(value = {"-C", "--checksum"}, exits = 0)
+    void checksumFindsTheChangeSizeAndMtimeHide() throws Exception {
+        push("-y").exits(0);
+        Path planted = cluster.www(2).resolve("sub/a.txt");
+        Files.writeString(planted, "X\n"); // same size, same mtime, other bytes
+        Files.setLastModifiedTime(planted, FileTime.from(Contracts.T0.plusSeconds(1)));
+        Contracts.resetMtime(cluster.www(2).resolve("sub"));
+        Files.setLastModifiedTime(cluster.www(2).resolve("sub"), Files.getLastModifiedTime(src.resolve("sub")));
+        assertThat(push("-y").exits(0).out()).contains("node2     ok       created 0, updated 0");
+        assertThat(planted).hasContent("X");
+        assertThat(push("-y", "-C").exits(0).out()).contains("node2     ok       created 0, updated 1");
+        assertThat(planted).hasContent("a");
+        assertThat(push("-y", "--checksum").exits(0).out()).contains("node2     ok       created 0, updated 0");
+    }
+
+    @Test
+    @Exercises(value = {"--exclude", "-e"}, exits = {0, 2})
+    void excludeLeavesPathsAloneAndMinusEIsRefusedWithAHint() throws Exception {
+        ItSupport.write(src, "cache/x.tmp", "t\n", "rw-r--r--", Contracts.T0);
+        Result hint = launcher.run("tlclb_content_sync", "-e", "ssh -p 2222", src.toString()).exits(2);
+        assertThat(hint.err()).isEqualTo("tlclb_content_sync: -e is rsync's remote shell and is not an option here:"
+                + " use --exclude PATTERN to leave paths alone, or ~/.ssh/config for ssh options\n");
+        assertNodesEmpty();
+
+        push("-y", "--exclude", "cache/", "--exclude", "*.key").exits(0);
+        assertThat(files(cluster.www(1))).containsExactly("index.html", "sub", "sub/a.txt", "sub/b.txt");
+    }
+
+    @Test
+    @Exercises(value = {"--backup", "--no-backup"}, exits = 0)
+    void backupKeepsWhatAPushReplacedUnderTheRunsId() throws Exception {
+        push("-y", "--no-backup").exits(0);
+        assertThat(cluster.www(1).resolve(".tlclb-backup")).doesNotExist();
+        Files.writeString(src.resolve("index.html"), "<h1>v2</h1>\n");
+        Result r = push("-y", "--backup", "--json", "-").exits(0);
+        String run = r.json().get("run_id").asText();
+        for (int i = 1; i <= 2; i++) {
+            assertThat(cluster.www(i).resolve(".tlclb-backup/" + run + "/index.html")).hasContent("<h1>hello</h1>");
+            assertThat(cluster.www(i).resolve("index.html")).hasContent("<h1>v2</h1>");
+        }
+        Files.writeString(src.resolve("index.html"), "<h1>v3</h1>\n");
+        push("-y", "--no-backup").exits(0);
+        assertThat(files(cluster.www(1).resolve(".tlclb-backup"))).containsExactly(run, run + "/index.html");
+    }
+
+    @Test
+    @Exercises(value = {"--post-sync", "--quiet"}, exits = {0, 1})
+    void postSyncRunsWhereSomethingChangedAndUnderQuietAFailureShowsStatusAndOutput() throws Exception {
+        Path marks = tmp.resolve("hook-marks");
+        Files.createDirectories(marks);
+        String hook = "ls /var/www/html > " + marks + "/$(echo $SSH_CONNECTION | cut -d' ' -f3)-$$.txt";
+        push("-y", "--post-sync", hook).exits(0);
+        assertThat(files(marks)).hasSize(2);
+        push("-y", "--post-sync", hook).exits(0); // nothing changed: the command does not run
+        assertThat(files(marks)).hasSize(2);
+
+        Files.writeString(src.resolve("index.html"), "<h1>v2</h1>\n");
+        Result r = push("-y", "--quiet", "--post-sync", "echo reloading; echo broken >&2; exit 7").exits(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("node1: post-sync 'echo reloading; echo broken >&2; exit 7' exited 7: reloading | broken",
+                "node2: post-sync 'echo reloading; echo broken >&2; exit 7' exited 7: reloading | broken");
+        assertThat(cluster.www(1).resolve("index.html")).hasContent("<h1>v2</h1>");
+    }
+
+    @Test
+    @Exercises(value = {"--partial-ok", "-q", "--retries"}, exits = {1, 3})
+    void allOrNothingUnderQuietSaysNoNodeChangedAndPartialOkCommitsWhereStagingWorked() throws Exception {
+        cluster.stop(2);
+        Result aborted = push("-y", "-q", "--retries", "0").exits(3);
+        assertThat(aborted.out()).isEmpty();
+        assertThat(aborted.err()).contains("node2: cannot connect to " + cluster.address(2))
+                .contains("all-or-nothing: node2 failed before commit, so no node was changed");
+        assertNodesEmpty();
+
+        Result partial = push("-y", "-q", "--partial-ok", "--retries", "1").exits(1);
+        assertThat(partial.err()).contains("node2: cannot connect", "changed: node1; not (fully) changed: node2");
+        TreeAssert.assertSameTree(src, cluster.www(1));
+        assertThat(files(cluster.www(2))).isEmpty();
+    }
+
+    @Test
+    @Exercises(value = "--chown", exits = {0, 2})
+    void chownNamesAreResolvedOnTheNode() throws Exception {
+        int uid = Contracts.id("-u", "daemon");
+        int gid = Contracts.id("-g", "daemon");
+        push("-y", "--chown", "daemon:daemon").exits(0);
+        for (int i = 1; i <= 2; i++) {
+            for (String f : List.of("index.html", "sub", "sub/a.txt")) {
+                Path p = cluster.www(i).resolve(f);
+                assertThat(Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS)).as(p.toString()).isEqualTo(uid);
+                assertThat(Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS)).as(p.toString()).isEqualTo(gid);
+            }
+        }
+        Result bad = push("-y", "--chown", "1:2:3").exits(2);
+        assertThat(bad.err()).contains("--chown", "1:2:3", "USER:GROUP");
+        Result unknown = push("-y", "--chown", "no-such-user-xyz").exits(3);
+        assertThat(unknown.out() + unknown.err()).contains("no-such-user-xyz");
+    }
+
+    @Test
+    @Exercises(value = {"-j", "--parallel", "--retries", "--connect-timeout", "--chown", "--bwlimit", "--max-delete"},
+            exits = {0, 2})
+    void valuesOutOfRangeAreRefusedWithTheRangeBeforeAnythingIsContacted() throws Exception {
+        String[][] cases = {
+            {"-j", "0", "-j/--parallel must be 1..1024, not 0"},
+            {"-j", "-1", "-j/--parallel must be 1..1024, not -1"},
+            {"--parallel", "1025", "-j/--parallel must be 1..1024, not 1025"},
+            {"--retries", "-1", "--retries must be 0..20, not -1"},
+            {"--connect-timeout", "0", "--connect-timeout must be 1..86400, not 0"},
+            {"--max-delete", "-1", "--max-delete must be 0.."},
+            {"--chown", "1:2:3", "--chown: bad value '1:2:3'"},
+            {"--bwlimit", "99999999999999999999G", "(1 byte/s to 1T: a number with K, M, G or T"},
+            {"--bwlimit", "2T", "--bwlimit 2T is out of range (1 byte/s to 1T"},
+        };
+        for (String[] c : cases) {
+            Result r = push("-y", c[0], c[1]).exits(2);
+            assertThat(r.err()).as(String.join(" ", c)).startsWith("tlclb_content_sync: ").contains(c[2]);
+            assertThat(r.err().lines().count()).as(r.err()).isEqualTo(1);
+        }
+        assertNodesEmpty();
+        push("-y", "-j", "1", "--retries", "0", "--connect-timeout", "3", "--bwlimit", "50M").exits(0);
+        assertNodesAreTheSource();
+    }
+
+    // ------------------------------------------------------------------ nodes and trust
+
+    @Test
+    @Exercises(value = {"-w", "--servers", "-x", "--exclude-servers"}, exits = 0)
+    void serversFromAFileOneLineEachAndExcludedServers() throws Exception {
+        Path list = tmp.resolve("servers.txt");
+        Files.writeString(list, "# the web tier\nnode1\n\nnode2\n");
+        Result r = push("-y", "-w", "@" + list).exits(0);
+        assertThat(r.out()).contains("node1     ok", "node2     ok");
+        assertNodesAreTheSource();
+
+        ItSupport.wipe(cluster);
+        Result one = push("-y", "--servers", "@" + list, "-x", "node2").exits(0);
+        assertThat(one.out()).contains("node1     ok").doesNotContain("node2");
+        assertThat(files(cluster.www(2))).isEmpty();
+        push("-y", "--exclude-servers", "node1", "-w", "node1,node2").exits(0);
+        TreeAssert.assertSameTree(src, cluster.www(2));
+    }
+
+    @Test
+    @Exercises(value = {"-i", "--identity", "--known-hosts", "--host-key-policy"}, exits = {0, 3})
+    void keysAndHostKeysNamedOnTheCommandLine() throws Exception {
+        Path bare = tmp.resolve("bare.conf");
+        Files.writeString(bare, "Servers\n  Server node1 " + cluster.address(1) + "\n  Server node2 " + cluster.address(2)
+                + "\nEndServers\nConnectTimeout 5\nRetries 0\n");
+        Path known = tmp.resolve("known_hosts");
+        Files.writeString(known, "");
+        List<String> base = List.of("-c", bare.toString(), "-y", "--dest", DEST, src.toString());
+
+        Result strict = launcher.run("tlclb_content_sync", with(base, "-i", cluster.clientKey().toString(),
+                "--known-hosts", known.toString(), "--host-key-policy", "strict")).exits(3);
+        assertThat(strict.out() + strict.err()).contains("the host is not in");
+        assertThat(Files.readString(known)).isEmpty();
+
+        launcher.run("tlclb_content_sync", with(base, "--identity", cluster.clientKey().toString(),
+                "--known-hosts", known.toString(), "--host-key-policy", "accept-new")).exits(0);
+        assertNodesAreTheSource();
+        assertThat(Files.readString(known)).contains(cluster.address(1) + " ", cluster.address(2) + " ");
+        Files.writeString(src.resolve("index.html"), "v2\n");
+        launcher.run("tlclb_content_sync", with(base, "-i", cluster.clientKey().toString(), "--known-hosts",
+                known.toString(), "--host-key-policy", "strict")).exits(0);
+        assertThat(cluster.www(2).resolve("index.html")).hasContent("v2");
+        Result bad = launcher.run("tlclb_content_sync", with(base, "--host-key-policy", "trusting")).exits(2);
+        assertThat(bad.err()).contains("--host-key-policy takes strict, ask or accept-new, not 'trusting'");
+    }
+
+    private static String[] with(List<String> base, String... more) {
+        List<String> a = new ArrayList<>(List.of(more));
+        a.addAll(base);
+        return a.toArray(String[]::new);
+    }
+
+    // ------------------------------------------------------------------ the terminal
+
+    @Test
+    @Exercises(exits = {5, 0})
+    void theQuestionIsAskedOnTheTerminalEvenWithStdoutPipedAndNoChangesNothing() throws Exception {
+        Path out = tmp.resolve("piped-stdout.txt");
+        Result no = launcher.runOnTerminal(Tty.stdoutPipedTo(out), "n\n", "tlclb_content_sync", argv()).exits(5);
+        assertThat(no.out()).contains("node1, node2 will change /var/www/html: 10 created, 0 updated, 0 deleted",
+                "(2 of 2 nodes)", "Push now? [y/N]");
+        assertThat(Files.readString(out)).isEqualTo("declined: nothing was changed\n");
+        assertNodesEmpty();
+
+        Path out2 = tmp.resolve("piped-stdout-2.txt");
+        launcher.runOnTerminal(Tty.stdoutPipedTo(out2), "y\n", "tlclb_content_sync", argv()).exits(0);
+        assertThat(Files.readString(out2)).contains("total: 2 of 2 nodes in sync");
+        assertNodesAreTheSource();
+    }
+
+    @Test
+    @Exercises(value = {"--bwlimit", "-y"}, exits = 0)
+    void progressIsDrawnOnlyWhenStderrIsATerminal() throws Exception {
+        byte[] big = new byte[600 * 1024];
+        new java.util.Random(1).nextBytes(big);
+        Files.write(src.resolve("big.bin"), big);
+        long t0 = System.nanoTime();
+        Result tty = launcher.runOnTerminal("", "tlclb_content_sync", argv("-y", "--bwlimit", "256K")).exits(0);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(seconds).as("600 KiB at 256 KiB/s per node").isGreaterThan(2.0);
+        String drawn = tty.out();
+        assertThat(drawn).contains("\rconnect", "\rstage  ", " files  ", "KiB/s", "nodes 0/2").contains("\r");
+        assertThat(drawn).containsPattern(
+                "\rstage +[0-9,]+ files +[0-9.]+ (B|KiB|MiB)/[0-9.]+ (KiB|MiB) +[0-9.]+ (B|KiB|MiB)/s +nodes [0-2]/2");
+        assertThat(drawn).contains("total: 2 of 2 nodes in sync");
+        assertNodesAreTheSource();
+
+        ItSupport.wipe(cluster);
+        Path err = tmp.resolve("stderr.log");
+        Result redirected = launcher.runOnTerminal(Tty.stderrTo(err), "", "tlclb_content_sync",
+                argv("-y", "--bwlimit", "1M")).exits(0);
+        assertThat(Files.readString(err)).isEmpty(); // no progress, no escape codes, no \r
+        assertThat(redirected.out()).doesNotContain("stage ").contains("total: 2 of 2 nodes in sync");
+        ItSupport.wipe(cluster);
+        Result cron = push("-y", "--bwlimit", "2M").exits(0);
+        assertThat(cron.out() + cron.err()).doesNotContain("\r").doesNotContain("\u001b");
+    }
+
+    // ------------------------------------------------------------------ lock, interrupt, internal error
+
+    @Test
+    @Exercises(value = "--bwlimit", exits = {4, 5})
+    void aSecondRunFindsTheLockHeldAndCtrlCDuringStagingChangesNothing() throws Exception {
+        byte[] big = new byte[1024 * 1024];
+        Files.write(src.resolve("big.bin"), big);
+        RunningLauncher slow = launcher.spawn("tlclb_content_sync", argv("-y", "--bwlimit", "100K"));
+        Contracts.awaitTempFile(cluster.www(1), 30);
+
+        Result locked = push("-y").exits(4);
+        assertThat(locked.err()).startsWith("tlclb_content_sync: another run holds the lock (pid " + slow.pid());
+        assertThat(locked.out()).isEmpty();
+
+        slow.signal("INT");
+        Result interrupted = slow.await().exits(5);
+        assertThat(interrupted.out()).isEqualTo("interrupted before commit: what was staged was removed, nothing was"
+                + " changed\n");
+        assertThat(interrupted.err()).contains("interrupted: stopping before commit");
+        for (int i = 1; i <= 2; i++) {
+            assertThat(files(cluster.www(i))).as("node %d", i).isEmpty();
+        }
+    }
+
+    @Test
+    @Exercises(exits = 6)
+    void runningOutOfMemoryIsAnInternalErrorExit6AndChangesNothing() throws Exception {
+        for (int d = 0; d < 40; d++) {
+            Path dir = Files.createDirectories(src.resolve("many/" + d));
+            for (int f = 0; f < 500; f++) {
+                Files.createFile(dir.resolve("file-with-a-longish-name-" + f + ".txt"));
+            }
+        }
+        launcher.env("TLCLB_JAVA_OPTS", "-Xms8m -Xmx8m -Xmn2m");
+        Result r = push("-y").exits(6);
+        assertThat(r.err()).contains("internal error").containsPattern("out of memory|OutOfMemoryError");
+        assertThat(r.err()).doesNotContain("\tat ");
+        assertNodesEmpty();
+    }
+
+    // ------------------------------------------------------------------ sync.conf's Validate, the log
+
+    @Test
+    @Exercises(exits = {2, 0})
+    void validateContentRunsInTheSourceBeforeAnyPush() throws Exception {
+        Path failing = ItSupport.writeConf(cluster, tmp.resolve("v1.conf"),
+                "Validate content \"test -f index.html && echo checked $(pwd) && exit 3\"\n");
+        Result r = launcher.run("tlclb_content_sync", "-c", failing.toString(), "-y", "--json", "-", "--dest", DEST,
+                src.toString()).exits(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("checked " + src + "\n").contains("tlclb_content_sync: Validate content"
+                + " \"test -f index.html && echo checked $(pwd) && exit 3\" exited 3: nothing was pushed");
+        assertNodesEmpty();
+        Path passing = ItSupport.writeConf(cluster, tmp.resolve("v2.conf"), "Validate content \"test -f index.html\"\n");
+        launcher.run("tlclb_content_sync", "-c", passing.toString(), "-y", "--dest", DEST, src.toString()).exits(0);
+        assertNodesAreTheSource();
+    }
+
+    @Test
+    @Exercises(value = "--log-file", exits = {0, 3})
+    void theLogRotatesIntoACompleteGzipAndFailuresAreWarnings() throws Exception {
+        Path log = launcher.logFile();
+        StringBuilder old = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            old.append("2026-01-01 00:00:00.000 [INFO ] old line ").append(i).append('\n');
+        }
+        Files.writeString(log, old);
+        Instant twoDaysAgo = Instant.now().minusSeconds(2 * 86_400);
+        Files.setLastModifiedTime(log, FileTime.from(twoDaysAgo));
+        push("-y").exits(0);
+        String date = LocalDate.ofInstant(twoDaysAgo, ZoneId.systemDefault()).toString();
+        Path gz = log.resolveSibling("sync.log." + date + ".0.gz");
+        assertThat(files(log.getParent())).containsExactly("sync.log", "sync.log." + date + ".0.gz");
+        try (GZIPInputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(old.toString());
+        }
+        Process zcat = new ProcessBuilder("zcat", gz.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(zcat.waitFor()).as("zcat reads it").isZero();
+        assertThat(Files.readString(log)).contains("[INFO ] run ").doesNotContain("old line");
+
+        cluster.stop(2);
+        push("-y", "--retries", "0").exits(3);
+        String text = Files.readString(log);
+        assertThat(Contracts.linesWith(text, "node node2 failed")).singleElement().asString().contains("[WARN ]");
+        assertThat(Contracts.linesWith(text, "outcome=aborted")).singleElement().asString().contains("[WARN ]");
+        cluster.start(2);
+
+        Path open = Files.createDirectories(tmp.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Result refused = push("-y", "--log-file", open.resolve("sync.log").toString()).exits(0);
+        assertThat(count(refused.err(), "warning:")).isEqualTo(1);
+        assertThat(refused.err()).startsWith("tlclb_content_sync: warning: the log directory " + open
+                + " can be written by other users; this run is not logged");
+        assertThat(open.resolve("sync.log")).doesNotExist();
+        Result notDir = push("-y", "--log-file", conf.resolve("sync.log").toString()).exits(0);
+        assertThat(notDir.err()).isEqualTo("tlclb_content_sync: warning: cannot use the log file " + conf.resolve("sync.log")
+                + " (" + conf + " is not a directory); this run is not logged (set LogFile or --log-file to a file in a"
+                + " directory only you can write)\n");
+    }
+}

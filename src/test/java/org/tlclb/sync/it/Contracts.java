@@ -1,0 +1,117 @@
+package org.tlclb.sync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** What the *ContractIT classes share: a small source tree, help-text checks, the release number, waiting for events. */
+public final class Contracts {
+    public static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+    /** A path in a help text: /etc/..., ~/.ssh/... */
+    private static final Pattern PATH = Pattern.compile("~?/[\\w.~/-]*[\\w/]");
+
+    private Contracts() {
+    }
+
+    /** index.html, sub/a.txt, sub/b.txt and a private file, with fixed modes and mtimes; the root 0755. */
+    public static Path tree(Path src) throws IOException {
+        ItSupport.write(src, "index.html", "<h1>hello</h1>\n", "rw-r--r--", T0);
+        ItSupport.write(src, "sub/a.txt", "a\n", "rw-r--r--", T0.plusSeconds(1));
+        ItSupport.write(src, "sub/b.txt", "bb\n", "rw-r--r--", T0.plusSeconds(2));
+        ItSupport.write(src, "private.key", "k\n", "rw-------", T0.plusSeconds(3));
+        Files.setLastModifiedTime(src.resolve("sub"), FileTime.from(T0.minusSeconds(60)));
+        Files.setPosixFilePermissions(src, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return src;
+    }
+
+    /** Sets a directory's mtime back to T0 (after a test wrote into it, so that only what the test means differs). */
+    public static void resetMtime(Path dir) throws IOException {
+        Files.setLastModifiedTime(dir, FileTime.from(T0.minusSeconds(30)));
+    }
+
+    /** Every file name under root, relative, sorted (links not followed). */
+    public static List<String> files(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(p -> !p.equals(root)).map(p -> root.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    /**
+     * --help as the launcher prints it without a terminal: no line wider than 80 columns, and every
+     * path of the options' descriptions whole on one line (never cut at a slash).
+     */
+    public static void assertHelpFits(String help, CommandLine model) {
+        for (String line : help.lines().toList()) {
+            assertThat(line.length()).as("help line wider than 80 columns: '" + line + "'").isLessThanOrEqualTo(80);
+        }
+        for (OptionSpec o : model.getCommandSpec().options()) {
+            if (o.hidden()) {
+                continue;
+            }
+            Matcher m = PATH.matcher(String.join(" ", o.description()));
+            while (m.find()) {
+                String path = m.group();
+                assertThat(help.lines().anyMatch(l -> l.contains(path)))
+                        .as("the help of " + o.longestName() + " cut the path " + path + " across lines:\n" + help)
+                        .isTrue();
+            }
+        }
+    }
+
+    /** The project's version from pom.xml (what --version must print). */
+    public static String releaseVersion() throws IOException {
+        String pom = Files.readString(Launcher.repo().resolve("pom.xml"), StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("<artifactId>tlclb-sync</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+        assertThat(m.find()).as("pom.xml names the version").isTrue();
+        return m.group(1);
+    }
+
+    /** Waits until some file under dir has a name matching the product's temp names (staging began). */
+    public static void awaitTempFile(Path dir, long seconds) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (Files.isDirectory(dir) && !ItSupport.tempFiles(dir).isEmpty()) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no temporary file appeared under " + dir + " within " + seconds + " s");
+    }
+
+    /** The numeric id of a user or group of this machine (the OpenSSH lab nodes share its /etc/passwd). */
+    public static int id(String flag, String name) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("id", flag, name).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(p.waitFor()).as("id " + flag + " " + name + ": " + out).isZero();
+        return Integer.parseInt(out);
+    }
+
+    /** Lines of text that contain needle. */
+    public static List<String> linesWith(String text, String needle) {
+        List<String> out = new ArrayList<>();
+        for (String l : text.lines().toList()) {
+            if (l.contains(needle)) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+}
