@@ -47,10 +47,20 @@ public final class SshSetup {
             } catch (SshConfigException e) {
                 // reported by connector(), with its file and line
             }
-            out.add(new NodeTarget(t.name() != null ? t.name() : t.host(), t.host(), port, user, t.nosync(),
-                    t.listed()));
+            out.add(new NodeTarget(t.name() != null ? t.name() : typed(t, defaultUser), t.host(), port, user,
+                    t.nosync(), t.listed()));
         }
         return out;
+    }
+
+    /**
+     * A node given on the command line as the user wrote it, for reports: the host, with the user and
+     * port when they are not the defaults (two nodes on one host, told apart by port, keep apart).
+     */
+    private static String typed(NodeTarget t, String defaultUser) {
+        String host = t.host().indexOf(':') >= 0 ? "[" + t.host() + "]" : t.host();
+        return (t.user().equals(defaultUser) ? "" : t.user() + "@") + host
+                + (t.port() == RouteResolver.SSH_PORT ? "" : ":" + t.port());
     }
 
     /** The run's client, with every node's route settled and every key loaded (passphrases asked now). */
