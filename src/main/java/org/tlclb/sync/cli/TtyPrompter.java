@@ -60,12 +60,14 @@ final class TtyPrompter implements Prompter {
 
     @Override
     public synchronized char[] secret(String prompt) {
-        out.print(prompt);
-        out.flush();
+        // Echo off before the prompt shows, as ssh's readpassphrase does: what is typed (or pasted)
+        // as soon as the prompt appears must not be echoed.
         if (!stty("-echo")) {
-            out.println("(cannot turn off echo on this terminal: not asking)");
+            out.println(prompt + "(cannot turn off echo on this terminal: not asking)");
             return null; // a password is never shown
         }
+        out.print(prompt);
+        out.flush();
         try {
             String line = readLine();
             return line == null ? null : line.toCharArray();
