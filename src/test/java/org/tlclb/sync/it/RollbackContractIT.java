@@ -1,0 +1,226 @@
+package org.tlclb.sync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tlclb.sync.it.Contracts.files;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.tlclb.sync.cli.Main;
+import org.tlclb.sync.it.Launcher.Result;
+
+/**
+ * tlclb rollback through scripts/ against two OpenSSH nodes: the options it offers (and none of a
+ * push's), the question, the JSON report, the lock. What a rollback restores, and that a run id is
+ * never a path, is BackupSafetyIT's (issue 14).
+ */
+@Contract("rollback")
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RollbackContractIT {
+    static final String DEST = "/var/www/html";
+
+    @TempDir
+    static Path shared;
+    static OpenSshCluster cluster;
+
+    @TempDir
+    Path tmp;
+    Path src;
+    Path conf;
+    Launcher launcher;
+    /** The run that replaced v1 of index.html with v2 (its backup holds v1). */
+    String second;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        OpenSshCluster.assumeAvailable();
+        cluster = OpenSshCluster.start(shared.resolve("cluster"), 2);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        for (int i = 1; i <= cluster.size(); i++) {
+            cluster.start(i);
+        }
+        ItSupport.wipe(cluster);
+        src = Contracts.tree(tmp.resolve("src"));
+        conf = ItSupport.writeConf(cluster, tmp.resolve("sync.conf"), "");
+        launcher = Launcher.in(tmp.resolve("state"));
+        push().exits(0);
+        Files.writeString(src.resolve("index.html"), "v2\n");
+        second = push().exits(0).json().get("run_id").asText();
+        assertNodesHold("v2");
+    }
+
+    private Result push(String... more) {
+        List<String> a = new ArrayList<>(List.of("-c", conf.toString(), "-y", "--backup", "--json", "-"));
+        a.addAll(List.of(more));
+        a.addAll(List.of("--dest", DEST, src.toString()));
+        return launcher.run("tlclb_content_sync", a.toArray(String[]::new));
+    }
+
+    private Result rollback(String... args) {
+        List<String> a = new ArrayList<>(List.of("rollback", "-c", conf.toString(), "--dest", DEST));
+        a.addAll(List.of(args));
+        return launcher.run("tlclb", a.toArray(String[]::new));
+    }
+
+    private void assertNodesHold(String index) throws Exception {
+        for (int i = 1; i <= cluster.size(); i++) {
+            assertThat(cluster.www(i).resolve("index.html")).as("node %d", i).hasContent(index);
+        }
+    }
+
+    @Test
+    @Exercises(value = {"-h", "--help", "-V", "--version"}, exits = 0)
+    void helpAndVersion() throws Exception {
+        Result help = launcher.run("tlclb", "rollback", "--help").exits(0);
+        assertThat(help.out()).startsWith("Usage: tlclb rollback ").contains("[RUN]", "--config-tree", "Exit codes:")
+                .doesNotContain("--post-sync", "--chown", "--bwlimit", "--[no-]backup", "--[no-]delete", "--checksum");
+        Contracts.assertHelpFits(help.out(), Main.model("tlclb").getSubcommands().get("rollback"));
+        assertThat(launcher.run("tlclb", "rollback", "-h").exits(0).out()).isEqualTo(help.out());
+        String version = "tlclb-sync " + Contracts.releaseVersion() + "\n";
+        assertThat(launcher.run("tlclb", "rollback", "-V").exits(0).out()).isEqualTo(version);
+        assertThat(launcher.run("tlclb", "rollback", "--version").exits(0).out()).isEqualTo(version);
+    }
+
+    @Test
+    @Exercises(value = {"-c", "--dest", "-y", "--yes", "--json", "--quiet"}, exits = 0)
+    void aNamedRunIsPutBackAndTheJsonSaysSo() throws Exception {
+        Result r = rollback("-y", "--json", "-", second).exits(0);
+        JsonNode j = r.json();
+        assertThat(j.get("command").asText()).isEqualTo("tlclb rollback");
+        assertThat(j.get("exit_code").asInt()).isZero();
+        assertThat(j.get("nodes").findValuesAsText("status")).containsExactly("ok", "ok");
+        assertThat(j.get("changed").size()).isEqualTo(2);
+        assertNodesHold("<h1>hello</h1>");
+        Files.writeString(src.resolve("index.html"), "v3\n");
+        String third = push().exits(0).json().get("run_id").asText();
+        assertNodesHold("v3");
+        Result quiet = rollback("--yes", "--quiet", third).exits(0);
+        assertThat(quiet.out() + quiet.err()).isEmpty();
+        assertNodesHold("<h1>hello</h1>"); // what the third run replaced
+    }
+
+    @Test
+    @Exercises(value = {"-n", "--dry-run", "-v", "--verbose"}, exits = 0)
+    void aDryRunListsWhatWouldComeBackAndChangesNothing() throws Exception {
+        Result dry = rollback("-n").exits(0);
+        assertThat(dry.out()).contains("node1: /var/www/html run " + second, "  restore    index.html",
+                "node2: /var/www/html run " + second);
+        assertNodesHold("v2");
+        assertThat(rollback("--dry-run", "-v", second).exits(0).out()).contains("  restore    index.html");
+        assertThat(rollback("-y", "--verbose").exits(0).out()).contains("node1 ", "node2 ");
+        assertNodesHold("<h1>hello</h1>");
+    }
+
+    @Test
+    @Exercises(exits = {5, 0})
+    void onATerminalItAsksFirstAndNoChangesNothing() throws Exception {
+        Result no = launcher.runOnTerminal("n\n", "tlclb", "rollback", "-c", conf.toString(), "--dest", DEST)
+                .exits(5);
+        assertThat(no.out()).contains("Restore run " + second + " on node1, node2", "? [y/N]",
+                "declined: nothing was changed");
+        assertNodesHold("v2");
+        launcher.runOnTerminal("y\n", "tlclb", "rollback", "-c", conf.toString(), "--dest", DEST).exits(0);
+        assertNodesHold("<h1>hello</h1>");
+    }
+
+    @Test
+    @Exercises(exits = 2)
+    void pushOptionsAreRefused() {
+        String[][] refused = {{"--delete"}, {"--no-delete"}, {"--backup"}, {"--post-sync", "true"},
+            {"--chown", "1:1"}, {"--bwlimit", "1M"}, {"--partial-ok"}, {"-C"}, {"--exclude", "x"},
+            {"--max-delete", "1"}, {"-e", "ssh"}};
+        for (String[] option : refused) {
+            List<String> argv = new ArrayList<>(List.of("rollback", "-c", conf.toString()));
+            argv.addAll(List.of(option));
+            Result r = launcher.run("tlclb", argv.toArray(String[]::new)).exits(2);
+            assertThat(r.err()).as(option[0]).startsWith("tlclb rollback: Unknown option")
+                    .contains("'" + option[0] + "'").endsWith("\nTry 'tlclb rollback --help' for more information.\n");
+        }
+    }
+
+    @Test
+    @Exercises(value = {"-w", "--servers", "-x", "--exclude-servers", "-j", "--parallel", "-i", "--identity",
+        "--known-hosts", "--host-key-policy", "--connect-timeout", "--retries", "--log-file"}, exits = {0, 3})
+    void nodesKeysAndTrustFromTheCommandLine() throws Exception {
+        Path bare = tmp.resolve("bare.conf");
+        Files.writeString(bare, "Servers\n  Server node1 " + cluster.address(1) + "\n  Server node2 " + cluster.address(2)
+                + "\nEndServers\n");
+        Path log = tmp.resolve("rollback.log");
+        Path empty = Files.writeString(tmp.resolve("empty_known_hosts"), "");
+        Result strict = launcher.run("tlclb", "rollback", "-c", bare.toString(), "--dest", DEST, "-y", "-i",
+                cluster.clientKey().toString(), "--known-hosts", empty.toString(), "--host-key-policy", "strict",
+                "--connect-timeout", "5", "--retries", "0").exits(3);
+        assertThat(strict.out()).contains("the host is not in", "no node was changed");
+        assertNodesHold("v2");
+
+        launcher.run("tlclb", "rollback", "-c", bare.toString(), "--dest", DEST, "-y", "--identity",
+                cluster.clientKey().toString(), "--known-hosts", cluster.knownHosts().toString(), "-w", "node1,node2",
+                "-x", "node2", "-j", "1", "--log-file", log.toString()).exits(0);
+        assertThat(cluster.www(1).resolve("index.html")).hasContent("<h1>hello</h1>");
+        assertThat(cluster.www(2).resolve("index.html")).hasContent("v2");
+        assertThat(Files.readString(log)).contains("tlclb rollback sources=" + DEST + " nodes=1 exit=0");
+        launcher.run("tlclb", "rollback", "-c", bare.toString(), "--dest", DEST, "-y", "-i",
+                cluster.clientKey().toString(), "--known-hosts", cluster.knownHosts().toString(),
+                "--servers", "node1,node2", "--exclude-servers", "node1", "--parallel", "2").exits(0);
+        assertNodesHold("<h1>hello</h1>");
+    }
+
+    @Test
+    @Exercises(value = "-q", exits = 4)
+    void aPushHoldingTheDestinationKeepsRollbackOut() throws Exception {
+        Files.write(src.resolve("big.bin"), new byte[1024 * 1024]);
+        RunningLauncher slow = launcher.spawn("tlclb_content_sync", "-c", conf.toString(), "-y", "--bwlimit", "100K",
+                "--dest", DEST, src.toString());
+        Contracts.awaitTempFile(cluster.www(1), 30);
+        Result locked = rollback("-y", "-q").exits(4);
+        assertThat(locked.err()).startsWith("tlclb rollback: another run holds the lock (pid " + slow.pid());
+        slow.signal("TERM");
+        slow.await().exits(5);
+        assertNodesHold("v2");
+    }
+
+    @Test
+    @Exercises(value = "--config-tree", exits = 0)
+    void configTreeRollsBackConfigDir() throws Exception {
+        Path etc = Files.createDirectories(tmp.resolve("src-etc"));
+        Path lic = Files.createDirectories(tmp.resolve("src-lic"));
+        Files.setPosixFilePermissions(etc, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(lic, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ItSupport.write(etc, "clusterserver.conf", "version 1\n", "rw-r--r--", Contracts.T0);
+        ItSupport.write(lic, "license.key", "L\n", "rw-------", Contracts.T0);
+        Path cfg = ItSupport.writeConf(cluster, tmp.resolve("cfg.conf"),
+                "ConfigDir /etc/clusterserver\nLicenseFile /etc/tlclb/license.key\n");
+        Launcher inNs = Launcher.in(tmp.resolve("state")).mounting(etc, "/etc/clusterserver").mounting(lic, "/etc/tlclb");
+        inNs.run("tlclb_config_sync", "-c", cfg.toString(), "-y", "-q").exits(0);
+        ItSupport.write(etc, "clusterserver.conf", "version 2\n", "rw-r--r--", Contracts.T0.plusSeconds(60));
+        inNs.run("tlclb_config_sync", "-c", cfg.toString(), "-y", "-q").exits(0);
+        assertThat(cluster.etc(1).resolve("clusterserver.conf")).hasContent("version 2");
+        Result r = inNs.run("tlclb", "rollback", "-c", cfg.toString(), "--config-tree", "-y").exits(0);
+        assertThat(r.out()).contains("node1 ", "node2 ");
+        for (int i = 1; i <= 2; i++) {
+            assertThat(cluster.etc(i).resolve("clusterserver.conf")).hasContent("version 1");
+            assertThat(files(cluster.lic(i))).contains("license.key");
+        }
+    }
+}
