@@ -1,5 +1,6 @@
 package org.tlclb.sync.cli;
 
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -50,7 +51,12 @@ final class NodeCommand implements Callable<Integer> {
         Path keys = authorizedKeys != null ? authorizedKeys : ctx.paths().sshDir().resolve("authorized_keys");
         Path abs = root.toAbsolutePath().normalize();
         Path state = stateDir != null ? stateDir : abs.resolveSibling(abs.getFileName() + ".tlclb-node");
-        EmbeddedNode.runForeground(abs, host, port, keys, state);
+        try {
+            EmbeddedNode.runForeground(abs, host, port, keys, state);
+        } catch (BindException e) {
+            throw new UsageError("cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "): choose another --port, or 0 for a free one");
+        }
         return ExitCode.OK.code();
     }
 }

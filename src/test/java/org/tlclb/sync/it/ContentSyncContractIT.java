@@ -142,7 +142,7 @@ class ContentSyncContractIT {
     // ------------------------------------------------------------------ cron and JSON
 
     @Test
-    @Exercises(value = {"-y", "-q", "--json", "-c"}, exits = 0)
+    @Exercises(value = {"-y", "-q", "--json", "-c", "--dest"}, exits = 0)
     void theCronLineWritesTheJsonFileSaysNothingAndExitsZero() throws Exception {
         Path json = tmp.resolve("reports/last.json");
         Files.createDirectories(json.getParent());

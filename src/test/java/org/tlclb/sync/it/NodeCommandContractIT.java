@@ -1,0 +1,144 @@
+package org.tlclb.sync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.tlclb.sync.cli.Main;
+import org.tlclb.sync.it.Launcher.Result;
+import org.tlclb.sync.run.TreeAssert;
+
+/**
+ * tlclb node (SPEC section 9) and the top command tlclb, through scripts/: an embedded node rooted
+ * at a directory that a push reaches like any SSH node, until it is stopped. No OpenSSH here: the
+ * node is the product.
+ */
+@Contract("node")
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class NodeCommandContractIT {
+    /** The node's first line: where it listens and its host key. */
+    static final Pattern LISTENING = Pattern.compile("node listening on 127\\.0\\.0\\.1:(\\d+) root (\\S+) hostkey"
+            + " (SHA256:\\S+)\n");
+
+    @TempDir
+    Path tmp;
+    Launcher launcher;
+    Path key;
+    Path src;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        launcher = Launcher.in(tmp.resolve("state"));
+        key = tmp.resolve("keys/id_ed25519");
+        Files.createDirectories(key.getParent());
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "node-test", "-f",
+                key.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        src = Contracts.tree(tmp.resolve("src"));
+    }
+
+    private Result pushTo(int port, Path knownHosts) {
+        return launcher.run("tlclb_content_sync", "-y", "-w", "root@127.0.0.1:" + port, "-i", key.toString(),
+                "--known-hosts", knownHosts.toString(), "--host-key-policy", "accept-new", "--dest", "/var/www/html",
+                src.toString());
+    }
+
+    @Test
+    @Exercises(value = {"-h", "--help", "-V", "--version"}, exits = 0)
+    void helpAndVersion() throws Exception {
+        Result help = launcher.run("tlclb", "node", "--help").exits(0);
+        assertThat(help.out()).startsWith("Usage: tlclb node ").contains("--root=DIR", "--authorized-keys=FILE",
+                "Exit codes:");
+        Contracts.assertHelpFits(help.out(), Main.model("tlclb").getSubcommands().get("node"));
+        assertThat(launcher.run("tlclb", "node", "-h").exits(0).out()).isEqualTo(help.out());
+        String version = "tlclb-sync " + Contracts.releaseVersion() + "\n";
+        assertThat(launcher.run("tlclb", "node", "-V").exits(0).out()).isEqualTo(version);
+        assertThat(launcher.run("tlclb", "node", "--version").exits(0).out()).isEqualTo(version);
+    }
+
+    @Test
+    @Exercises({"--root", "--port", "--host", "--authorized-keys", "--state-dir"}) // ends by a signal: 143, no row
+    void aNodeServesItsRootToAPushUntilStopped() throws Exception {
+        Path root = tmp.resolve("node-root");
+        Path state = tmp.resolve("node-state");
+        Path authorized = Files.writeString(tmp.resolve("authorized_keys"), Files.readString(Path.of(key + ".pub")));
+        RunningLauncher node = launcher.spawn("tlclb", "node", "--root", root.toString(), "--port", "0", "--host",
+                "127.0.0.1", "--authorized-keys", authorized.toString(), "--state-dir", state.toString());
+        Matcher m = node.awaitOut(LISTENING);
+        int port = Integer.parseInt(m.group(1));
+        assertThat(m.group(2)).isEqualTo(root.toString());
+
+        Path known = tmp.resolve("known_hosts");
+        pushTo(port, known).exits(0);
+        TreeAssert.assertSameTree(src, root.resolve("var/www/html"));
+        assertThat(Files.readString(known)).startsWith("[127.0.0.1]:" + port + " ssh-");
+        assertThat(Contracts.files(state)).isNotEmpty(); // the host key lives there, outside what clients see
+        assertThat(Contracts.files(root)).allMatch(f -> f.startsWith("var"));
+
+        node.signal("TERM");
+        node.await().exits(143); // stopped by a signal, as a foreground server is
+        try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            assertThat(again.getLocalPort()).as("the port is free again").isEqualTo(port);
+        }
+    }
+
+    @Test
+    @Exercises("--root")
+    void byDefaultItTakesTheUsersAuthorizedKeysAndKeepsItsStateBesideTheRoot() throws Exception {
+        Path ssh = Files.createDirectories(launcher.home().resolve(".ssh"));
+        Files.writeString(ssh.resolve("authorized_keys"), Files.readString(Path.of(key + ".pub")));
+        Path root = tmp.resolve("r");
+        RunningLauncher node = launcher.spawn("tlclb", "node", "--root", root.toString(), "--port", "0");
+        int port = Integer.parseInt(node.awaitOut(LISTENING).group(1));
+        pushTo(port, tmp.resolve("kh")).exits(0);
+        assertThat(root.resolve("var/www/html/index.html")).hasContent("<h1>hello</h1>");
+        assertThat(Contracts.files(tmp.resolve("r.tlclb-node"))).isNotEmpty();
+        node.signal("INT");
+        node.await().exits(130);
+    }
+
+    @Test
+    @Exercises(value = {"--root", "--port"}, exits = 2)
+    void badInvocationsAreExit2WithOneLine() throws IOException {
+        Result missing = launcher.run("tlclb", "node").exits(2);
+        assertThat(missing.err()).isEqualTo("tlclb node: Missing required option: '--root=DIR'\n"
+                + "Try 'tlclb node --help' for more information.\n");
+        Result range = launcher.run("tlclb", "node", "--root", tmp.resolve("x").toString(), "--port", "65536").exits(2);
+        assertThat(range.err()).isEqualTo("tlclb node: --port must be 0..65535 (0: a free port), not 65536\n");
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Result inUse = launcher.run("tlclb", "node", "--root", tmp.resolve("x").toString(), "--port",
+                    Integer.toString(busy.getLocalPort())).exits(2);
+            assertThat(inUse.err()).isEqualTo("tlclb node: cannot listen on 127.0.0.1:" + busy.getLocalPort()
+                    + " (Address already in use): choose another --port, or 0 for a free one\n");
+        }
+    }
+
+    @Test
+    @Exercises(command = "tlclb", value = {"-h", "--help", "-V", "--version"}, exits = {0, 2})
+    void theTopCommandListsItsCommandsAndRefusesWhatItDoesNotKnow() throws Exception {
+        Result alone = launcher.run("tlclb").exits(2);
+        assertThat(alone.out()).isEmpty();
+        assertThat(alone.err()).startsWith("Usage: tlclb ").contains("content-sync", "config-sync", "check", "rollback",
+                "keys", "node", "Exit codes:");
+        assertThat(launcher.run("tlclb", "--help").exits(0).out()).isEqualTo(alone.err());
+        assertThat(launcher.run("tlclb", "-h").exits(0).out()).isEqualTo(alone.err());
+        String version = "tlclb-sync " + Contracts.releaseVersion() + "\n";
+        assertThat(launcher.run("tlclb", "-V").exits(0).out()).isEqualTo(version);
+        assertThat(launcher.run("tlclb", "--version").exits(0).out()).isEqualTo(version);
+        Result unknown = launcher.run("tlclb", "sync").exits(2);
+        assertThat(unknown.err()).startsWith("tlclb: Unmatched argument at index 0: 'sync'")
+                .endsWith("Try 'tlclb --help' for more information.\n");
+    }
+}
