@@ -31,6 +31,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Thread.setDefaultUncaughtExceptionHandler(Main::haltOnError);
         int code;
         PrintWriter err = new PrintWriter(System.err, true);
         try {
@@ -118,6 +119,26 @@ public final class Main {
      */
     public static CommandLine model(String prog) {
         return commandLine(new CliContext(StatePaths.current(), Prompter::none, prog), SHORT_NAMES.containsKey(prog));
+    }
+
+    /**
+     * A thread of the run that dies of an Error (out of memory, most likely) leaves a task that
+     * never completes and a run that would wait for it forever, holding its lock: the process ends
+     * at once with exit 6 instead. Nothing was committed by the dead thread; what it staged is a
+     * leftover the next run removes. Exceptions in other threads are theirs to report.
+     */
+    private static void haltOnError(Thread t, Throwable e) {
+        if (!(e instanceof Error)) {
+            e.printStackTrace();
+            return;
+        }
+        try {
+            System.err.println(System.getProperty("tlclb.prog", "tlclb") + ": " + internalError(e) + " (in thread "
+                    + t.getName() + "; the run stopped there, leftovers are removed by the next run)");
+            System.err.flush();
+        } finally {
+            Runtime.getRuntime().halt(ExitCode.INTERNAL.code());
+        }
     }
 
     /** The one line an unexpected failure gets (exit 6); out of memory says how to give the JVM more. */
