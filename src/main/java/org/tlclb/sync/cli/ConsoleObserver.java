@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.tlclb.sync.plan.Change;
 import org.tlclb.sync.plan.NodePlan;
@@ -30,6 +31,8 @@ final class ConsoleObserver implements RunObserver {
     private final ProgressLine progress;
     /** unit label -> a plan as printed -> nodes that share it. */
     private final Map<String, Map<List<String>, List<String>>> plans = new TreeMap<>();
+    /** node -> files its plans send, counted as done when the node is through staging. */
+    private final Map<String, Long> filesToStage = new ConcurrentHashMap<>();
     /** node and destination -> the rollback listing, printed in node order. */
     private final Map<String, List<String>> restores = new TreeMap<>();
 
@@ -71,6 +74,9 @@ final class ConsoleObserver implements RunObserver {
     public void nodeDone(String node, Phase phase, boolean ok) {
         if (progress != null) {
             progress.nodeDone(node, phase, ok);
+            if (phase == Phase.STAGE && ok) {
+                progress.filesStaged(filesToStage.getOrDefault(node, 0L)); // a node through staging has them all
+            }
         }
     }
 
@@ -88,12 +94,6 @@ final class ConsoleObserver implements RunObserver {
         }
     }
 
-    @Override
-    public void fileSent(String node) {
-        if (progress != null) {
-            progress.file();
-        }
-    }
 
     @Override
     public void finished() {
@@ -104,6 +104,7 @@ final class ConsoleObserver implements RunObserver {
 
     @Override
     public synchronized void planned(String node, SyncUnit unit, NodePlan plan) {
+        filesToStage.merge(node, (long) plan.filesToSend().size(), Long::sum);
         if (RunLog.perFileEnabled()) {
             for (Change c : plan.changes()) {
                 RunLog.fileChange(node, c.itemize());
