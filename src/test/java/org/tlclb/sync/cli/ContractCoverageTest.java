@@ -169,9 +169,9 @@ class ContractCoverageTest {
                     .append(cmd.equals("content-sync") ? " (tlclb_content_sync)" : "")
                     .append(cmd.equals("config-sync") ? " (tlclb_config_sync)" : "").append("\n\n");
             sb.append("| option | tests |\n|---|---|\n");
+            Map<String, Set<String>> byOption = EXERCISED.getOrDefault(cmd, Map.of());
             options.keySet().forEach(key -> sb.append("| `").append(key).append("` | ")
-                    .append(String.join(", ", EXERCISED.getOrDefault(cmd, Map.of()).getOrDefault(key, Set.of("**none**"))))
-                    .append(" |\n"));
+                    .append(String.join(", ", byOption.getOrDefault(key, Set.of("**none**")))).append(" |\n"));
         });
         sb.append("\n## Exit codes\n\n| code | meaning | tests (command) |\n|---|---|---|\n");
         for (ExitCode c : ExitCode.values()) {

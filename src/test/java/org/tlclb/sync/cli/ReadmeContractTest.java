@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,7 +44,8 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 class ReadmeContractTest {
     /** An option name in a table cell: -x, --long-name, or --[no-]name (both forms). */
-    private static final Pattern NAME = Pattern.compile("(?<![\\w-])(--\\[no-\\][a-z][a-z-]*|--[a-z][a-z-]*|-[A-Za-z])(?![\\w-])");
+    private static final Pattern NAME =
+            Pattern.compile("(?<![\\w-])(--\\[no-\\][a-z][a-z-]*|--[a-z][a-z-]*|-[A-Za-z])(?![\\w-])");
     private static final Pattern CODE = Pattern.compile("`([^`]*)`");
     static String readme;
 

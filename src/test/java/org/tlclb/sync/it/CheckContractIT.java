@@ -11,12 +11,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.tlclb.sync.cli.Main;
 import org.tlclb.sync.it.Launcher.Result;
 
@@ -26,46 +23,18 @@ import org.tlclb.sync.it.Launcher.Result;
  */
 @Contract("check")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class CheckContractIT {
-    static final String DEST = "/var/www/html";
-
-    @TempDir
-    static Path shared;
-    static OpenSshCluster cluster;
-
-    @TempDir
-    Path tmp;
-    Path src;
-    Path conf;
-    Launcher launcher;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        OpenSshCluster.assumeAvailable();
-        cluster = OpenSshCluster.start(shared.resolve("cluster"), 2);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
+class CheckContractIT extends LabTestBase {
     @BeforeEach
     void setUp() throws Exception {
         for (int i = 1; i <= cluster.size(); i++) {
             cluster.start(i);
         }
-        ItSupport.wipe(cluster);
-        src = Contracts.tree(tmp.resolve("src"));
-        conf = ItSupport.writeConf(cluster, tmp.resolve("sync.conf"), "");
-        launcher = Launcher.in(tmp.resolve("state"));
+        Contracts.tree(src);
     }
 
     /** The nodes in sync with the source: the state each check test starts from. */
     private void pushed() {
-        launcher.run("tlclb_content_sync", "-c", conf.toString(), "-y", "-q", "--dest", DEST, src.toString()).exits(0);
+        push("-q").exits(0);
     }
 
     private Result check(String... args) {
@@ -197,9 +166,7 @@ class CheckContractIT {
         "--known-hosts", "--host-key-policy", "--log-file"}, exits = {0, 3})
     void nodesKeysAndTrustFromTheCommandLine() throws Exception {
         pushed();
-        Path bare = tmp.resolve("bare.conf");
-        Files.writeString(bare, "Servers\n  Server node1 " + cluster.address(1) + "\n  Server node2 " + cluster.address(2)
-                + "\nEndServers\nConnectTimeout 5\nRetries 0\n");
+        Path bare = Contracts.bareConf(cluster, tmp.resolve("bare.conf"));
         Path log = tmp.resolve("check.log");
         Path empty = Files.writeString(tmp.resolve("empty_known_hosts"), "");
         String[] common = {"--dest", DEST, src.toString()};
@@ -230,7 +197,7 @@ class CheckContractIT {
         ItSupport.write(lic, "license.key", "L\n", "rw-------", Contracts.T0);
         Path cfg = ItSupport.writeConf(cluster, tmp.resolve("cfg.conf"),
                 "ConfigDir /etc/clusterserver\nLicenseFile /etc/tlclb/license.key\n");
-        Launcher inNs = Launcher.in(tmp.resolve("state")).mounting(etc, "/etc/clusterserver").mounting(lic, "/etc/tlclb");
+        Launcher inNs = Contracts.withConfigSources(tmp.resolve("state"), etc, lic);
         inNs.run("tlclb_config_sync", "-c", cfg.toString(), "-y", "-q", "--no-backup").exits(0);
         Result ok = inNs.run("tlclb", "check", "-c", cfg.toString(), "--config-tree").exits(0);
         assertThat(ok.out()).contains("check: 2 of 2 nodes in sync");
@@ -238,7 +205,8 @@ class CheckContractIT {
         Files.writeString(cluster.lic(2).resolve("license.key"), "TAMPERED\n");
         Files.setLastModifiedTime(cluster.lic(2), mtime);
         Result drift = inNs.run("tlclb", "check", "-c", cfg.toString(), "--config-tree").exits(1);
-        assertThat(drift.out()).contains("node2: /etc/tlclb/license.key\n", "node2     DRIFT    0 to create, 1 to update");
+        assertThat(drift.out()).contains("node2: /etc/tlclb/license.key\n",
+                "node2     DRIFT    0 to create, 1 to update");
     }
 
     private static String[] concat(String[] a, String[] b) {

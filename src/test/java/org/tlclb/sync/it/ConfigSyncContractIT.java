@@ -16,12 +16,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.tlclb.sync.cli.Main;
 import org.tlclb.sync.it.Launcher.Result;
 import org.tlclb.sync.it.Launcher.Tty;
@@ -35,38 +32,17 @@ import org.tlclb.sync.run.TreeAssert;
  */
 @Contract("config-sync")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ConfigSyncContractIT {
+class ConfigSyncContractIT extends LabTestBase {
     static final String CONF = "/etc/clusterserver/sync.conf";
 
-    @TempDir
-    static Path shared;
-    static OpenSshCluster cluster;
-
-    @TempDir
-    Path tmp;
     Path etc;
     Path lic;
-    Launcher launcher;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        OpenSshCluster.assumeAvailable();
-        cluster = OpenSshCluster.start(shared.resolve("cluster"), 2);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @BeforeEach
     void setUp() throws Exception {
         for (int i = 1; i <= cluster.size(); i++) {
             cluster.start(i);
         }
-        ItSupport.wipe(cluster);
         etc = Files.createDirectories(tmp.resolve("src-etc-clusterserver"));
         lic = Files.createDirectories(tmp.resolve("src-etc-tlclb"));
         Files.setPosixFilePermissions(etc, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -76,7 +52,7 @@ class ConfigSyncContractIT {
         ItSupport.write(lic, "license.key", "TLCLB-LICENSE-0001\n", "rw-------", Contracts.T0.plusSeconds(2));
         ItSupport.write(lic, "not-a-license.txt", "stays here\n", "rw-r--r--", Contracts.T0);
         writeConf("");
-        launcher = Launcher.in(tmp.resolve("state")).mounting(etc, "/etc/clusterserver").mounting(lic, "/etc/tlclb");
+        launcher = Contracts.withConfigSources(tmp.resolve("state"), etc, lic);
     }
 
     /** sync.conf in ConfigDir, as installed: it is pushed with the rest. */
@@ -201,7 +177,8 @@ class ConfigSyncContractIT {
     void theQuestionNamesBothDestinationsAndTheNodes() throws Exception {
         Path out = tmp.resolve("out.txt");
         Result no = launcher.runOnTerminal(Tty.stdoutPipedTo(out), "n\n", "tlclb_config_sync", "-c", CONF).exits(5);
-        assertThat(no.out()).contains("node1, node2 will change /etc/clusterserver and /etc/tlclb/license.key: 10 created");
+        assertThat(no.out())
+                .contains("node1, node2 will change /etc/clusterserver and /etc/tlclb/license.key: 10 created");
         assertThat(Files.readString(out)).isEqualTo("declined: nothing was changed\n");
         assertNodesUnchanged();
         launcher.runOnTerminal("yes\n", "tlclb_config_sync", "-c", CONF).exits(0);
@@ -236,8 +213,8 @@ class ConfigSyncContractIT {
         assertThat(files(cluster.etc(1))).contains("sync.conf", "conf.d/secret.conf").doesNotContain("old.bak");
         assertThat(files(cluster.etc(2))).isEmpty();
         int uid = Contracts.id("-u", "daemon");
-        assertThat(Files.getAttribute(cluster.etc(1).resolve("conf.d/secret.conf"), "unix:uid", LinkOption.NOFOLLOW_LINKS))
-                .isEqualTo(uid);
+        Path secret = cluster.etc(1).resolve("conf.d/secret.conf");
+        assertThat(Files.getAttribute(secret, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(uid);
         assertThat(Files.getAttribute(cluster.lic(1).resolve("license.key"), "unix:uid", LinkOption.NOFOLLOW_LINKS))
                 .isEqualTo(uid);
         assertThat(files(marks)).hasSize(1);

@@ -21,12 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.tlclb.sync.cli.Main;
 import org.tlclb.sync.it.Launcher.Result;
 import org.tlclb.sync.it.Launcher.Tty;
@@ -39,45 +36,17 @@ import org.tlclb.sync.run.TreeAssert;
  */
 @Contract("content-sync")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ContentSyncContractIT {
-    static final String DEST = "/var/www/html";
-
-    @TempDir
-    static Path shared;
-    static OpenSshCluster cluster;
-
-    @TempDir
-    Path tmp;
-    Path src;
-    Path conf;
-    Launcher launcher;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        OpenSshCluster.assumeAvailable();
-        cluster = OpenSshCluster.start(shared.resolve("cluster"), 2);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
+class ContentSyncContractIT extends LabTestBase {
     @BeforeEach
     void setUp() throws Exception {
         for (int i = 1; i <= cluster.size(); i++) {
             cluster.start(i); // a test may have stopped one
         }
-        ItSupport.wipe(cluster);
-        src = Contracts.tree(tmp.resolve("src"));
-        conf = ItSupport.writeConf(cluster, tmp.resolve("sync.conf"), "");
-        launcher = Launcher.in(tmp.resolve("state"));
+        Contracts.tree(src);
     }
 
-    /** tlclb_content_sync -c CONF ARGS... --dest /var/www/html SRC */
-    private Result push(String... args) {
+    /** tlclb_content_sync -c CONF ARGS... --dest /var/www/html SRC (no -y unless given). */
+    private Result sync(String... args) {
         return launcher.run("tlclb_content_sync", argv(args));
     }
 
@@ -120,8 +89,9 @@ class ContentSyncContractIT {
     void versionIsTheRelease() throws IOException {
         String version = Contracts.releaseVersion();
         assertThat(version).doesNotContain("SNAPSHOT");
-        assertThat(launcher.run("tlclb_content_sync", "--version").exits(0).out()).isEqualTo("tlclb-sync " + version + "\n");
-        assertThat(launcher.run("tlclb_content_sync", "-V").exits(0).out()).isEqualTo("tlclb-sync " + version + "\n");
+        String line = "tlclb-sync " + version + "\n";
+        assertThat(launcher.run("tlclb_content_sync", "--version").exits(0).out()).isEqualTo(line);
+        assertThat(launcher.run("tlclb_content_sync", "-V").exits(0).out()).isEqualTo(line);
     }
 
     @Test
@@ -146,7 +116,7 @@ class ContentSyncContractIT {
     void theCronLineWritesTheJsonFileSaysNothingAndExitsZero() throws Exception {
         Path json = tmp.resolve("reports/last.json");
         Files.createDirectories(json.getParent());
-        Result r = push("-y", "-q", "--json", json.toString()).exits(0);
+        Result r = sync("-y", "-q", "--json", json.toString()).exits(0);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEmpty();
         assertNodesAreTheSource();
@@ -158,14 +128,14 @@ class ContentSyncContractIT {
         assertThat(j.get("nodes").get(0).get("created").asInt()).isEqualTo(5); // index, sub, a, b, private.key
         assertThat(files(json.getParent())).containsExactly("last.json"); // no temporary file left beside it
 
-        Result again = push("-y", "-q", "--json", json.toString()).exits(0);
+        Result again = sync("-y", "-q", "--json", json.toString()).exits(0);
         assertThat(again.out() + again.err()).isEmpty();
     }
 
     @Test
     @Exercises(value = "--json", exits = {0, 2})
     void jsonOnStdoutIsAloneThereAndTheTextGoesToStderr() throws Exception {
-        Result r = push("-y", "--json", "-").exits(0);
+        Result r = sync("-y", "--json", "-").exits(0);
         JsonNode j = r.json(); // the whole of stdout is one document
         assertThat(j.get("exit_code").asInt()).isZero();
         assertThat(j.get("changed").size()).isEqualTo(2);
@@ -175,9 +145,9 @@ class ContentSyncContractIT {
         jq.getOutputStream().close();
         assertThat(jq.waitFor()).as("jq accepts stdout").isZero();
 
-        Result missingDir = push("-y", "--json", tmp.resolve("no/such/dir/r.json").toString()).exits(2);
+        Result missingDir = sync("-y", "--json", tmp.resolve("no/such/dir/r.json").toString()).exits(2);
         assertThat(missingDir.err()).contains("cannot write in " + tmp.resolve("no/such/dir"));
-        Result isDir = push("-y", "--json", tmp.toString()).exits(2);
+        Result isDir = sync("-y", "--json", tmp.toString()).exits(2);
         assertThat(isDir.err()).contains("is a directory");
     }
 
@@ -186,15 +156,16 @@ class ContentSyncContractIT {
     @Test
     @Exercises(value = {"-n", "--dry-run"}, exits = 0)
     void aDryRunPrintsEachDistinctPlanOnceWithItsNodesAndChangesNothing() throws Exception {
-        Result same = push("-n").exits(0);
+        Result same = sync("-n").exits(0);
         assertThat(count(same.out(), "node1, node2: /var/www/html\n")).isEqualTo(1);
-        assertThat(same.out()).contains("  <f+++++++++ index.html\n", "  cd+++++++++ sub/\n", "  <f+++++++++ sub/a.txt\n",
+        assertThat(same.out()).contains("  <f+++++++++ index.html\n", "  cd+++++++++ sub/\n",
+                "  <f+++++++++ sub/a.txt\n",
                 "  5 created, 0 updated, 0 deleted", "dry run: 2 of 2 nodes planned");
         assertNodesEmpty();
 
         ItSupport.write(cluster.www(2), "index.html", "<h1>hello</h1>\n", "rw-r--r--", Contracts.T0);
         Contracts.resetMtime(cluster.www(2));
-        Result differ = push("--dry-run").exits(0);
+        Result differ = sync("--dry-run").exits(0);
         assertThat(count(differ.out(), "node1: /var/www/html\n")).isEqualTo(1);
         assertThat(count(differ.out(), "node2: /var/www/html\n")).isEqualTo(1);
         assertThat(count(differ.out(), "<f+++++++++ index.html")).isEqualTo(1);
@@ -205,7 +176,7 @@ class ContentSyncContractIT {
     @Exercises(value = {"-v", "--verbose", "--log-file"}, exits = 0)
     void verboseShowsWhatIsPushedItemizedAndLogsItPerFile() throws Exception {
         Path log = tmp.resolve("own-log/push.log");
-        Result r = push("-y", "-v", "--log-file", log.toString()).exits(0);
+        Result r = sync("-y", "-v", "--log-file", log.toString()).exits(0);
         assertThat(r.out()).contains("node1, node2: /var/www/html\n", "  <f+++++++++ sub/b.txt\n");
         assertNodesAreTheSource();
         String text = Files.readString(log);
@@ -213,7 +184,7 @@ class ContentSyncContractIT {
         assertThat(launcher.logFile()).doesNotExist(); // --log-file replaced the default
         Files.writeString(src.resolve("index.html"), "<h1>changed</h1>\n");
         Files.setLastModifiedTime(src.resolve("index.html"), FileTime.from(Contracts.T0.plusSeconds(99)));
-        assertThat(push("-y", "--verbose", "--log-file", log.toString()).exits(0).out())
+        assertThat(sync("-y", "--verbose", "--log-file", log.toString()).exits(0).out())
                 .contains("  <f.st...... index.html\n");
     }
 
@@ -222,20 +193,20 @@ class ContentSyncContractIT {
     @Test
     @Exercises(value = {"--delete", "--no-delete", "--max-delete"}, exits = {0, 2})
     void deleteRemovesWhatTheSourceLacksWithinTheLimit() throws Exception {
-        push("-y").exits(0);
+        sync("-y").exits(0);
         ItSupport.write(cluster.www(1), "stale.html", "old\n", "rw-r--r--", Contracts.T0);
         ItSupport.write(cluster.www(1), "sub/stale2.html", "old\n", "rw-r--r--", Contracts.T0);
-        push("-y").exits(0);
+        sync("-y").exits(0);
         assertThat(cluster.www(1).resolve("stale.html")).exists(); // content: delete is off by default
-        push("-y", "--no-delete").exits(0);
+        sync("-y", "--no-delete").exits(0);
         assertThat(cluster.www(1).resolve("stale.html")).exists();
 
-        Result refused = push("-y", "--delete", "--max-delete", "1").exits(2);
+        Result refused = sync("-y", "--delete", "--max-delete", "1").exits(2);
         assertThat(refused.out() + refused.err()).contains("node1", "--max-delete");
         assertThat(cluster.www(1).resolve("stale.html")).exists();
         assertThat(tempFiles(cluster.www(1))).isEmpty();
 
-        Result r = push("-y", "--delete", "--max-delete", "2").exits(0);
+        Result r = sync("-y", "--delete", "--max-delete", "2").exits(0);
         assertThat(r.out()).contains("node1     ok       created 0, updated 0, deleted 2");
         assertNodesAreTheSource();
     }
@@ -243,17 +214,17 @@ class ContentSyncContractIT {
     @Test
     @Exercises(value = {"-C", "--checksum"}, exits = 0)
     void checksumFindsTheChangeSizeAndMtimeHide() throws Exception {
-        push("-y").exits(0);
+        sync("-y").exits(0);
         Path planted = cluster.www(2).resolve("sub/a.txt");
         Files.writeString(planted, "X\n"); // same size, same mtime, other bytes
         Files.setLastModifiedTime(planted, FileTime.from(Contracts.T0.plusSeconds(1)));
         Contracts.resetMtime(cluster.www(2).resolve("sub"));
         Files.setLastModifiedTime(cluster.www(2).resolve("sub"), Files.getLastModifiedTime(src.resolve("sub")));
-        assertThat(push("-y").exits(0).out()).contains("node2     ok       created 0, updated 0");
+        assertThat(sync("-y").exits(0).out()).contains("node2     ok       created 0, updated 0");
         assertThat(planted).hasContent("X");
-        assertThat(push("-y", "-C").exits(0).out()).contains("node2     ok       created 0, updated 1");
+        assertThat(sync("-y", "-C").exits(0).out()).contains("node2     ok       created 0, updated 1");
         assertThat(planted).hasContent("a");
-        assertThat(push("-y", "--checksum").exits(0).out()).contains("node2     ok       created 0, updated 0");
+        assertThat(sync("-y", "--checksum").exits(0).out()).contains("node2     ok       created 0, updated 0");
     }
 
     @Test
@@ -265,24 +236,24 @@ class ContentSyncContractIT {
                 + " use --exclude PATTERN to leave paths alone, or ~/.ssh/config for ssh options\n");
         assertNodesEmpty();
 
-        push("-y", "--exclude", "cache/", "--exclude", "*.key").exits(0);
+        sync("-y", "--exclude", "cache/", "--exclude", "*.key").exits(0);
         assertThat(files(cluster.www(1))).containsExactly("index.html", "sub", "sub/a.txt", "sub/b.txt");
     }
 
     @Test
     @Exercises(value = {"--backup", "--no-backup"}, exits = 0)
     void backupKeepsWhatAPushReplacedUnderTheRunsId() throws Exception {
-        push("-y", "--no-backup").exits(0);
+        sync("-y", "--no-backup").exits(0);
         assertThat(cluster.www(1).resolve(".tlclb-backup")).doesNotExist();
         Files.writeString(src.resolve("index.html"), "<h1>v2</h1>\n");
-        Result r = push("-y", "--backup", "--json", "-").exits(0);
+        Result r = sync("-y", "--backup", "--json", "-").exits(0);
         String run = r.json().get("run_id").asText();
         for (int i = 1; i <= 2; i++) {
             assertThat(cluster.www(i).resolve(".tlclb-backup/" + run + "/index.html")).hasContent("<h1>hello</h1>");
             assertThat(cluster.www(i).resolve("index.html")).hasContent("<h1>v2</h1>");
         }
         Files.writeString(src.resolve("index.html"), "<h1>v3</h1>\n");
-        push("-y", "--no-backup").exits(0);
+        sync("-y", "--no-backup").exits(0);
         assertThat(files(cluster.www(1).resolve(".tlclb-backup"))).containsExactly(run, run + "/index.html");
     }
 
@@ -292,16 +263,16 @@ class ContentSyncContractIT {
         Path marks = tmp.resolve("hook-marks");
         Files.createDirectories(marks);
         String hook = "ls /var/www/html > " + marks + "/$(echo $SSH_CONNECTION | cut -d' ' -f3)-$$.txt";
-        push("-y", "--post-sync", hook).exits(0);
+        sync("-y", "--post-sync", hook).exits(0);
         assertThat(files(marks)).hasSize(2);
-        push("-y", "--post-sync", hook).exits(0); // nothing changed: the command does not run
+        sync("-y", "--post-sync", hook).exits(0); // nothing changed: the command does not run
         assertThat(files(marks)).hasSize(2);
 
         Files.writeString(src.resolve("index.html"), "<h1>v2</h1>\n");
-        Result r = push("-y", "--quiet", "--post-sync", "echo reloading; echo broken >&2; exit 7").exits(1);
+        Result r = sync("-y", "--quiet", "--post-sync", "echo reloading; echo broken >&2; exit 7").exits(1);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).contains("node1: post-sync 'echo reloading; echo broken >&2; exit 7' exited 7: reloading | broken",
-                "node2: post-sync 'echo reloading; echo broken >&2; exit 7' exited 7: reloading | broken");
+        String failed = "post-sync 'echo reloading; echo broken >&2; exit 7' exited 7: reloading | broken";
+        assertThat(r.err()).contains("node1: " + failed, "node2: " + failed);
         assertThat(cluster.www(1).resolve("index.html")).hasContent("<h1>v2</h1>");
     }
 
@@ -309,13 +280,13 @@ class ContentSyncContractIT {
     @Exercises(value = {"--partial-ok", "-q", "--retries"}, exits = {1, 3})
     void allOrNothingUnderQuietSaysNoNodeChangedAndPartialOkCommitsWhereStagingWorked() throws Exception {
         cluster.stop(2);
-        Result aborted = push("-y", "-q", "--retries", "0").exits(3);
+        Result aborted = sync("-y", "-q", "--retries", "0").exits(3);
         assertThat(aborted.out()).isEmpty();
         assertThat(aborted.err()).contains("node2: cannot connect to " + cluster.address(2))
                 .contains("all-or-nothing: node2 failed before commit, so no node was changed");
         assertNodesEmpty();
 
-        Result partial = push("-y", "-q", "--partial-ok", "--retries", "1").exits(1);
+        Result partial = sync("-y", "-q", "--partial-ok", "--retries", "1").exits(1);
         assertThat(partial.err()).contains("node2: cannot connect", "changed: node1; not (fully) changed: node2");
         TreeAssert.assertSameTree(src, cluster.www(1));
         assertThat(files(cluster.www(2))).isEmpty();
@@ -326,17 +297,19 @@ class ContentSyncContractIT {
     void chownNamesAreResolvedOnTheNode() throws Exception {
         int uid = Contracts.id("-u", "daemon");
         int gid = Contracts.id("-g", "daemon");
-        push("-y", "--chown", "daemon:daemon").exits(0);
+        sync("-y", "--chown", "daemon:daemon").exits(0);
         for (int i = 1; i <= 2; i++) {
             for (String f : List.of("index.html", "sub", "sub/a.txt")) {
                 Path p = cluster.www(i).resolve(f);
-                assertThat(Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS)).as(p.toString()).isEqualTo(uid);
-                assertThat(Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS)).as(p.toString()).isEqualTo(gid);
+                assertThat(Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS)).as(p.toString())
+                        .isEqualTo(uid);
+                assertThat(Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS)).as(p.toString())
+                        .isEqualTo(gid);
             }
         }
-        Result bad = push("-y", "--chown", "1:2:3").exits(2);
+        Result bad = sync("-y", "--chown", "1:2:3").exits(2);
         assertThat(bad.err()).contains("--chown", "1:2:3", "USER:GROUP");
-        Result unknown = push("-y", "--chown", "no-such-user-xyz").exits(3);
+        Result unknown = sync("-y", "--chown", "no-such-user-xyz").exits(3);
         assertThat(unknown.out() + unknown.err()).contains("no-such-user-xyz");
     }
 
@@ -356,12 +329,12 @@ class ContentSyncContractIT {
             {"--bwlimit", "2T", "--bwlimit 2T is out of range (1 byte/s to 1T"},
         };
         for (String[] c : cases) {
-            Result r = push("-y", c[0], c[1]).exits(2);
+            Result r = sync("-y", c[0], c[1]).exits(2);
             assertThat(r.err()).as(String.join(" ", c)).startsWith("tlclb_content_sync: ").contains(c[2]);
             assertThat(r.err().lines().count()).as(r.err()).isEqualTo(1);
         }
         assertNodesEmpty();
-        push("-y", "-j", "1", "--retries", "0", "--connect-timeout", "3", "--bwlimit", "50M").exits(0);
+        sync("-y", "-j", "1", "--retries", "0", "--connect-timeout", "3", "--bwlimit", "50M").exits(0);
         assertNodesAreTheSource();
     }
 
@@ -372,24 +345,22 @@ class ContentSyncContractIT {
     void serversFromAFileOneLineEachAndExcludedServers() throws Exception {
         Path list = tmp.resolve("servers.txt");
         Files.writeString(list, "# the web tier\nnode1\n\nnode2\n");
-        Result r = push("-y", "-w", "@" + list).exits(0);
+        Result r = sync("-y", "-w", "@" + list).exits(0);
         assertThat(r.out()).contains("node1     ok", "node2     ok");
         assertNodesAreTheSource();
 
         ItSupport.wipe(cluster);
-        Result one = push("-y", "--servers", "@" + list, "-x", "node2").exits(0);
+        Result one = sync("-y", "--servers", "@" + list, "-x", "node2").exits(0);
         assertThat(one.out()).contains("node1     ok").doesNotContain("node2");
         assertThat(files(cluster.www(2))).isEmpty();
-        push("-y", "--exclude-servers", "node1", "-w", "node1,node2").exits(0);
+        sync("-y", "--exclude-servers", "node1", "-w", "node1,node2").exits(0);
         TreeAssert.assertSameTree(src, cluster.www(2));
     }
 
     @Test
     @Exercises(value = {"-i", "--identity", "--known-hosts", "--host-key-policy"}, exits = {0, 3})
     void keysAndHostKeysNamedOnTheCommandLine() throws Exception {
-        Path bare = tmp.resolve("bare.conf");
-        Files.writeString(bare, "Servers\n  Server node1 " + cluster.address(1) + "\n  Server node2 " + cluster.address(2)
-                + "\nEndServers\nConnectTimeout 5\nRetries 0\n");
+        Path bare = Contracts.bareConf(cluster, tmp.resolve("bare.conf"));
         Path known = tmp.resolve("known_hosts");
         Files.writeString(known, "");
         List<String> base = List.of("-c", bare.toString(), "-y", "--dest", DEST, src.toString());
@@ -459,7 +430,7 @@ class ContentSyncContractIT {
         assertThat(Files.readString(err)).isEmpty(); // no progress, no escape codes, no \r
         assertThat(redirected.out()).doesNotContain("stage ").contains("total: 2 of 2 nodes in sync");
         ItSupport.wipe(cluster);
-        Result cron = push("-y", "--bwlimit", "2M").exits(0);
+        Result cron = sync("-y", "--bwlimit", "2M").exits(0);
         assertThat(cron.out() + cron.err()).doesNotContain("\r").doesNotContain("\u001b");
     }
 
@@ -473,7 +444,7 @@ class ContentSyncContractIT {
         RunningLauncher slow = launcher.spawn("tlclb_content_sync", argv("-y", "--bwlimit", "100K"));
         Contracts.awaitTempFile(cluster.www(1), 30);
 
-        Result locked = push("-y").exits(4);
+        Result locked = sync("-y").exits(4);
         assertThat(locked.err()).startsWith("tlclb_content_sync: another run holds the lock (pid " + slow.pid());
         assertThat(locked.out()).isEmpty();
 
@@ -491,7 +462,7 @@ class ContentSyncContractIT {
     @Exercises(exits = {0, 6})
     void aTreeTooBigForTheHeapIsAnInternalErrorExit6ThatNeverHangsAndTheNextRunConverges() throws Exception {
         launcher.env("TLCLB_JAVA_OPTS", "-Xms12m -Xmx12m -Xmn4m"); // enough for a small tree, not for 20,000 names
-        push("-y", "-q").exits(0);
+        sync("-y", "-q").exits(0);
         assertNodesAreTheSource();
         for (int d = 0; d < 40; d++) {
             Path dir = Files.createDirectories(src.resolve("many/" + d));
@@ -499,7 +470,7 @@ class ContentSyncContractIT {
                 Files.createFile(dir.resolve("file-with-a-longish-name-" + f + ".txt"));
             }
         }
-        Result r = push("-y").exits(6); // before the fix, a pool thread dying of it left the run waiting forever
+        Result r = sync("-y").exits(6); // before the fix, a pool thread dying of it left the run waiting forever
         assertThat(r.err()).contains("tlclb_content_sync: ").contains("internal error")
                 .containsPattern("out of memory|OutOfMemoryError").doesNotContain("\tat ");
         for (int i = 1; i <= 2; i++) {
@@ -509,7 +480,7 @@ class ContentSyncContractIT {
         ItSupport.emptyDir(src.resolve("many"));
         Files.delete(src.resolve("many"));
         launcher.env("TLCLB_JAVA_OPTS", null);
-        push("-y", "-q").exits(0);
+        sync("-y", "-q").exits(0);
         assertNodesAreTheSource(); // and no temporary file left behind
     }
 
@@ -526,7 +497,8 @@ class ContentSyncContractIT {
         assertThat(r.err()).contains("checked " + src + "\n").contains("tlclb_content_sync: Validate content"
                 + " \"test -f index.html && echo checked $(pwd) && exit 3\" exited 3: nothing was pushed");
         assertNodesEmpty();
-        Path passing = ItSupport.writeConf(cluster, tmp.resolve("v2.conf"), "Validate content \"test -f index.html\"\n");
+        Path passing = ItSupport.writeConf(cluster, tmp.resolve("v2.conf"),
+                "Validate content \"test -f index.html\"\n");
         launcher.run("tlclb_content_sync", "-c", passing.toString(), "-y", "--dest", DEST, src.toString()).exits(0);
         assertNodesAreTheSource();
     }
@@ -542,19 +514,20 @@ class ContentSyncContractIT {
         Files.writeString(log, old);
         Instant twoDaysAgo = Instant.now().minusSeconds(2 * 86_400);
         Files.setLastModifiedTime(log, FileTime.from(twoDaysAgo));
-        push("-y").exits(0);
+        sync("-y").exits(0);
         String date = LocalDate.ofInstant(twoDaysAgo, ZoneId.systemDefault()).toString();
         Path gz = log.resolveSibling("sync.log." + date + ".0.gz");
         assertThat(files(log.getParent())).containsExactly("sync.log", "sync.log." + date + ".0.gz");
         try (GZIPInputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(old.toString());
         }
-        Process zcat = new ProcessBuilder("zcat", gz.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process zcat = new ProcessBuilder("zcat", gz.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         assertThat(zcat.waitFor()).as("zcat reads it").isZero();
         assertThat(Files.readString(log)).contains("[INFO ] run ").doesNotContain("old line");
 
         cluster.stop(2);
-        push("-y", "--retries", "0").exits(3);
+        sync("-y", "--retries", "0").exits(3);
         String text = Files.readString(log);
         assertThat(Contracts.linesWith(text, "node node2 failed")).singleElement().asString().contains("[WARN ]");
         assertThat(Contracts.linesWith(text, "outcome=aborted")).singleElement().asString().contains("[WARN ]");
@@ -562,14 +535,14 @@ class ContentSyncContractIT {
 
         Path open = Files.createDirectories(tmp.resolve("open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Result refused = push("-y", "--log-file", open.resolve("sync.log").toString()).exits(0);
+        Result refused = sync("-y", "--log-file", open.resolve("sync.log").toString()).exits(0);
         assertThat(count(refused.err(), "warning:")).isEqualTo(1);
         assertThat(refused.err()).startsWith("tlclb_content_sync: warning: the log directory " + open
                 + " can be written by other users; this run is not logged");
         assertThat(open.resolve("sync.log")).doesNotExist();
-        Result notDir = push("-y", "--log-file", conf.resolve("sync.log").toString()).exits(0);
-        assertThat(notDir.err()).isEqualTo("tlclb_content_sync: warning: cannot use the log file " + conf.resolve("sync.log")
-                + " (" + conf + " is not a directory); this run is not logged (set LogFile or --log-file to a file in a"
-                + " directory only you can write)\n");
+        Result notDir = sync("-y", "--log-file", conf.resolve("sync.log").toString()).exits(0);
+        assertThat(notDir.err()).isEqualTo("tlclb_content_sync: warning: cannot use the log file "
+                + conf.resolve("sync.log") + " (" + conf + " is not a directory); this run is not logged (set"
+                + " LogFile or --log-file to a file in a directory only you can write)\n");
     }
 }

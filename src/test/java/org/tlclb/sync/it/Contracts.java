@@ -19,7 +19,10 @@ import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** What the *ContractIT classes share: a small source tree, help-text checks, the release number, waiting for events. */
+/**
+ * What the *ContractIT classes share: a small source tree, help-text checks, the release number,
+ * waiting for events, sync.conf variants.
+ */
 public final class Contracts {
     public static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
     /** A path in a help text: /etc/..., ~/.ssh/... */
@@ -102,6 +105,20 @@ public final class Contracts {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertThat(p.waitFor()).as("id " + flag + " " + name + ": " + out).isZero();
         return Integer.parseInt(out);
+    }
+
+    /** A sync.conf naming both nodes and nothing else: no key, no known_hosts (the command line names them). */
+    public static Path bareConf(OpenSshCluster cluster, Path file) throws IOException {
+        return Files.writeString(file, "Servers\n  Server node1 " + cluster.address(1) + "\n  Server node2 "
+                + cluster.address(2) + "\nEndServers\nConnectTimeout 5\nRetries 0\n");
+    }
+
+    /**
+     * A launcher with the given state whose /etc/clusterserver and /etc/tlclb are etc and lic (its own
+     * mount namespace): config sync pushes from those paths, and the machine's own are never touched.
+     */
+    public static Launcher withConfigSources(Path state, Path etc, Path lic) {
+        return Launcher.in(state).mounting(etc, "/etc/clusterserver").mounting(lic, "/etc/tlclb");
     }
 
     /** Lines of text that contain needle. */

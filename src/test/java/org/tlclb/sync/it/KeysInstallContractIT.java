@@ -11,13 +11,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.tlclb.sync.cli.Main;
 import org.tlclb.sync.it.Launcher.Result;
 import org.tlclb.sync.node.EmbeddedNode;
@@ -30,31 +28,14 @@ import org.tlclb.sync.node.EmbeddedNode;
  */
 @Contract("keys install")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class KeysInstallContractIT {
-    @TempDir
-    static Path shared;
-    static OpenSshCluster cluster;
-
-    @TempDir
-    Path tmp;
-    Path conf;
-    Launcher launcher;
+class KeysInstallContractIT extends LabTestBase {
     EmbeddedNode locked;
     Path lockedRoot;
     Path knownHosts;
 
     @BeforeAll
-    static void startCluster() throws Exception {
-        OpenSshCluster.assumeAvailable();
-        Security.addProvider(new BouncyCastleProvider());
-        cluster = OpenSshCluster.start(shared.resolve("cluster"), 2);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void bouncyCastle() {
+        Security.addProvider(new BouncyCastleProvider()); // for the embedded node in this JVM
     }
 
     @BeforeEach
@@ -62,8 +43,6 @@ class KeysInstallContractIT {
         for (int i = 1; i <= cluster.size(); i++) {
             cluster.start(i);
         }
-        conf = ItSupport.writeConf(cluster, tmp.resolve("sync.conf"), "");
-        launcher = Launcher.in(tmp.resolve("state"));
         lockedRoot = tmp.resolve("pw-node");
         Path ak = lockedRoot.resolve("root/.ssh/authorized_keys");
         Files.createDirectories(lockedRoot.resolve("root"));
@@ -156,8 +135,8 @@ class KeysInstallContractIT {
         Files.createDirectories(launcher.home().resolve(".ssh"));
         Files.copy(cluster.clientKey(), launcher.home().resolve(".ssh/id_ed25519"));
         Files.copy(Path.of(cluster.clientKey() + ".pub"), launcher.home().resolve(".ssh/id_ed25519.pub"));
-        Result one = launcher.run("tlclb", "keys", "install", "-w", lockedNode(), "--known-hosts", knownHosts.toString())
-                .exits(3);
+        Result one = launcher.run("tlclb", "keys", "install", "-w", lockedNode(), "--known-hosts",
+                knownHosts.toString()).exits(3);
         assertThat(one.err()).isEqualTo(shown() + ": needs a password and there is no terminal: run tlclb keys"
                 + " install from a shell\ntlclb keys install: 1 of 1 nodes do not accept the key yet\n");
         Result mixed = launcher.run("tlclb", "keys", "install", "--servers", cluster.address(1) + "," + lockedNode()

@@ -273,7 +273,8 @@ public final class Launcher {
      *
      * @param dialog prompt, reply, prompt, reply...
      */
-    public Result converse(List<String> dialog, String script, String... args) throws IOException, InterruptedException {
+    public Result converse(List<String> dialog, String script, String... args)
+            throws IOException, InterruptedException {
         requireJar();
         List<String> argv = new ArrayList<>(prefix);
         argv.add(script(script).toString());

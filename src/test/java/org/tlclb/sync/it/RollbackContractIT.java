@@ -11,12 +11,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.tlclb.sync.cli.Main;
 import org.tlclb.sync.it.Launcher.Result;
 
@@ -27,58 +24,29 @@ import org.tlclb.sync.it.Launcher.Result;
  */
 @Contract("rollback")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class RollbackContractIT {
-    static final String DEST = "/var/www/html";
-
-    @TempDir
-    static Path shared;
-    static OpenSshCluster cluster;
-
-    @TempDir
-    Path tmp;
-    Path src;
-    Path conf;
-    Launcher launcher;
+class RollbackContractIT extends LabTestBase {
     /** The run that replaced v1 of index.html with v2 (its backup holds v1). */
     String second;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        OpenSshCluster.assumeAvailable();
-        cluster = OpenSshCluster.start(shared.resolve("cluster"), 2);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @BeforeEach
     void setUp() throws Exception {
         for (int i = 1; i <= cluster.size(); i++) {
             cluster.start(i);
         }
-        ItSupport.wipe(cluster);
-        src = Contracts.tree(tmp.resolve("src"));
-        conf = ItSupport.writeConf(cluster, tmp.resolve("sync.conf"), "");
-        launcher = Launcher.in(tmp.resolve("state"));
+        Contracts.tree(src);
     }
 
     /** Two pushes with backups: the first writes v1, the second ({@link #second}) replaces it with v2. */
     private void twoRuns() throws Exception {
-        push().exits(0);
+        backupPush().exits(0);
         Files.writeString(src.resolve("index.html"), "v2\n");
-        second = push().exits(0).json().get("run_id").asText();
+        second = backupPush().exits(0).json().get("run_id").asText();
         assertNodesHold("v2");
     }
 
-    private Result push(String... more) {
-        List<String> a = new ArrayList<>(List.of("-c", conf.toString(), "-y", "--backup", "--json", "-"));
-        a.addAll(List.of(more));
-        a.addAll(List.of("--dest", DEST, src.toString()));
-        return launcher.run("tlclb_content_sync", a.toArray(String[]::new));
+    /** A push that keeps backups; its JSON report on stdout. */
+    private Result backupPush() {
+        return push("--backup", "--json", "-");
     }
 
     private Result rollback(String... args) {
@@ -118,7 +86,7 @@ class RollbackContractIT {
         assertThat(j.get("changed").size()).isEqualTo(2);
         assertNodesHold("<h1>hello</h1>");
         Files.writeString(src.resolve("index.html"), "v3\n");
-        String third = push().exits(0).json().get("run_id").asText();
+        String third = backupPush().exits(0).json().get("run_id").asText();
         assertNodesHold("v3");
         Result quiet = rollback("--yes", "--quiet", third).exits(0);
         assertThat(quiet.out() + quiet.err()).isEmpty();
@@ -174,9 +142,7 @@ class RollbackContractIT {
         "--known-hosts", "--host-key-policy", "--connect-timeout", "--retries", "--log-file"}, exits = {0, 3})
     void nodesKeysAndTrustFromTheCommandLine() throws Exception {
         twoRuns();
-        Path bare = tmp.resolve("bare.conf");
-        Files.writeString(bare, "Servers\n  Server node1 " + cluster.address(1) + "\n  Server node2 " + cluster.address(2)
-                + "\nEndServers\n");
+        Path bare = Contracts.bareConf(cluster, tmp.resolve("bare.conf"));
         Path log = tmp.resolve("rollback.log");
         Path empty = Files.writeString(tmp.resolve("empty_known_hosts"), "");
         Result strict = launcher.run("tlclb", "rollback", "-c", bare.toString(), "--dest", DEST, "-y", "-i",
@@ -223,7 +189,7 @@ class RollbackContractIT {
         ItSupport.write(lic, "license.key", "L\n", "rw-------", Contracts.T0);
         Path cfg = ItSupport.writeConf(cluster, tmp.resolve("cfg.conf"),
                 "ConfigDir /etc/clusterserver\nLicenseFile /etc/tlclb/license.key\n");
-        Launcher inNs = Launcher.in(tmp.resolve("state")).mounting(etc, "/etc/clusterserver").mounting(lic, "/etc/tlclb");
+        Launcher inNs = Contracts.withConfigSources(tmp.resolve("state"), etc, lic);
         inNs.run("tlclb_config_sync", "-c", cfg.toString(), "-y", "-q").exits(0);
         ItSupport.write(etc, "clusterserver.conf", "version 2\n", "rw-r--r--", Contracts.T0.plusSeconds(60));
         inNs.run("tlclb_config_sync", "-c", cfg.toString(), "-y", "-q").exits(0);

@@ -106,6 +106,7 @@ public final class RunningLauncher {
         for (Thread t : readers) {
             t.join(TimeUnit.SECONDS.toMillis(10));
         }
-        return Launcher.recorded(script, args, new Launcher.Result(process.exitValue(), out.toString(), err.toString()));
+        return Launcher.recorded(script, args,
+                new Launcher.Result(process.exitValue(), out.toString(), err.toString()));
     }
 }
