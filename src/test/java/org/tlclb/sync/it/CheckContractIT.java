@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -60,9 +59,7 @@ class CheckContractIT extends LabTestBase {
                 .doesNotContain("--post-sync", "--chown", "--bwlimit", "--[no-]backup", "--yes", "--max-delete");
         Contracts.assertHelpFits(help.out(), Main.model("tlclb").getSubcommands().get("check"));
         assertThat(launcher.run("tlclb", "check", "-h").exits(0).out()).isEqualTo(help.out());
-        String version = "tlclb-sync " + Contracts.releaseVersion() + "\n";
-        assertThat(launcher.run("tlclb", "check", "-V").exits(0).out()).isEqualTo(version);
-        assertThat(launcher.run("tlclb", "check", "--version").exits(0).out()).isEqualTo(version);
+        Contracts.assertVersion(launcher, "tlclb", "check");
     }
 
     @Test
@@ -189,15 +186,10 @@ class CheckContractIT extends LabTestBase {
     @Test
     @Exercises(value = "--config-tree", exits = {0, 1})
     void configTreeChecksConfigDirAndTheLicenseFiles() throws Exception {
-        Path etc = Files.createDirectories(tmp.resolve("src-etc"));
-        Path lic = Files.createDirectories(tmp.resolve("src-lic"));
-        Files.setPosixFilePermissions(etc, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.setPosixFilePermissions(lic, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ItSupport.write(etc, "clusterserver.conf", "x\n", "rw-r--r--", Contracts.T0);
-        ItSupport.write(lic, "license.key", "L\n", "rw-------", Contracts.T0);
-        Path cfg = ItSupport.writeConf(cluster, tmp.resolve("cfg.conf"),
-                "ConfigDir /etc/clusterserver\nLicenseFile /etc/tlclb/license.key\n");
-        Launcher inNs = Contracts.withConfigSources(tmp.resolve("state"), etc, lic);
+        Path etc = tmp.resolve("src-etc");
+        Path lic = tmp.resolve("src-lic");
+        Launcher inNs = Contracts.withConfigSources(tmp.resolve("state"), etc, lic, "x\n");
+        Path cfg = ItSupport.writeConf(cluster, tmp.resolve("cfg.conf"), Contracts.CONFIG_SOURCES);
         inNs.run("tlclb_config_sync", "-c", cfg.toString(), "-y", "-q", "--no-backup").exits(0);
         Result ok = inNs.run("tlclb", "check", "-c", cfg.toString(), "--config-tree").exits(0);
         assertThat(ok.out()).contains("check: 2 of 2 nodes in sync");

@@ -92,9 +92,7 @@ class ConfigSyncContractIT extends LabTestBase {
                 + " are on by default.", "Exit codes:").doesNotContain("--dest");
         Contracts.assertHelpFits(help.out(), Main.model("tlclb_config_sync"));
         assertThat(launcher.run("tlclb_config_sync", "-h").exits(0).out()).isEqualTo(help.out());
-        String version = "tlclb-sync " + Contracts.releaseVersion() + "\n";
-        assertThat(launcher.run("tlclb_config_sync", "-V").exits(0).out()).isEqualTo(version);
-        assertThat(launcher.run("tlclb_config_sync", "--version").exits(0).out()).isEqualTo(version);
+        Contracts.assertVersion(launcher, "tlclb_config_sync");
     }
 
     @Test

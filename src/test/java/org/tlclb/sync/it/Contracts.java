@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,7 @@ public final class Contracts {
         ItSupport.write(src, "sub/b.txt", "bb\n", "rw-r--r--", T0.plusSeconds(2));
         ItSupport.write(src, "private.key", "k\n", "rw-------", T0.plusSeconds(3));
         Files.setLastModifiedTime(src.resolve("sub"), FileTime.from(T0.minusSeconds(60)));
-        Files.setPosixFilePermissions(src, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(src, PosixFilePermissions.fromString("rwxr-xr-x"));
         return src;
     }
 
@@ -113,12 +114,36 @@ public final class Contracts {
                 + cluster.address(2) + "\nEndServers\nConnectTimeout 5\nRetries 0\n");
     }
 
+    /** The sync.conf lines of an installed machine's configuration push. */
+    public static final String CONFIG_SOURCES = "ConfigDir /etc/clusterserver\nLicenseFile /etc/tlclb/license.key\n";
+
     /**
      * A launcher with the given state whose /etc/clusterserver and /etc/tlclb are etc and lic (its own
      * mount namespace): config sync pushes from those paths, and the machine's own are never touched.
      */
     public static Launcher withConfigSources(Path state, Path etc, Path lic) {
         return Launcher.in(state).mounting(etc, "/etc/clusterserver").mounting(lic, "/etc/tlclb");
+    }
+
+    /** The same, first making etc (with clusterserver.conf holding {@code conf}) and lic (with license.key). */
+    public static Launcher withConfigSources(Path state, Path etc, Path lic, String conf) throws IOException {
+        for (Path d : List.of(etc, lic)) {
+            Files.createDirectories(d);
+            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        ItSupport.write(etc, "clusterserver.conf", conf, "rw-r--r--", T0);
+        ItSupport.write(lic, "license.key", "L\n", "rw-------", T0);
+        return withConfigSources(state, etc, lic);
+    }
+
+    /** -V and --version of a command print the release, alone. */
+    public static void assertVersion(Launcher launcher, String script, String... command) throws IOException {
+        String version = "tlclb-sync " + releaseVersion() + "\n";
+        for (String flag : List.of("-V", "--version")) {
+            List<String> argv = new ArrayList<>(List.of(command));
+            argv.add(flag);
+            assertThat(launcher.run(script, argv.toArray(String[]::new)).exits(0).out()).isEqualTo(version);
+        }
     }
 
     /** Lines of text that contain needle. */

@@ -76,9 +76,7 @@ class KeysInstallContractIT extends LabTestBase {
         Contracts.assertHelpFits(help.out(), Main.model("tlclb").getSubcommands().get("keys").getSubcommands()
                 .get("install"));
         assertThat(launcher.run("tlclb", "keys", "install", "-h").exits(0).out()).isEqualTo(help.out());
-        String version = "tlclb-sync " + Contracts.releaseVersion() + "\n";
-        assertThat(launcher.run("tlclb", "keys", "install", "-V").exits(0).out()).isEqualTo(version);
-        assertThat(launcher.run("tlclb", "keys", "install", "--version").exits(0).out()).isEqualTo(version);
+        Contracts.assertVersion(launcher, "tlclb", "keys", "install");
     }
 
     @Test
@@ -89,9 +87,7 @@ class KeysInstallContractIT extends LabTestBase {
         assertThat(alone.err()).startsWith("Usage: tlclb keys ").contains("install");
         assertThat(launcher.run("tlclb", "keys", "--help").exits(0).out()).isEqualTo(alone.err());
         assertThat(launcher.run("tlclb", "keys", "-h").exits(0).out()).isEqualTo(alone.err());
-        String version = "tlclb-sync " + Contracts.releaseVersion() + "\n";
-        assertThat(launcher.run("tlclb", "keys", "-V").exits(0).out()).isEqualTo(version);
-        assertThat(launcher.run("tlclb", "keys", "--version").exits(0).out()).isEqualTo(version);
+        Contracts.assertVersion(launcher, "tlclb", "keys");
     }
 
     @Test

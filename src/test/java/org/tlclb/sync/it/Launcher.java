@@ -193,13 +193,7 @@ public final class Launcher {
      */
     public Result runOnTerminal(Tty tty, String input, String script, String... args) {
         requireJar();
-        List<String> argv = new ArrayList<>(prefix);
-        argv.add(script(script).toString());
-        argv.addAll(List.of(args));
-        StringBuilder cmd = new StringBuilder();
-        for (String a : argv) {
-            cmd.append(cmd.length() == 0 ? "" : " ").append(quote(a));
-        }
+        StringBuilder cmd = new StringBuilder(shellLine(script, args));
         if (tty.stderrTo() != null) {
             cmd.append(" 2>").append(quote(tty.stderrTo().toString()));
         }
@@ -220,6 +214,18 @@ public final class Launcher {
             }
         }
         return recorded(script, args, r);
+    }
+
+    /** The launcher's command line for {@code script -c}: the prefix, the script, its arguments, each quoted. */
+    private String shellLine(String script, String... args) {
+        List<String> argv = new ArrayList<>(prefix);
+        argv.add(script(script).toString());
+        argv.addAll(List.of(args));
+        StringBuilder cmd = new StringBuilder();
+        for (String a : argv) {
+            cmd.append(cmd.length() == 0 ? "" : " ").append(quote(a));
+        }
+        return cmd.toString();
     }
 
     /** command, inside the mounts when there are any (unshare execs sh, which execs command: one pid). */
@@ -276,15 +282,8 @@ public final class Launcher {
     public Result converse(List<String> dialog, String script, String... args)
             throws IOException, InterruptedException {
         requireJar();
-        List<String> argv = new ArrayList<>(prefix);
-        argv.add(script(script).toString());
-        argv.addAll(List.of(args));
-        StringBuilder cmd = new StringBuilder();
-        for (String a : argv) {
-            cmd.append(cmd.length() == 0 ? "" : " ").append(quote(a));
-        }
-        ProcessBuilder pb = new ProcessBuilder(inNamespace(List.of("script", "-q", "-e", "-c", cmd.toString(),
-                "/dev/null")))
+        ProcessBuilder pb = new ProcessBuilder(inNamespace(List.of("script", "-q", "-e", "-c",
+                shellLine(script, args), "/dev/null")))
                 .directory(workDir.toFile()).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().putAll(env);
@@ -320,7 +319,7 @@ public final class Launcher {
         }
         if (!p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("timed out: " + argv + "\n" + seen);
+            throw new AssertionError("timed out: " + script + " " + List.of(args) + "\n" + seen);
         }
         reader.join(TimeUnit.SECONDS.toMillis(10));
         return recorded(script, args, new Result(p.exitValue(), seen.toString(), ""));

@@ -63,9 +63,7 @@ class NodeCommandContractIT {
                 "Exit codes:");
         Contracts.assertHelpFits(help.out(), Main.model("tlclb").getSubcommands().get("node"));
         assertThat(launcher.run("tlclb", "node", "-h").exits(0).out()).isEqualTo(help.out());
-        String version = "tlclb-sync " + Contracts.releaseVersion() + "\n";
-        assertThat(launcher.run("tlclb", "node", "-V").exits(0).out()).isEqualTo(version);
-        assertThat(launcher.run("tlclb", "node", "--version").exits(0).out()).isEqualTo(version);
+        Contracts.assertVersion(launcher, "tlclb", "node");
     }
 
     @Test
@@ -134,9 +132,7 @@ class NodeCommandContractIT {
                 "keys", "node", "Exit codes:");
         assertThat(launcher.run("tlclb", "--help").exits(0).out()).isEqualTo(alone.err());
         assertThat(launcher.run("tlclb", "-h").exits(0).out()).isEqualTo(alone.err());
-        String version = "tlclb-sync " + Contracts.releaseVersion() + "\n";
-        assertThat(launcher.run("tlclb", "-V").exits(0).out()).isEqualTo(version);
-        assertThat(launcher.run("tlclb", "--version").exits(0).out()).isEqualTo(version);
+        Contracts.assertVersion(launcher, "tlclb");
         Result unknown = launcher.run("tlclb", "sync").exits(2);
         assertThat(unknown.err()).startsWith("tlclb: Unmatched argument at index 0: 'sync'")
                 .endsWith("Try 'tlclb --help' for more information.\n");

@@ -5,7 +5,6 @@ import static org.tlclb.sync.it.Contracts.files;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -69,9 +68,7 @@ class RollbackContractIT extends LabTestBase {
                 .doesNotContain("--post-sync", "--chown", "--bwlimit", "--[no-]backup", "--[no-]delete", "--checksum");
         Contracts.assertHelpFits(help.out(), Main.model("tlclb").getSubcommands().get("rollback"));
         assertThat(launcher.run("tlclb", "rollback", "-h").exits(0).out()).isEqualTo(help.out());
-        String version = "tlclb-sync " + Contracts.releaseVersion() + "\n";
-        assertThat(launcher.run("tlclb", "rollback", "-V").exits(0).out()).isEqualTo(version);
-        assertThat(launcher.run("tlclb", "rollback", "--version").exits(0).out()).isEqualTo(version);
+        Contracts.assertVersion(launcher, "tlclb", "rollback");
     }
 
     @Test
@@ -181,15 +178,10 @@ class RollbackContractIT extends LabTestBase {
     @Test
     @Exercises(value = "--config-tree", exits = 0)
     void configTreeRollsBackConfigDir() throws Exception {
-        Path etc = Files.createDirectories(tmp.resolve("src-etc"));
-        Path lic = Files.createDirectories(tmp.resolve("src-lic"));
-        Files.setPosixFilePermissions(etc, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.setPosixFilePermissions(lic, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ItSupport.write(etc, "clusterserver.conf", "version 1\n", "rw-r--r--", Contracts.T0);
-        ItSupport.write(lic, "license.key", "L\n", "rw-------", Contracts.T0);
-        Path cfg = ItSupport.writeConf(cluster, tmp.resolve("cfg.conf"),
-                "ConfigDir /etc/clusterserver\nLicenseFile /etc/tlclb/license.key\n");
-        Launcher inNs = Contracts.withConfigSources(tmp.resolve("state"), etc, lic);
+        Path etc = tmp.resolve("src-etc");
+        Path lic = tmp.resolve("src-lic");
+        Launcher inNs = Contracts.withConfigSources(tmp.resolve("state"), etc, lic, "version 1\n");
+        Path cfg = ItSupport.writeConf(cluster, tmp.resolve("cfg.conf"), Contracts.CONFIG_SOURCES);
         inNs.run("tlclb_config_sync", "-c", cfg.toString(), "-y", "-q").exits(0);
         ItSupport.write(etc, "clusterserver.conf", "version 2\n", "rw-r--r--", Contracts.T0.plusSeconds(60));
         inNs.run("tlclb_config_sync", "-c", cfg.toString(), "-y", "-q").exits(0);
