@@ -461,10 +461,10 @@ class ContentSyncContractIT extends LabTestBase {
     @Test
     @Exercises(exits = {0, 6})
     void aTreeTooBigForTheHeapIsAnInternalErrorExit6ThatNeverHangsAndTheNextRunConverges() throws Exception {
-        launcher.env("TLCLB_JAVA_OPTS", "-Xms12m -Xmx12m -Xmn4m"); // enough for a small tree, not for 20,000 names
+        launcher.env("TLCLB_JAVA_OPTS", "-Xms10m -Xmx10m -Xmn3m"); // enough for a small tree, not for 10,000 names
         sync("-y", "-q").exits(0);
         assertNodesAreTheSource();
-        for (int d = 0; d < 40; d++) {
+        for (int d = 0; d < 20; d++) {
             Path dir = Files.createDirectories(src.resolve("many/" + d));
             for (int f = 0; f < 500; f++) {
                 Files.createFile(dir.resolve("file-with-a-longish-name-" + f + ".txt"));
