@@ -8,16 +8,26 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Security;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.tlclb.sync.cli.Main;
 import org.tlclb.sync.config.StatePaths;
+import org.tlclb.sync.it.ItSupport;
 import org.tlclb.sync.ssh.Prompter;
 import org.tlclb.sync.node.EmbeddedNode;
 
@@ -32,6 +42,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final Path key;
     private final Path knownHosts;
     private final Path authorizedKeys;
+    private final Set<Integer> stopped = new TreeSet<>();
+    private final Set<Integer> withoutSftp = new HashSet<>();
 
     public record Result(int exit, String out, String err) {
     }
@@ -45,7 +57,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         try (OutputStream out = Files.newOutputStream(key)) {
             OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(kp, "test", null, out);
         }
-        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
         authorizedKeys = base.resolve("authorized_keys");
         Files.writeString(authorizedKeys, PublicKeyEntry.toString(kp.getPublic()) + "\n");
         knownHosts = base.resolve("known_hosts");
@@ -53,15 +65,13 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     public static EmbeddedCluster start(Path base, int n) throws Exception {
-        java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
+        Security.addProvider(new BouncyCastleProvider());
         EmbeddedCluster c = new EmbeddedCluster(base);
         for (int i = 1; i <= n; i++) {
             c.startNode(i, 0);
         }
         return c;
     }
-
-    private final java.util.Set<Integer> withoutSftp = new java.util.HashSet<>();
 
     /** Adds a node without the SFTP subsystem (SCP only); returns its number. */
     public int addNodeWithoutSftp() throws IOException {
@@ -81,7 +91,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         } else {
             nodes.add(node);
             roots.add(root);
-            Files.writeString(knownHosts, node.knownHostsLine() + "\n", java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(knownHosts, node.knownHostsLine() + "\n", StandardOpenOption.APPEND);
         }
     }
 
@@ -108,10 +118,25 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     public void stop(int i) {
         nodes.get(i - 1).close();
+        stopped.add(i);
     }
 
     public void restart(int i) throws IOException {
         startNode(i, nodes.get(i - 1).port());
+        stopped.remove(i);
+    }
+
+    /**
+     * Brings the cluster back to how it started, for the next test of a class that shares it:
+     * every stopped node runs again (same port and host key) and every node's tree is empty.
+     */
+    public void reset() throws IOException {
+        for (int i : new TreeSet<>(stopped)) {
+            restart(i);
+        }
+        for (Path root : roots) {
+            ItSupport.emptyDir(root);
+        }
     }
 
     /** A sync.conf naming every node (node1..n), with this cluster's key and known_hosts. */
@@ -152,6 +177,26 @@ public final class EmbeddedCluster implements AutoCloseable {
         Path h = home.equals(REAL_HOME) ? stateDir.resolve("home") : Path.of(home);
         return new StatePaths(stateDir.resolve("etc/clusterserver/sync.conf"), stateDir.resolve("log/sync.log"),
                 stateDir.resolve("run/tlclb"), h, stateDir.resolve("etc/ssh"));
+    }
+
+    /**
+     * The environment that points a child process (a launcher, a JVM running Main) at
+     * {@link #testPaths()}, as {@code TLCLB_*} variables: its runs share the in-JVM runs' state.
+     */
+    public static Map<String, String> testEnvironment() {
+        StatePaths p = testPaths();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("TLCLB_CONFIG", p.configFile().toString());
+        env.put("TLCLB_LOG_FILE", p.logFile().toString());
+        env.put("TLCLB_LOCK_DIR", p.lockDir().toString());
+        env.put("TLCLB_HOME", p.home().toString());
+        env.put("TLCLB_SSH_ETC", p.sshEtc().toString());
+        return env;
+    }
+
+    /** {@link #testEnvironment()} as {@code NAME=VALUE} words, for {@code env -i}. */
+    public static List<String> testEnvironmentWords() {
+        return testEnvironment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
     }
 
     /** Runs the command line in this JVM, capturing its output; no terminal. */
