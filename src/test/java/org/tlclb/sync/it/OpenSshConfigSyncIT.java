@@ -5,12 +5,12 @@ import static org.tlclb.sync.it.ItSupport.inodes;
 import static org.tlclb.sync.it.ItSupport.tempFiles;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,7 @@ import org.tlclb.sync.run.TreeAssert;
 /**
  * tlclb_config_sync against real OpenSSH nodes. Config sync pushes ConfigDir and each LicenseFile
  * to the SAME absolute paths on the nodes, and on the lab nodes only /var/www/html,
- * /etc/clusterserver and /etc/tlclb are private. So the command line runs as a child JVM in its
+ * /etc/clusterserver and /etc/tlclb are private. So the launcher runs as a child process in its
  * own mount namespace where this machine's /etc/clusterserver and /etc/tlclb are bind mounts of
  * temporary source directories: the real ones are never touched, and ConfigDir /etc/clusterserver,
  * LicenseFile /etc/tlclb/license.key are exactly what a real installation uses.
@@ -48,9 +48,6 @@ class OpenSshConfigSyncIT {
     Path tmp;
     Path srcEtc;  // the source's /etc/clusterserver
     Path srcLic;  // the source's /etc/tlclb
-
-    record Result(int exit, String out) {
-    }
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -92,39 +89,19 @@ class OpenSshConfigSyncIT {
                 "ConfigDir /etc/clusterserver\nLicenseFile /etc/tlclb/license.key\n" + extra);
     }
 
-    /** Runs the real command line in a child JVM whose /etc/clusterserver and /etc/tlclb are the sources. */
-    private Result configSync(Path conf, String... extra) throws Exception {
-        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dsun.jnu.encoding=UTF-8", "-Dfile.encoding=UTF-8", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "org.tlclb.sync.cli.Main",
-                "config-sync", "-c", conf.toString(), "-y"));
-        java.addAll(List.of(extra));
-        StringBuilder cmd = new StringBuilder("mount --bind " + q(srcEtc.toString()) + " /etc/clusterserver"
-                + " && mount --bind " + q(srcLic.toString()) + " /etc/tlclb && exec");
-        for (String a : java) {
-            cmd.append(' ').append(q(a));
-        }
-        ProcessBuilder pb = new ProcessBuilder("unshare", "-m", "--propagation", "private", "sh", "-c", cmd.toString())
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().put("LC_ALL", "C.UTF-8");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("config-sync did not end within 60 s: " + out);
-        }
-        return new Result(p.exitValue(), out);
+    /**
+     * Runs tlclb_config_sync as a user does (the launcher, a child process with its own state
+     * paths) in a mount namespace whose /etc/clusterserver and /etc/tlclb are the sources.
+     */
+    private Launcher.Result configSync(Path conf, String... extra) {
+        List<String> args = new ArrayList<>(List.of("-c", conf.toString(), "-y"));
+        args.addAll(List.of(extra));
+        return Launcher.in(tmp.resolve("state")).mounting(srcEtc, "/etc/clusterserver").mounting(srcLic, "/etc/tlclb")
+                .timeout(Duration.ofSeconds(60)).run("tlclb_config_sync", args.toArray(String[]::new));
     }
 
-    private static String q(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
-    }
-
-    private Result configSyncOk(Path conf, String... extra) throws Exception {
-        Result r = configSync(conf, extra);
-        assertThat(r.exit()).as(r.out()).isZero();
-        return r;
+    private Launcher.Result configSyncOk(Path conf, String... extra) {
+        return configSync(conf, extra).exits(0);
     }
 
     /** describe() of a node directory, so that "no node changed" compares everything it holds. */
@@ -161,7 +138,7 @@ class OpenSshConfigSyncIT {
     @Test
     void configDirAndLicenseArriveIdenticalOnEveryNode() throws Exception {
         List<String> hostEtcBefore = listing(Path.of("/etc/clusterserver"));
-        Result r = configSyncOk(conf(""));
+        Launcher.Result r = configSyncOk(conf(""));
         assertThat(r.out()).contains(NODES + " of " + NODES + " nodes in sync");
         assertEveryNodeHasTheConfiguration();
         for (int i = 1; i <= NODES; i++) {
@@ -184,7 +161,7 @@ class OpenSshConfigSyncIT {
         Files.createDirectories(cluster.etc(2).resolve("old.d"));
         Files.writeString(cluster.etc(2).resolve("old.d/stale.conf"), "old\n");
 
-        Result r = configSyncOk(conf(""));
+        Launcher.Result r = configSyncOk(conf(""));
         assertThat(r.out()).contains(NODES + " of " + NODES + " nodes in sync");
         assertEveryNodeHasTheConfiguration(); // stale entries gone (TreeAssert ignores only .tlclb-backup)
         assertThat(cluster.etc(1).resolve("stale.conf")).doesNotExist();
@@ -227,9 +204,8 @@ class OpenSshConfigSyncIT {
     void anUnknownKeywordExits2AndNoNodeChanges() throws Exception {
         plantSentinels();
         Map<Integer, List<Map<String, String>>> before = nodeStates();
-        Result r = configSync(conf("Frobnicate yes\n"));
-        assertThat(r.exit()).as(r.out()).isEqualTo(2);
-        assertThat(r.out()).contains("sync.conf:", "Frobnicate");
+        Launcher.Result r = configSync(conf("Frobnicate yes\n")).exits(2);
+        assertThat(r.err()).contains("sync.conf:", "Frobnicate");
         assertThat(nodeStates()).isEqualTo(before);
     }
 
@@ -237,8 +213,7 @@ class OpenSshConfigSyncIT {
     void aFailingValidateCommandExits2AndNoNodeChanges() throws Exception {
         plantSentinels();
         Map<Integer, List<Map<String, String>>> before = nodeStates();
-        Result r = configSync(conf("Validate config \"false\"\n"));
-        assertThat(r.exit()).as(r.out()).isEqualTo(2);
+        configSync(conf("Validate config \"false\"\n")).exits(2);
         assertThat(nodeStates()).isEqualTo(before);
     }
 
