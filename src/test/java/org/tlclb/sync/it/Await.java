@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
 import org.tlclb.sync.plan.TempNames;
@@ -24,6 +26,11 @@ public final class Await {
         boolean holds() throws Exception;
     }
 
+    /** What a test does once the awaited event happened (a fault it injects at that moment). */
+    public interface Action {
+        void run() throws Exception;
+    }
+
     private Await() {
     }
 
@@ -36,6 +43,24 @@ public final class Await {
             }
             Thread.sleep(POLL.toMillis());
         }
+    }
+
+    /**
+     * In the background (while the test runs a push in its own thread): waits for
+     * {@code condition}, then runs {@code action}. The future fails when the wait or the action did.
+     */
+    public static CompletableFuture<Void> inBackground(String what, Duration limit, Condition condition,
+                                                      Action action) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                until(what, limit, condition);
+                action.run();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
     }
 
     /**
