@@ -1,25 +1,16 @@
 package org.tlclb.sync.faults;
 
-import java.util.jar.Manifest;
-
-import java.util.jar.JarOutputStream;
-
-import java.util.jar.Attributes;
-
-import java.nio.file.attribute.PosixFilePermissions;
-
-import java.io.OutputStream;
-
-import java.io.File;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +18,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 import org.tlclb.sync.run.EmbeddedCluster;
@@ -154,20 +148,6 @@ final class FaultSupport {
         return out;
     }
 
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    static void waitUntil(Check check, long millis, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (!check.ok()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
-
     /** tmp/app/scripts/tlclb (a copy of the real one) and tmp/app/target/tlclb-sync.jar (thin). */
     static Path launcher(Path tmp) throws IOException {
         Path app = tmp.resolve("app");
@@ -201,15 +181,5 @@ final class FaultSupport {
             }
         }
         return script;
-    }
-
-    /** A java on a minimal PATH that runs this JVM's java (JAVA_HOME is not set under env -i). */
-    static Path javaShim(Path tmp) throws IOException {
-        Path bin = tmp.resolve("bin");
-        Files.createDirectories(bin);
-        Files.writeString(bin.resolve("java"), "#!/bin/sh\nexec '"
-                + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"\n");
-        Files.setPosixFilePermissions(bin.resolve("java"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        return bin;
     }
 }

@@ -4,79 +4,81 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.tlclb.sync.it.Launcher;
 import org.tlclb.sync.run.EmbeddedCluster;
 import org.tlclb.sync.run.TreeAssert;
 
 /**
- * The CLI as cron runs it: a child process with an empty environment ({@code env -i
- * PATH=/usr/bin:/bin}, no LANG). The real launcher {@code scripts/tlclb} is run against a thin jar
- * (a manifest whose Class-Path is this test's class path, so the classes under test are used
- * without packaging), laid out as the launcher expects ({@code ../target/tlclb-sync.jar}). The
- * launcher must pick a UTF-8 locale itself, so non-ASCII and hostile names arrive verbatim.
+ * The CLI as cron runs it: a child process with an empty environment (PATH, no LANG). The real
+ * launcher {@code scripts/tlclb} with the packaged jar (it/Launcher: cron's environment plus the
+ * test's own TLCLB_* state paths) must pick a UTF-8 locale itself, so non-ASCII and hostile names
+ * arrive verbatim; the JIT choices are checked on copies of the launcher laid out with and without
+ * Conscrypt's library ({@link FaultSupport#launcher}: a thin jar whose Class-Path is this test's).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class HostileLocaleLauncherIT {
     static final String DEST = "/var/www/html";
     @TempDir
+    static Path shared;
+    static EmbeddedCluster cluster;
+    static Path conf;
+    @TempDir
     Path tmp;
-    EmbeddedCluster cluster;
-    Path conf;
     Path src;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = EmbeddedCluster.start(shared.resolve("cluster"), 2);
+        conf = cluster.writeConfig("");
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
 
     @BeforeEach
     void setUp() throws Exception {
-        cluster = EmbeddedCluster.start(tmp.resolve("cluster"), 2);
-        conf = cluster.writeConfig("");
+        cluster.reset();
         src = tmp.resolve("src");
         Files.createDirectories(src);
-    }
-
-    @AfterEach
-    void tearDown() {
-        cluster.close();
-    }
-
-    private Path launcher() throws IOException {
-        return FaultSupport.launcher(tmp);
     }
 
     private String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** {@code env -i PATH=/usr/bin:/bin} with the test's state paths, then {@code more}. */
+    private static List<String> emptyEnvironment(String... more) {
+        List<String> argv = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin"));
+        argv.addAll(EmbeddedCluster.testEnvironmentWords());
+        argv.addAll(List.of(more));
+        return argv;
+    }
+
     @Test
     void launcherUnderAnEmptyEnvironmentCarriesNonAsciiAndHostileNamesVerbatim() throws Exception {
         HostileTree t = HostileTree.build(src);
         FaultSupport.sh(src, "touch \"$(printf 'bad\\377name')\"");
-        Path script = launcher();
-        // JAVA_HOME is not set under env -i; the launcher finds java on PATH or at /usr/bin/java.
-        // Put this JVM's java first on a minimal PATH so the same JDK is used.
-        Path bin = tmp.resolve("bin");
-        Files.createDirectories(bin);
-        Files.writeString(bin.resolve("java"), "#!/bin/sh\nexec '" + javaBin() + "' \"$@\"\n");
-        Files.setPosixFilePermissions(bin.resolve("java"), PosixFilePermissions.fromString("rwxr-xr-x"));
-        List<String> argv = new ArrayList<>(List.of("env", "-i", "PATH=" + bin + ":/usr/bin:/bin", "sh",
-                script.toString(), "content-sync", "-c", conf.toString(), "-y", "--dest", DEST, src.toString()));
-        FaultSupport.Proc p = FaultSupport.exec(argv, tmp, 150);
-        assertThat(p.exit()).as(p.out()).isZero();
-        assertThat(p.out()).contains("not valid UTF-8").doesNotContain("\tat ");
+        Launcher.Result r = Launcher.in(tmp.resolve("state")).timeout(Duration.ofSeconds(150))
+                .run("tlclb", "content-sync", "-c", conf.toString(), "-y", "--dest", DEST, src.toString()).exits(0);
+        assertThat(r.out() + r.err()).contains("not valid UTF-8").doesNotContain("\tat ");
         FaultSupport.sh(src, "rm ./bad?name"); // Java cannot name it; it was refused, so compare without it
         for (int i = 1; i <= 2; i++) {
             TreeAssert.assertSameTree(src, cluster.path(i, DEST));
@@ -93,9 +95,8 @@ class HostileLocaleLauncherIT {
     void bareJavaWithoutLocaleRefusesNonAsciiNamesInsteadOfManglingThem() throws Exception {
         FaultSupport.write(src, "ascii.txt", "plain");
         FaultSupport.write(src, "日本語.txt", "non-ascii");
-        List<String> argv = List.of("env", "-i", "PATH=/usr/bin:/bin", javaBin(), "-cp",
-                System.getProperty("java.class.path"), "org.tlclb.sync.cli.Main", "content-sync", "-c",
-                conf.toString(), "-y", "--dest", DEST, src.toString());
+        List<String> argv = emptyEnvironment(javaBin(), "-cp", System.getProperty("java.class.path"),
+                "org.tlclb.sync.cli.Main", "content-sync", "-c", conf.toString(), "-y", "--dest", DEST, src.toString());
         FaultSupport.Proc p = FaultSupport.exec(argv, tmp, 150);
         assertThat(p.out()).doesNotContain("\tat ");
         assertThat(p.exit()).as(p.out()).isZero();
@@ -140,7 +141,7 @@ class HostileLocaleLauncherIT {
         Path bogus = tmp.resolve("native");
         Files.createDirectories(bogus);
         Files.writeString(bogus.resolve("libconscrypt_openjdk_jni-linux-x86_64.so"), "not a library");
-        List<String> argv = List.of("env", "-i", "PATH=/usr/bin:/bin", "LC_ALL=C.UTF-8", javaBin(),
+        List<String> argv = emptyEnvironment("LC_ALL=C.UTF-8", javaBin(),
                 "-XX:TieredStopAtLevel=1", "-Dtlclb.c1only=true", "-Djava.library.path=" + bogus,
                 "-cp", classPathWithoutConscryptsLibraries(), "org.tlclb.sync.cli.Main", "content-sync", "-c",
                 conf.toString(), "-y", "--dest", DEST, src.toString());

@@ -7,15 +7,21 @@ import static org.tlclb.sync.faults.FaultSupport.push;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.tlclb.sync.it.Await;
+import org.tlclb.sync.it.ItSupport;
+import org.tlclb.sync.it.Launcher;
 import org.tlclb.sync.it.OpenSshCluster;
 import org.tlclb.sync.run.EmbeddedCluster;
 import org.tlclb.sync.run.TreeAssert;
@@ -45,29 +51,18 @@ class HostileOpenSshIT {
         }
     }
 
+    @BeforeEach
+    void emptyNodes() throws Exception {
+        ItSupport.wipe(c);
+    }
+
     static Path conf(String name) throws Exception {
-        StringBuilder sb = new StringBuilder("Servers\n");
-        for (int i = 1; i <= c.size(); i++) {
-            sb.append("  Server node").append(i).append(' ').append(c.address(i)).append(" direct\n");
-        }
-        sb.append("EndServers\nUser root\nIdentityFile ").append(c.clientKey()).append("\nKnownHosts ")
-                .append(c.knownHosts()).append("\nHostKeyPolicy strict\nConnectTimeout 10\nRetries 0\n");
-        Path p = tmp.resolve(name);
-        Files.writeString(p, sb.toString());
-        return p;
+        return ItSupport.writeConf(c, tmp.resolve(name), "User root\n");
     }
 
-    static void clearWww(int i) throws Exception {
-        FaultSupport.Proc p = FaultSupport.exec(c.sshCommand(i, "find /var/www/html -mindepth 1 -delete"), null, 60);
-        assertThat(p.exit()).as(p.out()).isZero();
-    }
-
-    /** SPEC 8 as cron runs it: the real launcher under env -i (no LANG), against real sshd nodes. */
+    /** SPEC 8 as cron runs it: the real launcher with no LANG (cron's environment), against real sshd nodes. */
     @Test
     void underCronsEmptyEnvironmentHostileNamesDeepNestingAndSymlinksArriveAndAFifoIsSkipped() throws Exception {
-        for (int i = 1; i <= c.size(); i++) {
-            clearWww(i);
-        }
         Path run = tmp.resolve("cron");
         Path src = run.resolve("src");
         Files.createDirectories(src);
@@ -76,13 +71,10 @@ class HostileOpenSshIT {
         Files.createSymbolicLink(src.resolve("out-rel"), Path.of("../../../../etc"));
         Files.createSymbolicLink(src.resolve("loop"), Path.of("loop"));
         FaultSupport.sh(src, "mkfifo a-fifo");
-        Path script = FaultSupport.launcher(run);
-        Path bin = FaultSupport.javaShim(run);
-        List<String> argv = List.of("env", "-i", "PATH=" + bin + ":/usr/bin:/bin", "sh", script.toString(),
-                "content-sync", "-c", conf("cron.conf").toString(), "-y", "--dest", DEST, src.toString());
-        FaultSupport.Proc p = FaultSupport.exec(argv, run, 240);
-        assertThat(p.exit()).as(p.out()).isZero();
-        assertThat(p.out()).contains("a-fifo").contains("special file");
+        Launcher.Result r = Launcher.in(run.resolve("state")).workDir(run).timeout(Duration.ofSeconds(240))
+                .run("tlclb", "content-sync", "-c", conf("cron.conf").toString(), "-y", "--dest", DEST, src.toString())
+                .exits(0);
+        assertThat(r.out() + r.err()).contains("a-fifo").contains("special file");
         Files.delete(src.resolve("a-fifo"));
         for (int i = 1; i <= c.size(); i++) {
             TreeAssert.assertSameTree(src, c.www(i));
@@ -94,38 +86,27 @@ class HostileOpenSshIT {
     /** A node killed mid-push (every one of its SSH processes): exit 3, the other node unchanged, then convergence. */
     @Test
     void aNodeKilledMidPushAbortsEverywhereAndTheNextRunConverges() throws Exception {
-        for (int i = 1; i <= c.size(); i++) {
-            clearWww(i);
-        }
         Path src = tmp.resolve("killed/src");
         Files.createDirectories(src);
         FaultSupport.write(src, "keep.txt", "before");
         Path cf = conf("killed.conf");
-        assertThat(org.tlclb.sync.run.EmbeddedCluster.run("content-sync", "-c", cf.toString(), "-y", "--dest", DEST,
+        assertThat(EmbeddedCluster.run("content-sync", "-c", cf.toString(), "-y", "--dest", DEST,
                 src.toString()).exit()).isZero();
-        java.util.Map<String, String> before = TreeAssert.describe(c.www(1));
+        Map<String, String> before = TreeAssert.describe(c.www(1));
         FaultSupport.write(src, "keep.txt", "after, longer");
-        Files.write(src.resolve("big.bin"), new byte[8 << 20]);
-        java.util.concurrent.CompletableFuture<org.tlclb.sync.run.EmbeddedCluster.Result> run =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> org.tlclb.sync.run.EmbeddedCluster.run(
-                        "content-sync", "-c", cf.toString(), "-y", "--bwlimit", "2M", "--dest", DEST, src.toString()));
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        boolean staging = false;
-        while (!staging && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            try (var files = Files.list(c.www(2))) {
-                staging = files.anyMatch(f -> org.tlclb.sync.plan.TempNames.isTemp(f.getFileName().toString()));
-            }
-        }
-        assertThat(staging).as("staging began on node 2").isTrue();
-        c.stop(2);
-        org.tlclb.sync.run.EmbeddedCluster.Result r = run.get(120, java.util.concurrent.TimeUnit.SECONDS);
-        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(3);
+        // 1 MiB at 1 MiB/s per node: a second of staging, in which node 2 is killed once its file has bytes.
+        Files.write(src.resolve("big.bin"), new byte[1 << 20]);
+        CompletableFuture<Void> killer = Await.inBackground("staging on node 2", Duration.ofSeconds(30),
+                () -> Await.stagedFile(c.www(2)).isPresent(), () -> c.stop(2));
+        EmbeddedCluster.Result r = EmbeddedCluster.run("content-sync", "-c", cf.toString(), "-y", "--bwlimit", "1M",
+                "--dest", DEST, src.toString());
+        killer.get(30, TimeUnit.SECONDS);
+        assertThat(r.exit()).as(all(r)).isEqualTo(3);
         assertThat(TreeAssert.describe(c.www(1))).isEqualTo(before);
         c.start(2);
-        org.tlclb.sync.run.EmbeddedCluster.Result again = org.tlclb.sync.run.EmbeddedCluster.run("content-sync", "-c",
-                cf.toString(), "-y", "--dest", DEST, src.toString());
-        assertThat(again.exit()).as(again.out() + again.err()).isZero();
+        EmbeddedCluster.Result again = EmbeddedCluster.run("content-sync", "-c", cf.toString(), "-y", "--dest", DEST,
+                src.toString());
+        assertThat(again.exit()).as(all(again)).isZero();
         for (int i = 1; i <= c.size(); i++) {
             TreeAssert.assertSameTree(src, c.www(i));
         }
@@ -133,8 +114,6 @@ class HostileOpenSshIT {
 
     @Test
     void hostileNamesArriveVerbatimOnOpenSshNodesAndNoShellRunsThem() throws Exception {
-        clearWww(1);
-        clearWww(2);
         Path src = tmp.resolve("hostile-src");
         HostileTree t = HostileTree.build(src);
         Path conf = conf("hostile.conf");
@@ -173,8 +152,6 @@ class HostileOpenSshIT {
 
     @Test
     void aNonUtf8NameIsRefusedOnOpenSshToo() throws Exception {
-        clearWww(1);
-        clearWww(2);
         Path src = tmp.resolve("bad-src");
         FaultSupport.write(src, "good.txt", "good");
         Map<String, String> expected = TreeAssert.describe(src);
@@ -190,7 +167,7 @@ class HostileOpenSshIT {
     /**
      * Node 2's /var/www/html is a 1 MB tmpfs: mounted over base/node2/www in this (the host's)
      * mount namespace while node 2 is stopped, so the bind mount node 2 makes when it starts
-     * again binds the tmpfs. A 5 MB file cannot be staged there.
+     * again binds the tmpfs. A 2 MB file cannot be staged there.
      */
     @Test
     void aFullDiskOnOneNodeAbortsThePushWithAMessageAboutSpace() throws Exception {
@@ -199,7 +176,6 @@ class HostileOpenSshIT {
         FaultSupport.sh(null, "mount -t tmpfs -o size=1m tlclb-fault-tmpfs '" + www2 + "'");
         try {
             c.start(2);
-            clearWww(1);
             Path src = tmp.resolve("disk-src");
             FaultSupport.write(src, "index.html", "small v1");
             Path conf = conf("disk.conf");
@@ -207,7 +183,7 @@ class HostileOpenSshIT {
             assertThat(r.exit()).as(all(r)).isZero();
             Map<String, String> node1Before = TreeAssert.describe(c.www(1));
 
-            TestFiles.big(src.resolve("big.bin"), 5L << 20);
+            TestFiles.big(src.resolve("big.bin"), 2L << 20);
             FaultSupport.write(src, "index.html", "small v2, longer");
             r = push(conf, src, DEST);
             assertThat(r.exit()).as(all(r)).isEqualTo(3);
