@@ -15,11 +15,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.tlclb.sync.it.Await;
 import org.tlclb.sync.run.EmbeddedCluster;
@@ -41,30 +40,16 @@ class FaultStagingIT {
     static final String RATE = "1M";
     /** How long a test waits for the stream it interrupts to begin. */
     static final Duration STREAM_BEGINS = Duration.ofSeconds(30);
-    @TempDir
-    static Path shared;
-    static EmbeddedCluster cluster;
-    static Path conf;
+    @RegisterExtension
+    static final EmbeddedCluster cluster = EmbeddedCluster.perClass(3);
+    Path conf;
     @TempDir
     Path tmp;
     Path src;
 
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = EmbeddedCluster.start(shared.resolve("cluster"), 3);
-        conf = cluster.writeConfig("");
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        cluster.reset();
+        conf = cluster.writeConfig("");
         src = tmp.resolve("src");
         for (int i = 0; i < 300; i++) {
             FaultSupport.write(src, "small/d" + (i % 10) + "/f" + i + ".txt", "version 1 of " + i);

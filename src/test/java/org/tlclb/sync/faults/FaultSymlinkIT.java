@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.tlclb.sync.run.EmbeddedCluster;
@@ -29,9 +29,10 @@ import org.tlclb.sync.run.TreeAssert;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FaultSymlinkIT {
     static final String DEST = "/var/www/html";
+    @RegisterExtension
+    static final EmbeddedCluster cluster = EmbeddedCluster.perClass(2);
     @TempDir
     Path tmp;
-    EmbeddedCluster cluster;
     Path conf;
     Path src;
     Path outside;
@@ -39,7 +40,6 @@ class FaultSymlinkIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        cluster = EmbeddedCluster.start(tmp.resolve("cluster"), 2);
         conf = cluster.writeConfig("");
         src = tmp.resolve("src");
         outside = tmp.resolve("outside");
@@ -48,11 +48,6 @@ class FaultSymlinkIT {
         FaultSupport.write(outside, "deeper/also-secret.txt", secret);
         FaultSupport.write(src, "index.html", "hello");
         FaultSupport.write(src, "sub/page.html", "page");
-    }
-
-    @AfterEach
-    void tearDown() {
-        cluster.close();
     }
 
     /** No regular file under root holds the secret (links are not followed). */

@@ -12,11 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.tlclb.sync.it.Launcher;
 import org.tlclb.sync.run.EmbeddedCluster;
@@ -32,30 +31,16 @@ import org.tlclb.sync.run.TreeAssert;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class HostileLocaleLauncherIT {
     static final String DEST = "/var/www/html";
-    @TempDir
-    static Path shared;
-    static EmbeddedCluster cluster;
-    static Path conf;
+    @RegisterExtension
+    static final EmbeddedCluster cluster = EmbeddedCluster.perClass(2);
+    Path conf;
     @TempDir
     Path tmp;
     Path src;
 
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = EmbeddedCluster.start(shared.resolve("cluster"), 2);
-        conf = cluster.writeConfig("");
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        cluster.reset();
+        conf = cluster.writeConfig("");
         src = tmp.resolve("src");
         Files.createDirectories(src);
     }

@@ -11,9 +11,9 @@ import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.tlclb.sync.run.EmbeddedCluster;
@@ -27,23 +27,18 @@ import org.tlclb.sync.run.TreeAssert;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HostileNamesIT {
     static final String DEST = "/var/www/html";
+    @RegisterExtension
+    static final EmbeddedCluster cluster = EmbeddedCluster.perClass(2);
     @TempDir
     Path tmp;
-    EmbeddedCluster cluster;
     Path conf;
     Path src;
 
     @BeforeEach
     void setUp() throws Exception {
-        cluster = EmbeddedCluster.start(tmp.resolve("cluster"), 2);
         conf = cluster.writeConfig("");
         src = tmp.resolve("src");
         Files.createDirectories(src);
-    }
-
-    @AfterEach
-    void tearDown() {
-        cluster.close();
     }
 
     private void assertNotPwned(HostileTree t) {

@@ -37,12 +37,11 @@ import org.apache.sshd.server.shell.UnknownCommand;
 import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.apache.sshd.sftp.server.SftpSubsystemProxy;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,31 +58,17 @@ import org.tlclb.sync.run.TreeAssert;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HostileNodeIT {
     static final String DEST = "/var/www/html";
-    @TempDir
-    static Path shared;
     /** The healthy node, shared by the tests (its tree is emptied before each). */
-    static EmbeddedCluster cluster;
+    @RegisterExtension
+    static final EmbeddedCluster cluster = EmbeddedCluster.perClass(1);
     @TempDir
     Path tmp;
     Path src;
     Path evilRoot;
     SshServer evil;
 
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = EmbeddedCluster.start(shared.resolve("cluster"), 1);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        cluster.reset();
         src = tmp.resolve("src");
         FaultSupport.write(src, "index.html", "hello");
         FaultSupport.write(src, "a/page.html", "page");

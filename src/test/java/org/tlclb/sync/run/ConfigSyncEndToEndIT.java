@@ -6,21 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigSyncEndToEndIT {
+    @RegisterExtension
+    static final EmbeddedCluster cluster = EmbeddedCluster.perClass(3);
     @TempDir
     Path tmp;
-    EmbeddedCluster cluster;
     Path etc;
     Path license;
 
     @BeforeEach
     void setUp() throws Exception {
-        cluster = EmbeddedCluster.start(tmp.resolve("cluster"), 3);
         etc = tmp.resolve("src/etc/clusterserver");
         Files.createDirectories(etc.resolve("conf.d"));
         Files.writeString(etc.resolve("clusterserver.conf"), "Servers\nEndServers\n");
@@ -29,11 +29,6 @@ class ConfigSyncEndToEndIT {
         Files.createDirectories(license.getParent());
         Files.writeString(license, "KEY-123\n");
         Files.setPosixFilePermissions(license, PosixFilePermissions.fromString("rw-------"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        cluster.close();
     }
 
     private Path conf(String extra) throws Exception {

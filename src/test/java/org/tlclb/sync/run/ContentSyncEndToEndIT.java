@@ -8,21 +8,21 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ContentSyncEndToEndIT {
+    @RegisterExtension
+    static final EmbeddedCluster cluster = EmbeddedCluster.perClass(3);
     @TempDir
     Path tmp;
-    EmbeddedCluster cluster;
     Path src;
     Path conf;
 
     @BeforeEach
     void setUp() throws Exception {
-        cluster = EmbeddedCluster.start(tmp.resolve("cluster"), 3);
         conf = cluster.writeConfig("");
         src = tmp.resolve("src");
         write("index.html", "<h1>hello</h1>\n", "rw-r--r--");
@@ -34,11 +34,6 @@ class ContentSyncEndToEndIT {
         write("empty.txt", "", "rw-r--r--");
         Files.createDirectories(src.resolve("empty-dir"));
         Files.createDirectories(src.resolve("a/empty"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        cluster.close();
     }
 
     private void write(String rel, String content, String perms) throws Exception {

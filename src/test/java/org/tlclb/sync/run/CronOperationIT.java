@@ -17,10 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.tlclb.sync.it.Await;
 import org.tlclb.sync.it.Launcher;
@@ -28,28 +27,14 @@ import org.tlclb.sync.it.Launcher;
 /** What cron relies on: timeouts against a dead node, the lock, the JSON report, the log, plain output. */
 class CronOperationIT {
     static final String DEST = "/var/www/html";
-    @TempDir
-    static Path shared;
-    static EmbeddedCluster cluster;
+    @RegisterExtension
+    static final EmbeddedCluster cluster = EmbeddedCluster.perClass(2);
     @TempDir
     Path tmp;
     Path src;
 
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = EmbeddedCluster.start(shared.resolve("cluster"), 2);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        cluster.reset();
         src = tmp.resolve("src");
         Files.createDirectories(src.resolve("d"));
         Files.writeString(src.resolve("d/a.txt"), "a");

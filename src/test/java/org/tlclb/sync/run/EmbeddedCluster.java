@@ -25,6 +25,10 @@ import java.util.function.Supplier;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.tlclb.sync.cli.Main;
 import org.tlclb.sync.config.StatePaths;
 import org.tlclb.sync.it.ItSupport;
@@ -33,10 +37,13 @@ import org.tlclb.sync.node.EmbeddedNode;
 
 /**
  * Three (or n) embedded SSH nodes on loopback with a client key, a known_hosts file and a sync.conf
- * naming them: what most end-to-end tests run the real command line against.
+ * naming them: what most end-to-end tests run the real command line against. A test class shares
+ * one ({@link #perClass}) unless its tests need different nodes.
  */
-public final class EmbeddedCluster implements AutoCloseable {
+public final class EmbeddedCluster implements AutoCloseable, BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
     private final Path base;
+    /** The nodes a test class starts with: {@link #reset()} drops the ones a test added. */
+    private final int initial;
     private final List<EmbeddedNode> nodes = new ArrayList<>();
     private final List<Path> roots = new ArrayList<>();
     private final Path key;
@@ -48,8 +55,9 @@ public final class EmbeddedCluster implements AutoCloseable {
     public record Result(int exit, String out, String err) {
     }
 
-    private EmbeddedCluster(Path base) throws Exception {
+    private EmbeddedCluster(Path base, int initial) throws Exception {
         this.base = base;
+        this.initial = initial;
         Files.createDirectories(base);
         KeyPairGenerator gen = KeyPairGenerator.getInstance("Ed25519", "BC");
         KeyPair kp = gen.generateKeyPair();
@@ -66,11 +74,47 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     public static EmbeddedCluster start(Path base, int n) throws Exception {
         Security.addProvider(new BouncyCastleProvider());
-        EmbeddedCluster c = new EmbeddedCluster(base);
-        for (int i = 1; i <= n; i++) {
-            c.startNode(i, 0);
-        }
+        EmbeddedCluster c = new EmbeddedCluster(base, n);
+        c.startNodes();
         return c;
+    }
+
+    /**
+     * {@code n} nodes for every test of a class, as a JUnit extension:
+     * {@code @RegisterExtension static final EmbeddedCluster cluster = EmbeddedCluster.perClass(3);}
+     * starts them (in a temporary directory of their own) before the first test, {@link #reset()}s
+     * them before each, and closes them and removes the directory after the last.
+     */
+    public static EmbeddedCluster perClass(int n) {
+        Security.addProvider(new BouncyCastleProvider());
+        try {
+            return new EmbeddedCluster(Files.createTempDirectory("tlclb-cluster-"), n);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot prepare an embedded cluster", e);
+        }
+    }
+
+    private void startNodes() throws IOException {
+        for (int i = 1; i <= initial; i++) {
+            startNode(i, 0);
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        startNodes();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        reset();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        close();
+        ItSupport.emptyDir(base);
+        Files.delete(base);
     }
 
     /** Adds a node without the SFTP subsystem (SCP only); returns its number. */
@@ -127,16 +171,27 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     /**
-     * Brings the cluster back to how it started, for the next test of a class that shares it:
-     * every stopped node runs again (same port and host key) and every node's tree is empty.
+     * Brings the cluster back to how it started, for the next test of a class that shares it: the
+     * nodes a test added are gone, every stopped node runs again (same port and host key), every
+     * node's tree is empty and known_hosts names the nodes alone.
      */
     public void reset() throws IOException {
+        while (nodes.size() > initial) {
+            int last = nodes.size();
+            nodes.remove(last - 1).close();
+            roots.remove(last - 1);
+            stopped.remove(last);
+            withoutSftp.remove(last);
+        }
         for (int i : new TreeSet<>(stopped)) {
             restart(i);
         }
-        for (Path root : roots) {
-            ItSupport.emptyDir(root);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < nodes.size(); i++) {
+            ItSupport.emptyDir(roots.get(i));
+            lines.append(nodes.get(i).knownHostsLine()).append('\n');
         }
+        Files.writeString(knownHosts, lines);
     }
 
     /** A sync.conf naming every node (node1..n), with this cluster's key and known_hosts. */

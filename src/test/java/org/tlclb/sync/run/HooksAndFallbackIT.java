@@ -9,30 +9,25 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Post-sync hooks, config validation, and the full-SCP fallback for nodes without SFTP. */
 class HooksAndFallbackIT {
+    @RegisterExtension
+    static final EmbeddedCluster cluster = EmbeddedCluster.perClass(2);
     @TempDir
     Path tmp;
-    EmbeddedCluster cluster;
     Path src;
 
     @BeforeEach
     void setUp() throws Exception {
-        cluster = EmbeddedCluster.start(tmp.resolve("cluster"), 2);
         src = tmp.resolve("src");
         Files.createDirectories(src.resolve("d"));
         Files.writeString(src.resolve("d/a.txt"), "a");
         Files.setLastModifiedTime(src.resolve("d/a.txt"), FileTime.from(Instant.parse("2024-01-01T00:00:00Z")));
-    }
-
-    @AfterEach
-    void tearDown() {
-        cluster.close();
     }
 
     private EmbeddedCluster.Result push(Path conf, String... extra) {

@@ -14,34 +14,29 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Incremental sync, preview, atomicity, backups and rollback, against embedded nodes. */
 class IncrementalSyncEndToEndIT {
     static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
+    @RegisterExtension
+    static final EmbeddedCluster cluster = EmbeddedCluster.perClass(3);
     @TempDir
     Path tmp;
-    EmbeddedCluster cluster;
     Path src;
     Path conf;
 
     @BeforeEach
     void setUp() throws Exception {
-        cluster = EmbeddedCluster.start(tmp.resolve("cluster"), 3);
         conf = cluster.writeConfig("");
         src = tmp.resolve("src");
         for (int i = 0; i < 20; i++) {
             write("dir" + (i % 4) + "/f" + i + ".txt", "content " + i);
         }
         assertThat(push().exit()).isZero();
-    }
-
-    @AfterEach
-    void tearDown() {
-        cluster.close();
     }
 
     private void write(String rel, String content) throws Exception {
