@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.tlclb.sync.hermetic.WritesTheMachine;
 import org.tlclb.sync.run.TreeAssert;
 
 /**
@@ -43,6 +44,8 @@ import org.tlclb.sync.run.TreeAssert;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@WritesTheMachine("installs the package and runs it as cron does: /var/log/tlclb, /run/tlclb, /etc/clusterserver;"
+        + " MachinePackages puts them back")
 class DebianPackageIT {
     static final String ENV_PATH = "PATH=/usr/sbin:/usr/bin:/bin";
     static final String DEST = "/var/www/html";
@@ -78,6 +81,7 @@ class DebianPackageIT {
         machine.setAsideLogs();
         apt("install", deb.toString()).exits(0);
         cluster = OpenSshCluster.start(shared.resolve("cluster"), 2);
+        machine.ownsLocksNaming("127.0." + cluster.subnet() + ".");
         conf = ItSupport.writeConf(cluster, shared.resolve("sync.conf"), ""); // no LogFile: the default one
         src = shared.resolve("site");
         for (int i = 0; i < 30; i++) {

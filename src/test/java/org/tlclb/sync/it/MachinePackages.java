@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,8 @@ import java.util.stream.Stream;
  * into it: commands run as child processes, the tools a test needs installed when missing, and a
  * record of the machine's state before the install so that everything is put back afterwards
  * (the log directory a non-packaged run may have made is moved aside and returned, directories
- * the package's purge removes because they were empty are made again).
+ * the package's purge removes because they were empty are made again, the run locks of the test's
+ * runs are removed or put back as they were).
  */
 final class MachinePackages {
     static final String PACKAGE = "tlclb-sync";
@@ -41,13 +44,17 @@ final class MachinePackages {
     private final List<Path> packageFiles;
     private Path movedLogs;
     private boolean runLocksExisted;
+    /** The run locks before the test: file -> content, and their mtimes. */
+    private final Map<Path, byte[]> locksBefore = new HashMap<>();
+    private final Map<Path, FileTime> lockTimesBefore = new HashMap<>();
+    private final List<String> lockKeys = new ArrayList<>();
 
     private MachinePackages(List<Path> packageFiles) {
         this.packageFiles = packageFiles;
     }
 
     /** Notes what exists of the paths in {@code deb} (and the scripts' directories) before it is installed. */
-    static MachinePackages before(Path deb) {
+    static MachinePackages before(Path deb) throws IOException {
         List<Path> files = new ArrayList<>();
         Launcher.Result names = run(Duration.ofMinutes(1), Map.of(), "sh", "-c",
                 "dpkg-deb --fsys-tarfile \"$1\" | tar -t", "sh", deb.toString());
@@ -68,7 +75,45 @@ final class MachinePackages {
             }
         }
         m.runLocksExisted = Files.exists(RUN_LOCKS);
+        for (Path lock : lockFiles()) {
+            m.locksBefore.put(lock, Files.readAllBytes(lock));
+            m.lockTimesBefore.put(lock, Files.getLastModifiedTime(lock));
+        }
         return m;
+    }
+
+    /**
+     * The runs of the test take root's run locks in /run/tlclb, one file per node and destination:
+     * those naming {@code address} (this test's nodes: its own subnet, see OpenSshCluster) are put
+     * back as they were, or removed, by {@link #restore()}.
+     */
+    void ownsLocksNaming(String address) {
+        lockKeys.add(address);
+    }
+
+    private static List<Path> lockFiles() throws IOException {
+        if (!Files.isDirectory(RUN_LOCKS, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(RUN_LOCKS)) {
+            return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList();
+        }
+    }
+
+    private void restoreLocks() throws IOException {
+        for (Path lock : lockFiles()) {
+            String text = new String(Files.readAllBytes(lock), StandardCharsets.UTF_8);
+            if (lockKeys.stream().noneMatch(text::contains)) {
+                continue;
+            }
+            byte[] before = locksBefore.get(lock);
+            if (before == null) {
+                Files.delete(lock);
+            } else {
+                Files.write(lock, before);
+                Files.setLastModifiedTime(lock, lockTimesBefore.get(lock));
+            }
+        }
     }
 
     /** Every path of the package's data (files, links, the directories leading to them). */
@@ -143,6 +188,8 @@ final class MachinePackages {
         }
         if (!runLocksExisted && Files.isDirectory(RUN_LOCKS)) {
             run(Duration.ofMinutes(1), Map.of(), "rm", "-rf", RUN_LOCKS.toString());
+        } else {
+            restoreLocks();
         }
         if (state().equals("not-installed")) {
             Files.deleteIfExists(MARKER);
