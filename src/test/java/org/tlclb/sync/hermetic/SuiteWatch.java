@@ -122,7 +122,7 @@ final class SuiteWatch implements AutoCloseable {
         }
         if (!found.isEmpty()) {
             throw new AssertionError("the test suite wrote this machine's state paths (a run without the test's "
-                    + "TLCLB_* paths: see EmbeddedCluster.testPaths, it/Launcher, it/StateEnv):\n  "
+                    + "TLCLB_* paths: see EmbeddedCluster.testPaths and testEnvironment, it/Launcher):\n  "
                     + String.join("\n  ", found));
         }
     }
