@@ -35,8 +35,8 @@ import java.util.zip.GZIPInputStream;
  * <ul>
  * <li>run locks ({@code /run/tlclb}, and {@code /run/lock} where older versions kept them): a lock
  *     file names the pid of the run that took it and when; it is this suite's when the pid is this
- *     JVM's or one of its descendants' (sampled every {@link #SAMPLE}: a product run is a JVM,
- *     alive far longer) and the time falls in the suite;</li>
+ *     JVM's or one of its descendants' (sampled every {@link #SAMPLE}) and the time falls in the
+ *     suite;</li>
  * <li>the log ({@code /var/log/tlclb}, rotated files too): a line written during the suite that
  *     names one of this JVM's {@code @TempDir} directories (every content-sync names its sources,
  *     which live there);</li>
@@ -49,8 +49,11 @@ import java.util.zip.GZIPInputStream;
 final class SuiteWatch implements AutoCloseable {
     static final List<Path> LOCK_DIRS = List.of(Path.of("/run/tlclb"), Path.of("/run/lock"));
     static final Path LOG_DIR = Path.of("/var/log/tlclb");
-    /** How often the JVM's descendants are listed. */
-    static final Duration SAMPLE = Duration.ofMillis(50);
+    /**
+     * How often the JVM's descendants are listed (a listing reads all of /proc: ~2 ms). A product
+     * run that takes a lock lives far longer: the JVM starts, reads sync.conf and resolves nodes.
+     */
+    static final Duration SAMPLE = Duration.ofMillis(100);
     /** Slack between a lock's "started" time and the moments its pid was seen. */
     private static final Duration SLACK = Duration.ofSeconds(2);
     private static final Pattern LOCK = Pattern.compile("^pid (\\d+), started (\\S+?),");
