@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -47,8 +48,23 @@ import java.util.zip.GZIPInputStream;
  * Writes made while a {@link WritesTheMachine} class ran are left out.
  */
 final class SuiteWatch implements AutoCloseable {
-    static final List<Path> LOCK_DIRS = List.of(Path.of("/run/tlclb"), Path.of("/run/lock"));
-    static final Path LOG_DIR = Path.of("/var/log/tlclb");
+    /**
+     * Where the product keeps state on a machine.
+     *
+     * @param lockDirs  directories of run locks (files "pid N, started T, ...")
+     * @param logDir    the log directory (lines "yyyy-MM-dd HH:mm:ss.SSS ...", rotated files gzipped)
+     * @param quietDirs directories whose files do not name their writer
+     * @param tempDirs  the test JVM's temporary directories, one of which a line of its runs names
+     */
+    record Places(List<Path> lockDirs, Path logDir, List<Path> quietDirs, Supplier<Set<String>> tempDirs) {
+        /** This machine's: root's lock and log directories, its ~/.ssh, the sync.conf directories. */
+        static Places machine() {
+            return new Places(List.of(Path.of("/run/tlclb"), Path.of("/run/lock")), Path.of("/var/log/tlclb"),
+                    List.of(Path.of(System.getProperty("user.home")).resolve(".ssh"), Path.of("/etc/clusterserver"),
+                            Path.of("/etc/tlclb")), RecordingTempDirFactory::created);
+        }
+    }
+
     /**
      * How often the JVM's descendants are listed (a listing reads all of /proc: ~2 ms). A product
      * run that takes a lock lives far longer: the JVM starts, reads sync.conf and resolves nodes.
@@ -68,6 +84,7 @@ final class SuiteWatch implements AutoCloseable {
         }
     }
 
+    private final Places places;
     private final Instant start = Instant.now();
     private final long self = ProcessHandle.current().pid();
     private final Map<Long, Seen> descendants = new ConcurrentHashMap<>();
@@ -79,18 +96,17 @@ final class SuiteWatch implements AutoCloseable {
         return t;
     });
 
-    private SuiteWatch() {
-    }
-
-    /** The directories nothing but the product writes, whose files do not say who wrote them. */
-    static List<Path> quietDirs() {
-        return List.of(Path.of(System.getProperty("user.home")).resolve(".ssh"), Path.of("/etc/clusterserver"),
-                Path.of("/etc/tlclb"));
+    private SuiteWatch(Places places) {
+        this.places = places;
     }
 
     static SuiteWatch start() {
-        SuiteWatch w = new SuiteWatch();
-        for (Path dir : quietDirs()) {
+        return start(Places.machine());
+    }
+
+    static SuiteWatch start(Places places) {
+        SuiteWatch w = new SuiteWatch(places);
+        for (Path dir : places.quietDirs()) {
             w.quietBefore.put(dir, entries(dir));
         }
         w.sampler.scheduleWithFixedDelay(w::sample, 0, SAMPLE.toMillis(), TimeUnit.MILLISECONDS);
@@ -113,7 +129,7 @@ final class SuiteWatch implements AutoCloseable {
         sampler.shutdownNow();
         List<String> found = new ArrayList<>();
         try {
-            for (Path dir : LOCK_DIRS) {
+            for (Path dir : places.lockDirs()) {
                 found.addAll(locks(dir));
             }
             found.addAll(logLines());
@@ -164,12 +180,13 @@ final class SuiteWatch implements AutoCloseable {
 
     private List<String> logLines() throws IOException {
         List<String> out = new ArrayList<>();
-        if (!Files.isDirectory(LOG_DIR, LinkOption.NOFOLLOW_LINKS)) {
+        Path logDir = places.logDir();
+        if (!Files.isDirectory(logDir, LinkOption.NOFOLLOW_LINKS)) {
             return out;
         }
-        Set<String> dirs = RecordingTempDirFactory.created();
+        Set<String> dirs = places.tempDirs().get();
         List<Path> files;
-        try (Stream<Path> s = Files.list(LOG_DIR)) {
+        try (Stream<Path> s = Files.list(logDir)) {
             files = s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList();
         }
         for (Path f : files) {
