@@ -166,8 +166,11 @@ class LauncherRuntimeIT {
             // It ran (sync.conf names no node: a usage error from the command, not the launcher)...
             assertThat(r.err()).as(r.describe()).contains("tlclb check:");
             r.exits(2);
-            // ...and wrote nothing, now or in the background.
-            Thread.sleep(2000);
+            // ...and wrote nothing, now or in the background: a class-data recorder it started would
+            // be running this launcher still (it is spawned before the run begins; recording takes seconds).
+            String script = launcher.toString();
+            Await.until("no process running " + script, Duration.ofSeconds(120), () -> ProcessHandle.allProcesses()
+                    .noneMatch(p -> p.info().arguments().map(a -> List.of(a).contains(script)).orElse(false)));
             assertThat(listing(jarDir)).as(jarDir.toString()).isEqualTo(before);
         }
     }
