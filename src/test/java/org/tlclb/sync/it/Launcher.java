@@ -335,25 +335,17 @@ public final class Launcher {
         return new RunningLauncher(script, args, p, timeout);
     }
 
-    /** Starts the launcher without waiting (for tests that signal or race it); the caller ends it. */
-    public Process start(String script, String... args) throws IOException {
-        return start(List.of(), script, args);
-    }
-
     /**
-     * {@link #start} as a shell at a terminal starts a command: SIGINT and SIGQUIT at their
-     * defaults even when the test JVM inherited them ignored (as every background job of a
-     * non-interactive shell does: {@code mvn verify &} in a script), so that a test's Ctrl-C
-     * ({@code kill -INT}) reaches the run. The process is the launcher's, which execs java.
+     * Starts the launcher without waiting (for tests that signal or race it); the caller ends it.
+     * It starts as a shell at a terminal starts a command: SIGINT and SIGQUIT at their defaults even
+     * when the test JVM inherited them ignored (as every background job of a non-interactive shell
+     * does: {@code mvn verify &} in a script), so that a test's Ctrl-C ({@code kill -INT}) reaches
+     * the run. The process is the launcher's, which execs java.
      */
-    public Process startInForeground(String script, String... args) throws IOException {
-        return start(List.of("env", "--default-signal=INT,QUIT"), script, args);
-    }
-
-    private Process start(List<String> wrapper, String script, String... args) throws IOException {
+    public Process start(String script, String... args) throws IOException {
         requireJar();
         List<String> argv = new ArrayList<>(prefix);
-        argv.addAll(wrapper);
+        argv.addAll(List.of("env", "--default-signal=INT,QUIT"));
         argv.add(script(script).toString());
         argv.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(inNamespace(argv)).directory(workDir.toFile());

@@ -105,7 +105,7 @@ class CronOperationIT {
         Files.write(src.resolve("big.bin"), new byte[2 * 1024 * 1024]);
         Path conf = cluster.writeConfig("");
         // The launcher as cron starts it (its own state paths); 2 MiB at 256 KiB/s: 8 s of staging.
-        Process p = Launcher.in(tmp.resolve("state")).startInForeground("tlclb_content_sync", "-c", conf.toString(), "-y",
+        Process p = Launcher.in(tmp.resolve("state")).start("tlclb_content_sync", "-c", conf.toString(), "-y",
                 "--bwlimit", "256K", "--dest", DEST, src.toString());
         try {
             Await.staging(cluster.path(1, DEST), Duration.ofSeconds(30));
