@@ -70,7 +70,7 @@ final class SuiteWatch implements AutoCloseable {
      * run that takes a lock lives far longer: the JVM starts, reads sync.conf and resolves nodes.
      */
     static final Duration SAMPLE = Duration.ofMillis(100);
-    /** Slack between a lock's "started" time and the moments its pid was seen. */
+    /** Slack between a lock's "started" time and the moments its pid was seen, and for file times. */
     private static final Duration SLACK = Duration.ofSeconds(2);
     private static final Pattern LOCK = Pattern.compile("^pid (\\d+), started (\\S+?),");
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
@@ -190,8 +190,8 @@ final class SuiteWatch implements AutoCloseable {
             files = s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList();
         }
         for (Path f : files) {
-            if (Files.getLastModifiedTime(f).toInstant().isBefore(start)) {
-                continue;
+            if (Files.getLastModifiedTime(f).toInstant().isBefore(start.minus(SLACK))) {
+                continue; // file times come from a coarser clock than Instant.now()
             }
             for (String line : lines(f)) {
                 Instant t = logTime(line);
@@ -209,7 +209,7 @@ final class SuiteWatch implements AutoCloseable {
         for (Map.Entry<String, String> e : entries(dir).entrySet()) {
             if (!e.getValue().equals(before.get(e.getKey()))) {
                 Instant mtime = Instant.parse(e.getValue().substring(0, e.getValue().indexOf(' ')));
-                if (!mtime.isBefore(start) && !exempted(mtime)) {
+                if (!mtime.isBefore(start.minus(SLACK)) && !exempted(mtime)) {
                     out.add(dir.resolve(e.getKey()) + ": " + (before.containsKey(e.getKey()) ? "changed" : "created"));
                 }
             }
