@@ -108,9 +108,9 @@ final class IncrementalPath {
                     made.addAll(RemoteDirs.make(p.link().sftp(), u.unit().dest()));
                 }
                 ScpStager stager = new ScpStager(p.link().replyTimeout(), request.bwlimit(), cancelled, u.shared());
-                StageResult r = u.scp() != null
-                        ? stager.stage(u.scp(), u.stagePlan(), n -> progress(name, n))
-                        : stager.stage(p.link().session(), u.unit().dest(), u.stagePlan(), n -> progress(name, n));
+                ScpStager.Opening scp = u.scp() != null || u.stagePlan().items().isEmpty() ? u.scp()
+                        : ScpStager.open(p.link().session(), u.unit().dest());
+                StageResult r = stager.stage(scp, u.stagePlan(), u.source().manifest(), n -> progress(name, n));
                 staged.add(r);
                 bytes += r.bytes();
                 warnings.addAll(r.warnings());

@@ -1,58 +1,65 @@
 package org.tlclb.sync.transfer;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
 import org.apache.sshd.client.channel.ChannelExec;
-import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
-import org.tlclb.sync.scan.Names;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tlclb.sync.scan.Entry;
+import org.tlclb.sync.scan.Manifest;
 import org.tlclb.sync.ssh.RemoteShell;
 
 /**
- * Streams a list of files into temporary names on a node over ONE {@code scp -r -p -t} channel.
- * The stream is pipelined: headers and data go out without waiting for each acknowledgement, and
- * a reader thread counts the acknowledgements as they come. Any error from the sink fails the
- * whole stream (one SCP error desynchronises it), which is safe because nothing is visible before
- * commit. File names travel inside the protocol, never through a shell; the temporary names are
- * plain ASCII, so names the protocol cannot carry (newlines) only ever appear in the SFTP commit.
+ * Streams a stage plan's files into their temporary names on a node over {@code scp -r -p -t}
+ * channels of one SSH connection: one on a LAN, several over a long round trip (see
+ * {@link StageChannels}), all fed from the one plan in batches. File names travel inside the
+ * protocol, never through a shell; the temporary names are plain ASCII, so names the protocol
+ * cannot carry (newlines) only ever appear in the SFTP commit.
+ * <p>
+ * With several channels, the first creates every directory the plan makes before the others
+ * enter any (two sinks creating one directory would race), the directories it creates are left
+ * owner-writable until the commit sets their modes, and each file goes over exactly one channel
+ * under its planned temporary name. A channel the node refuses (OpenSSH's {@code MaxSessions}),
+ * or whose {@code scp} does not start, takes no batch: the others, at least the first, carry
+ * everything. Any channel failing once it has taken a batch fails the node, as one channel did.
  */
 public final class ScpStager {
-    private static final int BUFFER = 256 * 1024;
-    private static final long BACKLOG = 512 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger("tlclb.timing");
+    /** A global request every SSH server answers at once (with a failure): a round-trip probe. */
+    private static final String PROBE = "keepalive@openssh.com";
+    private static final Semaphore EXTRA_CHANNELS = new Semaphore(StageChannels.RUN_BUDGET);
     private final Duration timeout;
     private final Throttle throttle;
-    private final java.util.function.BooleanSupplier cancelled;
+    private final BooleanSupplier cancelled;
     private final SmallFiles shared;
 
     /**
      * @param bwlimit   bytes per second for this node, 0 for no limit
      * @param cancelled polled between files and chunks: true aborts the stream (Ctrl-C before commit)
      */
-    public ScpStager(Duration timeout, long bwlimit, java.util.function.BooleanSupplier cancelled) {
+    public ScpStager(Duration timeout, long bwlimit, BooleanSupplier cancelled) {
         this(timeout, bwlimit, cancelled, null);
     }
 
     /** @param shared small files read once for all the nodes streaming the same plan, or null */
-    public ScpStager(Duration timeout, long bwlimit, java.util.function.BooleanSupplier cancelled, SmallFiles shared) {
+    public ScpStager(Duration timeout, long bwlimit, BooleanSupplier cancelled, SmallFiles shared) {
         this.timeout = timeout;
         this.throttle = new Throttle(bwlimit);
         this.cancelled = cancelled;
@@ -61,18 +68,34 @@ public final class ScpStager {
 
     /**
      * An {@code scp -t} channel whose opening was started ahead of staging, so that the node's
-     * shell and scp start while the run is still planning the other nodes.
+     * shell and scp start while the run is still planning the other nodes. It also measures the
+     * node's round trip (the channel's opening, and a probe sent beside it).
      */
     public static final class Opening implements AutoCloseable {
+        private final ClientSession session;
+        private final String root;
         private final ChannelExec channel;
         private final AckCounter acks;
-        private final org.apache.sshd.client.future.OpenFuture future;
+        private final OpenFuture future;
+        private final long started = System.nanoTime();
+        private long roundTrip;
         private boolean taken;
 
-        private Opening(ChannelExec channel, AckCounter acks, org.apache.sshd.client.future.OpenFuture future) {
+        private Opening(ClientSession session, String root, ChannelExec channel, AckCounter acks, OpenFuture future) {
+            this.session = session;
+            this.root = root;
             this.channel = channel;
             this.acks = acks;
             this.future = future;
+        }
+
+        private synchronized void sample(long nanos) {
+            roundTrip = roundTrip == 0 ? nanos : Math.min(roundTrip, nanos);
+        }
+
+        /** The shortest round trip seen so far, in nanoseconds; 0 when none was. */
+        synchronized long roundTripNanos() {
+            return roundTrip;
         }
 
         /** Closes the channel unless staging took it over: scp on the node sees the end and exits. */
@@ -89,370 +112,207 @@ public final class ScpStager {
      * sink treats a missing target as a file name.
      */
     public static Opening open(ClientSession session, String root) throws IOException {
+        Opening o = openChannel(session, root);
+        o.future.addListener(f -> {
+            if (f.isOpened()) {
+                o.sample(System.nanoTime() - o.started);
+            }
+        });
+        try {
+            Buffer probe = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST);
+            probe.putString(PROBE);
+            probe.putBoolean(true);
+            long t0 = System.nanoTime();
+            session.request(probe, PROBE, (cmd, data) -> o.sample(System.nanoTime() - t0));
+        } catch (IOException | RuntimeException e) {
+            // no probe, no estimate from it: the channel's opening still gives one
+        }
+        return o;
+    }
+
+    private static Opening openChannel(ClientSession session, String root) throws IOException {
         ChannelExec channel = session.createExecChannel("scp -r -p -t " + RemoteShell.quote(root));
-        // Acknowledgements are counted as they arrive, on MINA's I/O thread: no reader thread
-        // to wake for each of the three acknowledgements a file costs.
         AckCounter acks = new AckCounter();
         channel.setOut(acks);
         channel.setErr(OutputStream.nullOutputStream());
-        return new Opening(channel, acks, channel.open());
+        return new Opening(session, root, channel, acks, channel.open());
     }
 
+    /** Over one channel, opened now (the SCP-only full copy). */
     public StageResult stage(ClientSession session, String root, StagePlan plan, LongConsumer progress)
             throws IOException {
-        return stage(plan.items().isEmpty() ? null : open(session, root), plan, progress);
+        return stage(plan.items().isEmpty() ? null : openChannel(session, root), plan, null, progress);
     }
 
-    /** Streams the plan over a channel from {@link #open}; the channel is closed at the end. */
+    /** Over the channel from {@link #open} alone; it is closed at the end. */
     public StageResult stage(Opening opening, StagePlan plan, LongConsumer progress) {
-        StagedFiles staged = new StagedFiles(plan);
-        List<String> warnings = new ArrayList<>();
-        Set<String> createdDirs = new HashSet<>();
-        List<StageItem> written = new ArrayList<>();
+        return stage(opening, plan, null, progress);
+    }
+
+    /**
+     * Over the channel from {@link #open}, and as many more of its session as the node's round
+     * trip and the plan's size call for; every channel is closed at the end.
+     *
+     * @param source the source manifest (file sizes, to share the plan out), or null for one channel
+     */
+    public StageResult stage(Opening opening, StagePlan plan, Manifest source, LongConsumer progress) {
         if (plan.items().isEmpty()) {
             if (opening != null) {
                 opening.close();
             }
-            return new StageResult(staged, createdDirs, warnings, 0, written, null, Map.of());
+            return new StageResult(new StagedFiles(plan), Set.of(), List.of(), 0, List.of(), null, Map.of());
         }
-        long bytes = 0;
         opening.taken = true;
-        ChannelExec channel = opening.channel;
-        AckCounter acks = opening.acks;
+        AtomicReference<String> failure = new AtomicReference<>();
+        ScpStream.Context context = new ScpStream.Context(timeout, throttle,
+                () -> failure.get() != null || cancelled.getAsBoolean(), shared, progress);
+        List<ScpStream> streams = new ArrayList<>();
+        List<Thread> helpers = new ArrayList<>();
         try {
             opening.future.verify(timeout);
-            OutputStream out = channel.getInvertedIn();
-            long expected = 1; // the sink's "ready"
-            Deque<String> stack = new ArrayDeque<>();
-            byte[] buf = new byte[BUFFER];
-            Deque<long[]> unacked = new ArrayDeque<>(); // {acknowledgement that completes a file, bytes sent by then}
-            long sentTotal = 0;
-            long ackedTotal = 0;
-            int index = -1;
-            for (StageItem item : plan.items()) {
-                index++;
-                acks.check();
-                if (cancelled.getAsBoolean()) {
-                    throw new IOException("interrupted");
-                }
-                // Bounded backlog: files the sink has not yet acknowledged hold at most BACKLOG
-                // bytes (else up to the 2 MB SSH window per node waits in our heap when the nodes
-                // are slower than we are; 32 nodes made that 64 MB).
-                while (!unacked.isEmpty()) {
-                    if (unacked.peekFirst()[0] <= acks.count()) {
-                        ackedTotal = unacked.removeFirst()[1];
-                    } else if (sentTotal - ackedTotal > BACKLOG) {
-                        out.flush();
-                        acks.awaitCount(unacked.peekFirst()[0], timeout);
-                    } else {
-                        break;
-                    }
-                }
-                expected += enter(out, stack, item.stageDir(), plan, createdDirs);
-                long sent = sendFile(out, item, plan.sourceRoot().resolve(item.target()), buf, warnings, progress,
-                        written);
-                if (sent == -1) {
-                    continue;
-                }
-                expected += 3; // T, C header, C data
-                if (sent != Long.MIN_VALUE) {
-                    bytes += sent;
-                    staged.add(index);
-                }
-                sentTotal += Math.max(0, sent);
-                unacked.addLast(new long[] {expected, sentTotal});
+            if (opening.roundTripNanos() == 0) {
+                opening.sample(System.nanoTime() - opening.started); // an upper bound, before its listener ran
             }
-            while (!stack.isEmpty()) {
-                out.write('E');
-                out.write('\n');
-                stack.pop();
-                expected++;
+            long bytes = 0;
+            if (source != null) {
+                for (StageItem i : plan.items()) {
+                    bytes += size(source, i);
+                }
             }
-            out.flush();
-            out.close();
-            acks.awaitCount(expected, timeout);
-            channel.waitFor(java.util.EnumSet.of(ClientChannelEvent.CLOSED), timeout);
-            Integer status = channel.getExitStatus();
-            if (status != null && status != 0) {
-                throw new IOException("scp on the node exited with status " + status);
+            // OpenSSH opens a session channel with no window and grants it once the command runs.
+            long window = opening.channel.getRemoteWindow().getSize();
+            window = window > 0 ? window : StageChannels.OPENSSH_WINDOW;
+            int channels = source == null ? 1 : StageChannels.count(opening.roundTripNanos(), window, bytes,
+                    plan.items().size(), throttle.limit());
+            int[] batches = StageChannels.batches(plan, i -> size(source, i), channels);
+            LOG.debug("{}: staging {} files, {} bytes over {} SCP channel(s), round trip {} ms, window {}", opening.session,
+                    plan.items().size(), bytes, channels, opening.roundTripNanos() / 1_000_000, window);
+            ScpStream first = new ScpStream(opening.channel, opening.acks, plan, context, channels > 1);
+            streams.add(first);
+            AtomicInteger next = new AtomicInteger();
+            if (channels > 1) {
+                first.makeDirs(plan.newDirs());
+                long made = first.expected();
+                for (int k = 1; k < channels && EXTRA_CHANNELS.tryAcquire(); k++) {
+                    Thread t = helper(opening, plan, context, first, made, batches, next, failure, streams);
+                    helpers.add(t);
+                    t.start();
+                }
             }
+            feed(first, batches, next);
+            first.finish();
         } catch (IOException | RuntimeException e) {
-            String why = e.getMessage() == null ? e.toString() : e.getMessage();
-            // When the sink refuses and hangs up, our write usually fails first ("closed"); the
-            // sink's own message says what went wrong, so give it a moment to arrive.
-            String refusal = acks == null ? null : acks.errorWithin(Duration.ofSeconds(2));
-            if (refusal != null) {
-                why = "node refused a file: " + refusal;
-            }
-            return new StageResult(staged, createdDirs, warnings, bytes, written, why, made(plan, createdDirs));
+            fail(failure, e, opening.acks);
         } finally {
-            channel.close(false);
+            opening.channel.close(false);
         }
-        return new StageResult(staged, createdDirs, warnings, bytes, written, null, made(plan, createdDirs));
+        for (Thread t : helpers) {
+            join(t, failure);
+        }
+        return result(plan, streams, failure.get());
     }
 
-    private static Map<String, String> made(StagePlan plan, Set<String> createdDirs) {
+    /**
+     * An extra channel's thread: opens it, waits until its scp is ready and the first channel has
+     * made the plan's directories, then takes batches until none is left.
+     */
+    private Thread helper(Opening opening, StagePlan plan, ScpStream.Context context, ScpStream first, long made,
+                          int[] batches, AtomicInteger next, AtomicReference<String> failure, List<ScpStream> streams) {
+        Thread t = new Thread(() -> {
+            Opening extra = null;
+            try {
+                try {
+                    extra = openChannel(opening.session, opening.root);
+                    extra.future.verify(timeout);
+                    extra.acks.awaitCount(1, timeout);
+                    first.acks().awaitCount(made, timeout);
+                } catch (IOException | RuntimeException e) {
+                    // Refused (MaxSessions) or no scp: this channel takes no batch.
+                    LOG.debug("{}: extra SCP channel not used: {}", opening.session, e.toString());
+                    return;
+                }
+                ScpStream stream = new ScpStream(extra.channel, extra.acks, plan, context, true);
+                synchronized (streams) {
+                    streams.add(stream);
+                }
+                try {
+                    feed(stream, batches, next);
+                    stream.finish();
+                } catch (IOException | RuntimeException e) {
+                    fail(failure, e, extra.acks);
+                }
+            } finally {
+                if (extra != null) {
+                    extra.channel.close(false);
+                }
+                EXTRA_CHANNELS.release();
+            }
+        }, "tlclb-scp-" + opening.root);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Records why a channel failed, unless another channel failed first (then this one only
+     * stopped). When the sink refuses and hangs up, our write usually fails first ("closed"); the
+     * sink's own message says what went wrong, so give it a moment to arrive.
+     */
+    private static void fail(AtomicReference<String> failure, Exception e, AckCounter acks) {
+        if (failure.get() != null) {
+            return;
+        }
+        String refusal = acks.errorWithin(Duration.ofSeconds(2));
+        failure.compareAndSet(null, refusal != null ? "node refused a file: " + refusal
+                : e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+
+    /** Sends batches, taken in turn with the node's other channels, until none is left. */
+    private static void feed(ScpStream stream, int[] batches, AtomicInteger next) throws IOException {
+        for (int b = next.getAndIncrement(); b < batches.length - 1; b = next.getAndIncrement()) {
+            for (int i = batches[b]; i < batches[b + 1]; i++) {
+                stream.send(i);
+            }
+        }
+    }
+
+    /**
+     * Waits for a helper. Its own waits are bounded (channel open, acknowledgements and window
+     * space all time out), so this ends; a failure elsewhere makes it stop at its next file.
+     */
+    private static void join(Thread t, AtomicReference<String> failure) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure.compareAndSet(null, "interrupted");
+        }
+    }
+
+    private static long size(Manifest source, StageItem item) {
+        return source == null ? 0 : source.get(item.target()).map(Entry::size).orElse(0L);
+    }
+
+    private static StageResult result(StagePlan plan, List<ScpStream> streams, String error) {
+        StagedFiles staged = new StagedFiles(plan);
+        Set<String> createdDirs = new HashSet<>();
+        List<String> warnings = new ArrayList<>();
+        List<StageItem> written = new ArrayList<>();
+        long bytes = 0;
+        synchronized (streams) {
+            for (ScpStream s : streams) {
+                s.staged.forEach(staged::add);
+                createdDirs.addAll(s.createdDirs);
+                warnings.addAll(s.warnings);
+                written.addAll(s.written);
+                bytes += s.bytes;
+            }
+        }
         Map<String, String> made = new LinkedHashMap<>();
         plan.subtrees().forEach((temp, real) -> {
             if (createdDirs.contains(temp)) {
                 made.put(temp, real);
             }
         });
-        return made;
-    }
-
-    /** Walks the D/E stack to {@code dir}; returns the number of acknowledgements this costs. */
-    private static int enter(OutputStream out, Deque<String> stack, String dir, StagePlan plan, Set<String> created)
-            throws IOException {
-        int acks = 0;
-        String current = stack.isEmpty() ? "" : stack.peek();
-        while (!current.isEmpty() && !(dir.equals(current) || dir.startsWith(current + "/"))) {
-            out.write(new byte[] {'E', '\n'});
-            stack.pop();
-            acks++;
-            current = stack.isEmpty() ? "" : stack.peek();
-        }
-        while (!dir.equals(current)) {
-            int next = dir.indexOf('/', current.isEmpty() ? 0 : current.length() + 1);
-            String child = next < 0 ? dir : dir.substring(0, next);
-            String name = child.substring(child.lastIndexOf('/') + 1);
-            int mode = plan.dirModes().getOrDefault(child, 0755);
-            out.write(("D" + octal4(mode) + " 0 " + name + "\n").getBytes(StandardCharsets.UTF_8));
-            if (plan.newDirs().contains(child)) {
-                created.add(child);
-            }
-            stack.push(child);
-            current = child;
-            acks++;
-        }
-        return acks;
-    }
-
-    /**
-     * Sends one file. Returns the bytes sent, -1 when the file vanished (nothing sent), or
-     * Long.MIN_VALUE when it changed size while being read (sent padded; not to be committed).
-     */
-    private long sendFile(OutputStream out, StageItem item, java.nio.file.Path source, byte[] buf,
-                          List<String> warnings, LongConsumer progress, List<StageItem> written) throws IOException {
-        SmallFiles.Content cached = shared == null ? null : shared.take(item);
-        if (cached != null) {
-            written.add(item);
-            out.write(header(item, cached.mtime(), cached.mode(), cached.data().length));
-            sendWhole(out, cached.data(), progress);
-            return cached.data().length;
-        }
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(source, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            warnings.add(Names.printable(item.target()) + ": vanished before it was sent; skipped");
-            return -1;
-        }
-        try (ch) {
-            // One stat for size, mtime and mode, taken on the open file's path at send time.
-            java.util.Map<String, Object> a = Files.readAttributes(source, "unix:size,lastModifiedTime,mode",
-                    LinkOption.NOFOLLOW_LINKS);
-            long size = (Long) a.get("size");
-            long mtime = Math.floorDiv(((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toMillis(), 1000L);
-            int mode = ((Integer) a.get("mode")) & 07777;
-            written.add(item);
-            out.write(header(item, mtime, mode, size));
-            if (shared != null && size <= SmallFiles.MAX_FILE) {
-                byte[] data = new byte[(int) size];
-                ByteBuffer bb = ByteBuffer.wrap(data);
-                while (bb.hasRemaining() && ch.read(bb) >= 0) {
-                    // read it whole
-                }
-                boolean changed = bb.hasRemaining() || ch.size() != size; // shrank or grew: zero padding
-                sendWhole(out, data, progress);
-                if (changed) {
-                    warnings.add(Names.printable(item.target()) + ": changed while being sent; left as it was");
-                    return Long.MIN_VALUE;
-                }
-                shared.offer(item, new SmallFiles.Content(data, mtime, mode));
-                return size;
-            }
-            long left = size;
-            ByteBuffer bb = ByteBuffer.wrap(buf);
-            boolean changed = false;
-            while (left > 0) {
-                bb.clear();
-                bb.limit((int) Math.min(buf.length, left));
-                int n = changed ? -1 : ch.read(bb);
-                if (n < 0) {
-                    // The file shrank under us: pad so the stream stays in step, and do not commit it.
-                    changed = true;
-                    n = (int) Math.min(buf.length, left);
-                    java.util.Arrays.fill(buf, 0, n, (byte) 0);
-                }
-                out.write(buf, 0, n);
-                left -= n;
-                progress.accept(n);
-                throttle.pace(n);
-                if (cancelled.getAsBoolean()) {
-                    throw new IOException("interrupted");
-                }
-            }
-            out.write(0);
-            if (changed || ch.size() != size) {
-                warnings.add(Names.printable(item.target()) + ": changed while being sent; left as it was");
-                return Long.MIN_VALUE;
-            }
-            return size;
-        }
-    }
-
-    /** A small file's content in one write, then the end-of-file byte. */
-    private void sendWhole(OutputStream out, byte[] data, LongConsumer progress) throws IOException {
-        out.write(data);
-        out.write(0);
-        progress.accept(data.length);
-        throttle.pace(data.length);
-    }
-
-    /** The T and C lines of a file: mtime, mode, size and the name it is written under. */
-    private static byte[] header(StageItem item, long mtime, int mode, long size) {
-        StringBuilder h = new StringBuilder(64 + item.tempName().length());
-        h.append('T').append(mtime).append(" 0 ").append(mtime).append(" 0\nC");
-        h.append(octal4(mode)).append(' ').append(size).append(' ').append(item.tempName()).append('\n');
-        return h.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** A mode as the four octal digits of SCP's C and D lines. */
-    private static String octal4(int mode) {
-        String octal = Integer.toOctalString(mode);
-        return "0000".substring(Math.min(4, octal.length())) + octal;
-    }
-
-    /** --bwlimit: sleeps so that the average rate since the start stays at or under the limit. */
-    private static final class Throttle {
-        private final long bytesPerSecond;
-        private final long start = System.nanoTime();
-        private long sent;
-
-        Throttle(long bytesPerSecond) {
-            this.bytesPerSecond = bytesPerSecond;
-        }
-
-        void pace(long n) throws IOException {
-            if (bytesPerSecond <= 0) {
-                return;
-            }
-            sent += n;
-            long dueNanos = sent * 1_000_000_000L / bytesPerSecond;
-            long ahead = dueNanos - (System.nanoTime() - start);
-            if (ahead > 1_000_000) {
-                try {
-                    Thread.sleep(ahead / 1_000_000, (int) (ahead % 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted");
-                }
-            }
-        }
-    }
-
-    /** Counts the sink's acknowledgements; the first error message ends the stream. */
-    private static final class AckCounter extends OutputStream {
-        private long count;
-        private String error;
-        private StringBuilder message;
-
-        @Override
-        public synchronized void write(int b) {
-            accept((byte) b);
-            notifyAll();
-        }
-
-        @Override
-        public synchronized void write(byte[] buf, int off, int len) {
-            for (int i = 0; i < len; i++) {
-                accept(buf[off + i]);
-            }
-            notifyAll();
-        }
-
-        private void accept(byte b) {
-            if (error != null) {
-                return;
-            }
-            if (message != null) {
-                if (b == '\n') {
-                    error = message.toString().trim();
-                    message = null;
-                } else if (message.length() < 1000) {
-                    message.append((char) (b & 0xff));
-                }
-            } else if (b == 0) {
-                count++;
-            } else {
-                message = new StringBuilder();
-            }
-        }
-
-        @Override
-        public synchronized void close() {
-            if (message != null && error == null) {
-                error = message.toString().trim();
-            }
-            closed = true;
-            notifyAll();
-        }
-
-        private boolean closed;
-
-        /** The sink's error message, waiting up to {@code wait} for it (or for the stream's end). */
-        synchronized String errorWithin(Duration wait) {
-            long deadline = System.nanoTime() + wait.toNanos();
-            while (error == null && !closed && System.nanoTime() < deadline) {
-                try {
-                    wait(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            return error;
-        }
-
-        synchronized void check() throws IOException {
-            if (error != null) {
-                throw new IOException("node refused a file: " + error);
-            }
-        }
-
-        synchronized long count() {
-            return count;
-        }
-
-        /**
-         * Waits for the {@code expected}-th acknowledgement; fails on an error, the end of the
-         * stream, or {@code timeout} without any acknowledgement.
-         */
-        synchronized void awaitCount(long expected, Duration timeout) throws IOException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            long seen = count;
-            while (count < expected && error == null && !closed) {
-                if (count != seen) { // a timeout of silence, not of the whole backlog of a busy node
-                    seen = count;
-                    deadline = System.nanoTime() + timeout.toNanos();
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new IOException("the node stopped acknowledging files (" + count + " of " + expected + ")");
-                }
-                try {
-                    wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted");
-                }
-            }
-            check();
-            if (count < expected) {
-                throw new EOFException("scp on the node ended early (" + count + " of " + expected
-                        + " acknowledgements)");
-            }
-        }
+        return new StageResult(staged, createdDirs, warnings, bytes, written, error, made);
     }
 }
