@@ -23,8 +23,12 @@ public final class Tunables {
     public static final Tunable<Integer> SFTP_COMMIT_WINDOW = Tunable.integer("tlclb.sftp-commit-window", 256,
             "SFTP requests sent ahead of their replies while committing");
 
-    /** SFTP requests in flight on one channel while listing a node's tree. */
-    public static final Tunable<Integer> SFTP_LIST_WINDOW = Tunable.integer("tlclb.sftp-list-window", 512,
+    /**
+     * SFTP requests in flight on one channel while listing a node's tree. A listing wave holds a few
+     * per directory (open, reads, close) and a wave that does not fit costs another round trip; the
+     * requests are tens of bytes and the replies are read as they come.
+     */
+    public static final Tunable<Integer> SFTP_LIST_WINDOW = Tunable.integer("tlclb.sftp-list-window", 65536,
             "SFTP requests sent ahead of their replies while listing");
 
     /** A node lock not rewritten for this long belongs to a run that died, and is taken over. */

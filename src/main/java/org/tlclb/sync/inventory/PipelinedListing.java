@@ -2,9 +2,10 @@ package org.tlclb.sync.inventory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +18,21 @@ import org.apache.sshd.sftp.common.SftpException;
 import org.tlclb.sync.plan.TempNames;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.ExcludeRules;
+import org.tlclb.sync.scan.Manifest;
 import org.tlclb.sync.ssh.SftpPipeline;
 
 /**
- * Lists a whole tree over one SFTP channel a directory level at a time: every directory of a level
- * is opened, read and closed in pipelined waves (SFTP version 3 on the wire), so the listing costs
- * a few round trips per level instead of three or more per directory.
+ * Lists a whole tree over one SFTP channel (version 3 on the wire) in a fixed number of round
+ * trips when the node's tree is shaped like the source's, which it is after the first push.
+ * Every directory the source has is opened at once, with the root's stat and the source's
+ * symlinks' targets (one wave); then every directory is read to its end and closed (a second
+ * wave, with enough reads queued for the entries the source has there). Only what the source
+ * does not predict costs more waves: directories only the node has, listed a level at a time as
+ * before, directories grown past their reads, and symlinks the source does not have.
+ * <p>
+ * A directory opened on the source's word counts only when its parent's listing shows it as a
+ * directory (a symlink there would have been followed); names are checked as they always were: a
+ * node listing an empty name, one with '/' or NUL, "." or ".." fails.
  */
 final class PipelinedListing {
     private static final int ATTR_SIZE = 0x01;
@@ -34,20 +44,40 @@ final class PipelinedListing {
     private static final int S_IFDIR = 0040000;
     private static final int S_IFREG = 0100000;
     private static final int S_IFLNK = 0120000;
+    /** OpenSSH's sftp-server returns at most this many names per READDIR. */
+    private static final int NAMES_PER_READ = 100;
+
+    /** One name as a directory listing gave it, with its lstat attributes. */
+    private record Listed(String name, long size, long mtime, int perms) {
+    }
+
+    /** What the reads of one directory returned. */
+    private static final class Dir {
+        byte[] handle;
+        IOException error;
+        final List<Listed> names = new ArrayList<>();
+        boolean complete;
+        boolean broken;
+    }
 
     private final SftpPipeline pipe;
     private final String root;
     private final ExcludeRules excludes;
+    private final Manifest hint;
     private final Map<String, Entry> entries;
     private final List<String> temps;
     private final Set<String> holdsExcluded;
+    private final Map<String, String> linkTargets = new HashMap<>();
+    private final List<String> unresolvedLinks = new ArrayList<>();
     private IOException failure;
 
-    PipelinedListing(SftpPipeline pipe, String root, ExcludeRules excludes, Map<String, Entry> entries,
+    /** @param hint the source tree, whose directories and symlinks are looked up ahead; null for none */
+    PipelinedListing(SftpPipeline pipe, String root, ExcludeRules excludes, Manifest hint, Map<String, Entry> entries,
                      List<String> temps, Set<String> holdsExcluded) {
         this.pipe = pipe;
         this.root = root;
         this.excludes = excludes;
+        this.hint = hint == null ? Manifest.empty() : hint;
         this.entries = entries;
         this.temps = temps;
         this.holdsExcluded = holdsExcluded;
@@ -57,120 +87,285 @@ final class PipelinedListing {
         return rel.isEmpty() ? root : root + "/" + rel;
     }
 
-    void run() throws IOException {
-        List<String> level = List.of("");
-        while (!level.isEmpty()) {
-            level = listLevel(level);
+    /**
+     * Lists the tree into the entries and temps given at construction.
+     *
+     * @return false when the root does not exist
+     * @throws IOException the root is not a directory, a directory of the tree cannot be read, or
+     *                     the node listed an invalid name
+     */
+    boolean run() throws IOException {
+        Map<String, Integer> children = new HashMap<>();
+        Map<String, Dir> dirs = new LinkedHashMap<>();
+        dirs.put("", new Dir());
+        for (Entry e : hint.unordered()) {
+            if (!e.path().isEmpty()) {
+                children.merge(Entry.parentOf(e.path()), 1, Integer::sum);
+                if (e.isDir()) {
+                    dirs.put(e.path(), new Dir());
+                }
+            }
         }
-    }
-
-    /** Lists one level's directories; returns the next level's. */
-    private List<String> listLevel(List<String> dirs) throws IOException {
-        Map<String, byte[]> handles = new LinkedHashMap<>();
-        for (String dir : dirs) {
-            pipe.submit(SftpConstants.SSH_FXP_OPENDIR, SftpPipeline.pathBuffer(abs(dir)),
-                    e -> fail("cannot list " + abs(dir) + ": " + e.getMessage(), e),
-                    r -> handles.put(dir, r.getBuffer().getBytes()));
+        // Wave 1: the root's attributes, every directory opened, the symlinks' targets.
+        SftpRootStat rootStat = new SftpRootStat();
+        pipe.submit(SftpConstants.SSH_FXP_STAT, SftpPipeline.pathBuffer(root), rootStat::failed,
+                r -> rootStat.attrs = r.getBuffer());
+        dirs.forEach((dir, d) -> open(dir, d));
+        for (Entry e : hint.unordered()) {
+            if (e.isSymlink()) {
+                readLink(e.path());
+            }
         }
         pipe.drain();
+        if (rootStat.missing) {
+            return false;
+        }
+        if (rootStat.error != null) {
+            throw rootStat.error;
+        }
+        Entry rootEntry = rootStat.entry();
+        if (!rootEntry.isDir()) {
+            throw new IOException("destination " + root + " exists on the node but is not a directory");
+        }
+        entries.put("", rootEntry);
+        // Wave 2: every opened directory read to its end (as far as the source predicts) and closed.
+        dirs.forEach((dir, d) -> {
+            if (d.handle != null) {
+                int reads = children.getOrDefault(dir, 0) / NAMES_PER_READ + 2;
+                for (int k = 0; k < reads; k++) {
+                    read(dir, d, false);
+                }
+                close(d);
+            }
+        });
+        pipe.drain();
         check();
-        List<String> next = new ArrayList<>();
-        List<String> links = new ArrayList<>();
-        Map<String, byte[]> active = new HashMap<>(handles);
+        // The tree, from the root down, over the directories the node really has.
+        List<String> unlisted = new ArrayList<>();
+        Deque<String> todo = new ArrayDeque<>();
+        todo.push("");
+        while (!todo.isEmpty()) {
+            String dir = todo.pop();
+            Dir d = dirs.get(dir);
+            if (d == null || !d.complete) {
+                if (d != null && d.handle == null && dir.isEmpty()) {
+                    throw new IOException("cannot list " + root + ": " + d.error.getMessage(), d.error);
+                }
+                unlisted.add(dir); // only on the node, or grown past its reads: listed anew below
+                continue;
+            }
+            for (Listed n : d.names) {
+                String sub = accept(dir, n);
+                if (sub != null) {
+                    todo.push(sub);
+                }
+            }
+            check();
+        }
+        // Directories the source did not predict, a level at a time.
+        while (!unlisted.isEmpty()) {
+            Map<String, Dir> level = new LinkedHashMap<>();
+            unlisted.forEach(dir -> open(dir, level.computeIfAbsent(dir, k -> new Dir())));
+            pipe.drain();
+            level.forEach((dir, d) -> {
+                if (d.handle == null) {
+                    fail("cannot list " + abs(dir) + ": " + d.error.getMessage(), d.error);
+                }
+            });
+            check();
+            readToEnd(level);
+            List<String> next = new ArrayList<>();
+            level.forEach((dir, d) -> d.names.forEach(n -> {
+                String sub = accept(dir, n);
+                if (sub != null) {
+                    next.add(sub);
+                }
+            }));
+            check();
+            unlisted = next;
+        }
+        if (!unresolvedLinks.isEmpty()) {
+            unresolvedLinks.forEach(this::readLink);
+            pipe.drain();
+            check();
+            for (String link : unresolvedLinks) {
+                String target = linkTargets.get(link);
+                if (target == null) {
+                    throw new IOException("cannot read link " + abs(link));
+                }
+                entries.put(link, Entry.symlink(link, target));
+            }
+        }
+        return true;
+    }
+
+    /** Reads every directory of a level in waves until each has reached its end, and closes it. */
+    private void readToEnd(Map<String, Dir> level) throws IOException {
+        List<Dir> active = new ArrayList<>(level.values());
+        Map<Dir, String> names = new HashMap<>();
+        level.forEach((dir, d) -> names.put(d, dir));
         while (!active.isEmpty()) {
-            Set<String> done = new HashSet<>();
-            for (Map.Entry<String, byte[]> h : active.entrySet()) {
-                String dir = h.getKey();
-                pipe.submit(SftpConstants.SSH_FXP_READDIR, handleBuffer(h.getValue()),
-                        e -> {
-                            if (e instanceof SftpException se && se.getStatus() == SftpConstants.SSH_FX_EOF) {
-                                done.add(dir);
-                            } else {
-                                fail("cannot list " + abs(dir) + ": " + e.getMessage(), e);
-                                done.add(dir);
-                            }
-                        },
-                        r -> names(dir, r.getBuffer(), next, links));
+            for (Dir d : active) {
+                read(names.get(d), d, true);
             }
             pipe.drain();
             check();
-            done.forEach(active::remove);
+            active.removeIf(d -> d.complete);
         }
-        for (byte[] h : handles.values()) {
-            pipe.submit(SftpConstants.SSH_FXP_CLOSE, handleBuffer(h), e -> { }, null);
-        }
-        for (String link : links) {
-            pipe.submit(SftpConstants.SSH_FXP_READLINK, SftpPipeline.pathBuffer(abs(link)),
-                    e -> fail("cannot read link " + abs(link) + ": " + e.getMessage(), e),
-                    r -> {
-                        Buffer b = r.getBuffer();
-                        if (b.getInt() >= 1) {
-                            entries.put(link, Entry.symlink(link, b.getString(StandardCharsets.UTF_8)));
-                        }
-                    });
-        }
-        pipe.drain();
-        check();
-        return next;
+        level.values().forEach(this::close);
     }
 
-    private void names(String dir, Buffer b, List<String> next, List<String> links) {
+    private void open(String dir, Dir d) {
+        submit(SftpConstants.SSH_FXP_OPENDIR, SftpPipeline.pathBuffer(abs(dir)), e -> d.error = e,
+                r -> d.handle = r.getBuffer().getBytes());
+    }
+
+    /**
+     * Queues one READDIR. A failed read fails the listing when {@code strict}; otherwise the
+     * directory stays incomplete (it may not even be part of the tree) and is listed anew if it is.
+     */
+    private void read(String dir, Dir d, boolean strict) {
+        submit(SftpConstants.SSH_FXP_READDIR, handleBuffer(d.handle), e -> {
+            if (e instanceof SftpException se && se.getStatus() == SftpConstants.SSH_FX_EOF) {
+                d.complete = !d.broken;
+            } else if (strict && !d.complete) {
+                fail("cannot list " + abs(dir) + ": " + e.getMessage(), e);
+            } else {
+                d.broken = true;
+            }
+        }, r -> {
+            if (!d.complete) {
+                names(r.getBuffer(), d.names);
+            }
+        });
+    }
+
+    private void close(Dir d) {
+        if (d.handle != null) {
+            submit(SftpConstants.SSH_FXP_CLOSE, handleBuffer(d.handle), e -> { }, null);
+        }
+    }
+
+    private void readLink(String link) {
+        submit(SftpConstants.SSH_FXP_READLINK, SftpPipeline.pathBuffer(abs(link)), e -> { }, r -> {
+            Buffer b = r.getBuffer();
+            if (b.getInt() >= 1) {
+                linkTargets.put(link, b.getString(StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    /** Submits a request; a channel failure is the listing's failure. */
+    private void submit(int cmd, Buffer payload, java.util.function.Consumer<IOException> onError,
+                        java.util.function.Consumer<org.apache.sshd.sftp.client.impl.SftpResponse> onReply) {
+        try {
+            pipe.submit(cmd, payload, onError, onReply);
+        } catch (IOException e) {
+            fail(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Takes one listed name of {@code dir} into the inventory; returns its path when it is a
+     * directory to descend into.
+     */
+    private String accept(String dir, Listed n) {
+        String name = n.name();
+        if (name.equals(".") || name.equals("..")) {
+            return null;
+        }
+        if (name.isEmpty() || name.contains("/") || name.indexOf('\0') >= 0) {
+            // A node must never make us address something outside the tree.
+            fail("node listed an invalid name in " + abs(dir) + ": " + name, null);
+            return null;
+        }
+        String rel = dir.isEmpty() ? name : dir + "/" + name;
+        if (dir.isEmpty() && name.equals(TempNames.BACKUP_DIR)) {
+            return null;
+        }
+        int type = n.perms() & S_IFMT;
+        if (TempNames.isTemp(name)) {
+            temps.add(type == S_IFDIR ? rel + "/" : rel); // a subtree left by an interrupted run
+            return null;
+        }
+        if (excludes.excludes(rel, type == S_IFDIR)) {
+            holdsExcluded.add(dir);
+            return null;
+        }
+        int mode = n.perms() & 07777;
+        if (type == S_IFLNK) {
+            String target = linkTargets.get(rel);
+            if (target != null) {
+                entries.put(rel, Entry.symlink(rel, target));
+            } else {
+                unresolvedLinks.add(rel);
+            }
+        } else if (type == S_IFDIR) {
+            entries.put(rel, Entry.dir(rel, n.mtime(), mode));
+            return rel;
+        } else if (type == S_IFREG) {
+            entries.put(rel, Entry.file(rel, n.size(), n.mtime(), mode));
+        } else {
+            // Special file on the node: of unknown content, so it is replaced or deleted.
+            entries.put(rel, Entry.file(rel, -1, n.mtime(), mode));
+        }
+        return null;
+    }
+
+    /** The names of one READDIR reply, with their attributes. */
+    private static void names(Buffer b, List<Listed> out) {
         int count = b.getInt();
         for (int i = 0; i < count; i++) {
             String name = b.getString(StandardCharsets.UTF_8);
             b.getString(); // long name
-            int flags = b.getInt();
-            long size = (flags & ATTR_SIZE) != 0 ? b.getLong() : 0;
-            if ((flags & ATTR_UIDGID) != 0) {
-                b.getInt();
-                b.getInt();
+            long[] a = attrs(b);
+            out.add(new Listed(name, a[0], a[1], (int) a[2]));
+        }
+    }
+
+    /** Size, mtime and permissions of an SFTP version 3 attribute block (0 when absent). */
+    private static long[] attrs(Buffer b) {
+        int flags = b.getInt();
+        long size = (flags & ATTR_SIZE) != 0 ? b.getLong() : 0;
+        if ((flags & ATTR_UIDGID) != 0) {
+            b.getInt();
+            b.getInt();
+        }
+        int perms = (flags & ATTR_PERMISSIONS) != 0 ? b.getInt() : 0;
+        long mtime = 0;
+        if ((flags & ATTR_ACMODTIME) != 0) {
+            b.getUInt(); // atime
+            mtime = b.getUInt();
+        }
+        if ((flags & ATTR_EXTENDED) != 0) {
+            int n = b.getInt();
+            for (int k = 0; k < n; k++) {
+                b.getString();
+                b.getString();
             }
-            int perms = (flags & ATTR_PERMISSIONS) != 0 ? b.getInt() : 0;
-            long mtime = 0;
-            if ((flags & ATTR_ACMODTIME) != 0) {
-                b.getUInt(); // atime
-                mtime = b.getUInt();
-            }
-            if ((flags & ATTR_EXTENDED) != 0) {
-                int n = b.getInt();
-                for (int k = 0; k < n; k++) {
-                    b.getString();
-                    b.getString();
-                }
-            }
-            if (name.equals(".") || name.equals("..")) {
-                continue;
-            }
-            if (name.isEmpty() || name.contains("/") || name.indexOf('\0') >= 0) {
-                // A node must never make us address something outside the tree.
-                fail("node listed an invalid name in " + abs(dir) + ": " + name, null);
-                continue;
-            }
-            String rel = dir.isEmpty() ? name : dir + "/" + name;
-            if (dir.isEmpty() && name.equals(TempNames.BACKUP_DIR)) {
-                continue;
-            }
-            int type = perms & S_IFMT;
-            if (TempNames.isTemp(name)) {
-                temps.add(type == S_IFDIR ? rel + "/" : rel); // a subtree left by an interrupted run
-                continue;
-            }
-            if (excludes.excludes(rel, type == S_IFDIR)) {
-                holdsExcluded.add(dir);
-                continue;
-            }
-            int mode = perms & 07777;
-            if (type == S_IFLNK) {
-                links.add(rel);
-            } else if (type == S_IFDIR) {
-                entries.put(rel, Entry.dir(rel, mtime, mode));
-                next.add(rel);
-            } else if (type == S_IFREG) {
-                entries.put(rel, Entry.file(rel, size, mtime, mode));
+        }
+        return new long[] {size, mtime, perms};
+    }
+
+    /** The reply to the root's STAT. */
+    private final class SftpRootStat {
+        Buffer attrs;
+        boolean missing;
+        IOException error;
+
+        void failed(IOException e) {
+            if (e instanceof SftpException se && se.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                missing = true;
             } else {
-                // Special file on the node: of unknown content, so it is replaced or deleted.
-                entries.put(rel, Entry.file(rel, -1, mtime, mode));
+                error = new IOException("cannot read " + root + ": " + e.getMessage(), e);
             }
+        }
+
+        Entry entry() {
+            long[] a = attrs(attrs);
+            int type = (int) a[2] & S_IFMT;
+            int mode = (int) a[2] & 07777;
+            return type == S_IFDIR ? Entry.dir("", a[1], mode) : Entry.file("", a[0], a[1], mode);
         }
     }
 

@@ -2,11 +2,11 @@ package org.tlclb.sync.inventory;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.common.SftpConstants;
@@ -32,6 +32,26 @@ public final class SftpInventory {
      */
     public static NodeInventory read(SftpClient sftp, String root, ExcludeRules excludes, Set<String> only)
             throws IOException {
+        return read(sftp, root, excludes, only, null);
+    }
+
+    /**
+     * @param source the source tree, when known: the node's tree is read in a fixed number of
+     *               round trips as far as it is shaped like it (see {@link PipelinedListing})
+     */
+    public static NodeInventory read(SftpClient sftp, String root, ExcludeRules excludes, Set<String> only,
+                                     Manifest source) throws IOException {
+        // A pipelined listing on our own client; a plain client (tests, tools) walks one directory at a time.
+        SftpPipeline pipe = only == null ? SftpPipeline.of(sftp, Tunables.SFTP_LIST_WINDOW.get()) : null;
+        if (pipe != null) {
+            Map<String, Entry> entries = new HashMap<>();
+            List<String> temps = new ArrayList<>();
+            Set<String> holdsExcluded = new HashSet<>();
+            if (!new PipelinedListing(pipe, root, excludes, source, entries, temps, holdsExcluded).run()) {
+                return new NodeInventory(Manifest.empty(), List.of(), false);
+            }
+            return new NodeInventory(new Manifest(entries), temps, true, holdsExcluded);
+        }
         SftpClient.Attributes rootAttrs;
         try {
             rootAttrs = sftp.stat(root);
@@ -44,9 +64,9 @@ public final class SftpInventory {
         if (!rootAttrs.isDirectory()) {
             throw new IOException("destination " + root + " exists on the node but is not a directory");
         }
-        Map<String, Entry> entries = new ConcurrentHashMap<>();
-        List<String> temps = Collections.synchronizedList(new ArrayList<>());
-        Set<String> holdsExcluded = ConcurrentHashMap.newKeySet();
+        Map<String, Entry> entries = new HashMap<>();
+        List<String> temps = new ArrayList<>();
+        Set<String> holdsExcluded = new HashSet<>();
         entries.put("", toEntry(sftp, root, "", rootAttrs));
         if (only != null) {
             for (String name : only) {
@@ -61,13 +81,7 @@ public final class SftpInventory {
             }
             return new NodeInventory(new Manifest(entries), temps, true);
         }
-        // A pipelined listing on our own client; a plain client (tests, tools) walks one directory at a time.
-        SftpPipeline pipe = SftpPipeline.of(sftp, Tunables.SFTP_LIST_WINDOW.get());
-        if (pipe != null) {
-            new PipelinedListing(pipe, root, excludes, entries, temps, holdsExcluded).run();
-        } else {
-            walk(sftp, root, "", excludes, entries, temps, holdsExcluded);
-        }
+        walk(sftp, root, "", excludes, entries, temps, holdsExcluded);
         return new NodeInventory(new Manifest(entries), List.copyOf(temps), true, holdsExcluded);
     }
 

@@ -68,10 +68,10 @@ final class IncrementalPath {
             // A destination this run just made (to hold the node lock) is empty: nothing to list, and
             // its root is created by the plan, not "fixed in place".
             boolean madeNow = made.contains(unit.dest());
-            NodeInventory inv = madeNow ? new NodeInventory(Manifest.empty(), List.of(), false)
-                    : SftpInventory.read(link.sftp(), unit.dest(), request.excludes(), unit.only());
-            TIMING.debug("{} {} listed at {} ms", target.display(), unit.dest(), (System.nanoTime() - t0) / 1_000_000);
             ScanResult source = sources.get().get(i);
+            NodeInventory inv = madeNow ? new NodeInventory(Manifest.empty(), List.of(), false)
+                    : SftpInventory.read(link.sftp(), unit.dest(), request.excludes(), unit.only(), source.manifest());
+            TIMING.debug("{} {} listed at {} ms", target.display(), unit.dest(), (System.nanoTime() - t0) / 1_000_000);
             if (request.checksum()) {
                 inv = withChecksums(link, inv, source.manifest(), unit.dest(), warnings);
             }
