@@ -59,8 +59,9 @@ final class IncrementalPath {
         this.cancelled = cancelled;
     }
 
-    Prepared prepare(NodeTarget target, NodeLink link, NodeLock lock, List<String> made, NodeOwner owner, long t0)
-            throws IOException {
+    /** @param reserved the node's first SCP channel, opened with no command yet (see {@link ScpStager#reserve}), or null */
+    Prepared prepare(NodeTarget target, NodeLink link, NodeLock lock, List<String> made, NodeOwner owner,
+                     ScpStager.Opening reserved, long t0) throws IOException {
         List<UnitWork> units = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         for (int i = 0; i < request.units().size(); i++) {
@@ -88,9 +89,13 @@ final class IncrementalPath {
             if (!request.dryRun() && (listed.rootExists() || madeNow) && !planned.stagePlan().items().isEmpty()) {
                 // Start the node's shell and scp now, while the other nodes are still being
                 // planned; staging then finds the sink ready.
-                scp = ScpStager.open(link.session(), unit.dest());
+                scp = reserved != null ? reserved.start(unit.dest()) : ScpStager.open(link.session(), unit.dest());
+                reserved = null;
             }
             units.add(new UnitWork(unit, source, planned.inventory(), planned.plan(), planned.stagePlan(), planned, scp));
+        }
+        if (reserved != null) {
+            reserved.close(); // no unit needs scp on this node
         }
         return new Prepared(target, link, false, List.copyOf(units), lock, made, owner, warnings, t0);
     }

@@ -25,6 +25,7 @@ import org.tlclb.sync.ssh.PipelinedSftpClient;
 import org.tlclb.sync.ssh.SshConnector;
 import org.tlclb.sync.transfer.NodeLock;
 import org.tlclb.sync.transfer.NodeOwner;
+import org.tlclb.sync.transfer.ScpStager;
 
 /**
  * The phases of one node's part of a run, each a function from the state the last one left to the
@@ -58,10 +59,15 @@ final class NodePhases {
         try {
             ClientSession session = ssh.connect(target.user(), target.host(), target.port());
             TIMING.debug("{} connected in {} ms", target.display(), (System.nanoTime() - t0) / 1_000_000);
+            // The first SCP channel opens beside the SFTP one; scp starts on it once a plan needs it.
+            ScpStager.Opening scp = request.dryRun() ? null : ScpStager.reserve(session);
             SftpClient sftp = openSftp(session);
             link = new NodeLink(session, sftp);
             observer.nodeDone(target.display(), Phase.CONNECT, true);
             if (sftp == null) {
+                if (scp != null) {
+                    scp.close();
+                }
                 return fullCopy.prepare(target, link, t0);
             }
             NodeOwner owner = null;
@@ -86,7 +92,7 @@ final class NodePhases {
                     owner = NodeOwner.resolve(sftp, request.owner(), mine.getUserId(), mine.getGroupId());
                 }
             }
-            Prepared p = incremental.prepare(target, link, lock, made, owner, t0);
+            Prepared p = incremental.prepare(target, link, lock, made, owner, scp, t0);
             observer.nodeDone(target.display(), Phase.LIST, true);
             return p;
         } catch (IOException | RuntimeException e) {

@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
-import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
@@ -67,23 +66,23 @@ public final class ScpStager {
     }
 
     /**
-     * An {@code scp -t} channel whose opening was started ahead of staging, so that the node's
-     * shell and scp start while the run is still planning the other nodes. It also measures the
-     * node's round trip (the channel's opening, and a probe sent beside it).
+     * The first {@code scp -t} channel of a node, opened ahead of staging: reserved (opened with
+     * no command yet) as soon as the node is connected, started once its plan is known, so that
+     * neither the channel's opening nor the node's shell and scp wait for staging. It also
+     * measures the node's round trip (its opening, and a probe sent beside it).
      */
     public static final class Opening implements AutoCloseable {
         private final ClientSession session;
-        private final String root;
-        private final ChannelExec channel;
+        private final PendingExec channel;
         private final AckCounter acks;
         private final OpenFuture future;
         private final long started = System.nanoTime();
+        private String root;
         private long roundTrip;
         private boolean taken;
 
-        private Opening(ClientSession session, String root, ChannelExec channel, AckCounter acks, OpenFuture future) {
+        private Opening(ClientSession session, PendingExec channel, AckCounter acks, OpenFuture future) {
             this.session = session;
-            this.root = root;
             this.channel = channel;
             this.acks = acks;
             this.future = future;
@@ -98,6 +97,36 @@ public final class ScpStager {
             return roundTrip;
         }
 
+        /**
+         * Starts {@code scp -r -p -t root} on the reserved channel (now, or as soon as it is
+         * open). The root must exist: the sink treats a missing target as a file name.
+         */
+        public Opening start(String root) {
+            synchronized (this) {
+                if (this.root != null) {
+                    throw new IllegalStateException("this SCP channel already runs for " + this.root);
+                }
+                this.root = root;
+            }
+            future.addListener(f -> {
+                if (f.isOpened()) {
+                    try {
+                        begin();
+                    } catch (IOException e) {
+                        channel.close(true); // staging then fails with the channel's end
+                    }
+                }
+            });
+            return this;
+        }
+
+        private void begin() throws IOException {
+            if (root == null) {
+                throw new IllegalStateException("a reserved SCP channel was never started");
+            }
+            channel.start("scp -r -p -t " + RemoteShell.quote(root));
+        }
+
         /** Closes the channel unless staging took it over: scp on the node sees the end and exits. */
         @Override
         public void close() {
@@ -108,11 +137,11 @@ public final class ScpStager {
     }
 
     /**
-     * Starts opening {@code scp -r -p -t root} without waiting for it. The root must exist: the
-     * sink treats a missing target as a file name.
+     * Opens a session channel for the node's first {@code scp -t} without starting anything on
+     * the node, and sends a round-trip probe beside it; {@link Opening#start} runs scp on it.
      */
-    public static Opening open(ClientSession session, String root) throws IOException {
-        Opening o = openChannel(session, root);
+    public static Opening reserve(ClientSession session) throws IOException {
+        Opening o = openChannel(session);
         o.future.addListener(f -> {
             if (f.isOpened()) {
                 o.sample(System.nanoTime() - o.started);
@@ -130,18 +159,26 @@ public final class ScpStager {
         return o;
     }
 
-    private static Opening openChannel(ClientSession session, String root) throws IOException {
-        ChannelExec channel = session.createExecChannel("scp -r -p -t " + RemoteShell.quote(root));
+    /**
+     * Starts opening {@code scp -r -p -t root} without waiting for it. The root must exist: the
+     * sink treats a missing target as a file name.
+     */
+    public static Opening open(ClientSession session, String root) throws IOException {
+        return reserve(session).start(root);
+    }
+
+    private static Opening openChannel(ClientSession session) throws IOException {
+        PendingExec channel = PendingExec.register(session);
         AckCounter acks = new AckCounter();
         channel.setOut(acks);
         channel.setErr(OutputStream.nullOutputStream());
-        return new Opening(session, root, channel, acks, channel.open());
+        return new Opening(session, channel, acks, channel.open());
     }
 
     /** Over one channel, opened now (the SCP-only full copy). */
     public StageResult stage(ClientSession session, String root, StagePlan plan, LongConsumer progress)
             throws IOException {
-        return stage(plan.items().isEmpty() ? null : openChannel(session, root), plan, null, progress);
+        return stage(plan.items().isEmpty() ? null : openChannel(session).start(root), plan, null, progress);
     }
 
     /** Over the channel from {@link #open} alone; it is closed at the end. */
@@ -170,6 +207,7 @@ public final class ScpStager {
         List<Thread> helpers = new ArrayList<>();
         try {
             opening.future.verify(timeout);
+            opening.begin();
             if (opening.roundTripNanos() == 0) {
                 opening.sample(System.nanoTime() - opening.started); // an upper bound, before its listener ran
             }
@@ -222,8 +260,9 @@ public final class ScpStager {
             Opening extra = null;
             try {
                 try {
-                    extra = openChannel(opening.session, opening.root);
+                    extra = openChannel(opening.session).start(opening.root);
                     extra.future.verify(timeout);
+                    extra.begin();
                     extra.acks.awaitCount(1, timeout);
                     first.acks().awaitCount(made, timeout);
                 } catch (IOException | RuntimeException e) {

@@ -25,7 +25,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
-import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ChannelSession;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.tlclb.sync.scan.Names;
 
@@ -44,7 +44,7 @@ final class ScpStream {
     }
 
     private static final int BUFFER = 256 * 1024;
-    private final ChannelExec channel;
+    private final ChannelSession channel;
     private final AckCounter acks;
     private final StagePlan plan;
     private final Context context;
@@ -65,7 +65,7 @@ final class ScpStream {
      *                        since other channels write into them too (the sink sets a created
      *                        directory's mode when it leaves it); the commit sets their real modes
      */
-    ScpStream(ChannelExec channel, AckCounter acks, StagePlan plan, Context context, boolean newDirsWritable) {
+    ScpStream(ChannelSession channel, AckCounter acks, StagePlan plan, Context context, boolean newDirsWritable) {
         this.channel = channel;
         this.acks = acks;
         this.plan = plan;
