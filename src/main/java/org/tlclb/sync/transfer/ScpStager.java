@@ -108,6 +108,7 @@ public final class ScpStager {
                 }
                 this.root = root;
             }
+            probe(this); // a second sample, taken later than the first
             future.addListener(f -> {
                 if (f.isOpened()) {
                     try {
@@ -147,16 +148,26 @@ public final class ScpStager {
                 o.sample(System.nanoTime() - o.started);
             }
         });
+        probe(o);
+        return o;
+    }
+
+    /**
+     * Measures a round trip of the node's connection into {@code o}. Every sample is an upper
+     * bound (a busy client answers late, never early), so the shortest one counts: on a LAN a
+     * sample taken while this machine is busy with the other nodes' key exchanges can read tens
+     * of milliseconds.
+     */
+    private static void probe(Opening o) {
         try {
-            Buffer probe = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST);
+            Buffer probe = o.session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST);
             probe.putString(PROBE);
             probe.putBoolean(true);
             long t0 = System.nanoTime();
-            session.request(probe, PROBE, (cmd, data) -> o.sample(System.nanoTime() - t0));
+            o.session.request(probe, PROBE, (cmd, data) -> o.sample(System.nanoTime() - t0));
         } catch (IOException | RuntimeException e) {
-            // no probe, no estimate from it: the channel's opening still gives one
+            // no sample from this probe
         }
-        return o;
     }
 
     /**
