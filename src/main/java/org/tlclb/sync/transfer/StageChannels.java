@@ -52,7 +52,8 @@ final class StageChannels {
         }
         long rate = bwlimit > 0 ? Math.min(bwlimit, LINK_BYTES_PER_SECOND) : LINK_BYTES_PER_SECOND;
         double inFlight = rate * (roundTripNanos / 1e9); // bytes the link holds during one round trip
-        long forLink = (long) Math.ceil(inFlight / window);
+        // A channel (a process on the node) is worth it for at least half a window more in flight.
+        long forLink = Math.round(inFlight / window);
         long forSize = bytes / (WINDOWS_PER_CHANNEL * window);
         long n = Math.min(Math.min(forLink, forSize), Math.min(files, MAX_PER_NODE));
         return (int) Math.max(1, n);
