@@ -10,12 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.sftp.client.impl.SftpResponse;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
-import org.tlclb.sync.plan.TempNames;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.ExcludeRules;
 import org.tlclb.sync.scan.Manifest;
@@ -35,40 +36,22 @@ import org.tlclb.sync.ssh.SftpPipeline;
  * node listing an empty name, one with '/' or NUL, "." or ".." fails.
  */
 final class PipelinedListing {
-    private static final int ATTR_SIZE = 0x01;
-    private static final int ATTR_UIDGID = 0x02;
-    private static final int ATTR_PERMISSIONS = 0x04;
-    private static final int ATTR_ACMODTIME = 0x08;
-    private static final int ATTR_EXTENDED = 0x80000000;
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFDIR = 0040000;
-    private static final int S_IFREG = 0100000;
-    private static final int S_IFLNK = 0120000;
     /** OpenSSH's sftp-server returns at most this many names per READDIR. */
     private static final int NAMES_PER_READ = 100;
-
-    /** One name as a directory listing gave it, with its lstat attributes. */
-    private record Listed(String name, long size, long mtime, int perms) {
-    }
 
     /** What the reads of one directory returned. */
     private static final class Dir {
         byte[] handle;
         IOException error;
-        final List<Listed> names = new ArrayList<>();
+        final List<SftpNames.Listed> names = new ArrayList<>();
         boolean complete;
         boolean broken;
     }
 
     private final SftpPipeline pipe;
     private final String root;
-    private final ExcludeRules excludes;
     private final Manifest hint;
-    private final Map<String, Entry> entries;
-    private final List<String> temps;
-    private final Set<String> holdsExcluded;
-    private final Map<String, String> linkTargets = new HashMap<>();
-    private final List<String> unresolvedLinks = new ArrayList<>();
+    private final ListedTree tree;
     private IOException failure;
 
     /** @param hint the source tree, whose directories and symlinks are looked up ahead; null for none */
@@ -76,11 +59,8 @@ final class PipelinedListing {
                      List<String> temps, Set<String> holdsExcluded) {
         this.pipe = pipe;
         this.root = root;
-        this.excludes = excludes;
         this.hint = hint == null ? Manifest.empty() : hint;
-        this.entries = entries;
-        this.temps = temps;
-        this.holdsExcluded = holdsExcluded;
+        this.tree = new ListedTree(root, excludes, entries, temps, holdsExcluded);
     }
 
     private String abs(String rel) {
@@ -110,13 +90,14 @@ final class PipelinedListing {
         SftpRootStat rootStat = new SftpRootStat();
         pipe.submit(SftpConstants.SSH_FXP_STAT, SftpPipeline.pathBuffer(root), rootStat::failed,
                 r -> rootStat.attrs = r.getBuffer());
-        dirs.forEach((dir, d) -> open(dir, d));
+        dirs.forEach(this::open);
         for (Entry e : hint.unordered()) {
             if (e.isSymlink()) {
                 readLink(e.path());
             }
         }
         pipe.drain();
+        check();
         if (rootStat.missing) {
             return false;
         }
@@ -127,7 +108,7 @@ final class PipelinedListing {
         if (!rootEntry.isDir()) {
             throw new IOException("destination " + root + " exists on the node but is not a directory");
         }
-        entries.put("", rootEntry);
+        tree.entries.put("", rootEntry);
         // Wave 2: every opened directory read to its end (as far as the source predicts) and closed.
         dirs.forEach((dir, d) -> {
             if (d.handle != null) {
@@ -154,8 +135,8 @@ final class PipelinedListing {
                 unlisted.add(dir); // only on the node, or grown past its reads: listed anew below
                 continue;
             }
-            for (Listed n : d.names) {
-                String sub = accept(dir, n);
+            for (SftpNames.Listed n : d.names) {
+                String sub = tree.accept(dir, n);
                 if (sub != null) {
                     todo.push(sub);
                 }
@@ -175,26 +156,21 @@ final class PipelinedListing {
             check();
             readToEnd(level);
             List<String> next = new ArrayList<>();
-            level.forEach((dir, d) -> d.names.forEach(n -> {
-                String sub = accept(dir, n);
-                if (sub != null) {
-                    next.add(sub);
+            for (Map.Entry<String, Dir> e : level.entrySet()) {
+                for (SftpNames.Listed n : e.getValue().names) {
+                    String sub = tree.accept(e.getKey(), n);
+                    if (sub != null) {
+                        next.add(sub);
+                    }
                 }
-            }));
-            check();
+            }
             unlisted = next;
         }
-        if (!unresolvedLinks.isEmpty()) {
-            unresolvedLinks.forEach(this::readLink);
+        if (!tree.unresolvedLinks.isEmpty()) {
+            tree.unresolvedLinks.forEach(this::readLink);
             pipe.drain();
             check();
-            for (String link : unresolvedLinks) {
-                String target = linkTargets.get(link);
-                if (target == null) {
-                    throw new IOException("cannot read link " + abs(link));
-                }
-                entries.put(link, Entry.symlink(link, target));
-            }
+            tree.resolveLinks();
         }
         return true;
     }
@@ -235,7 +211,7 @@ final class PipelinedListing {
             }
         }, r -> {
             if (!d.complete) {
-                names(r.getBuffer(), d.names);
+                SftpNames.names(r.getBuffer(), d.names);
             }
         });
     }
@@ -250,101 +226,18 @@ final class PipelinedListing {
         submit(SftpConstants.SSH_FXP_READLINK, SftpPipeline.pathBuffer(abs(link)), e -> { }, r -> {
             Buffer b = r.getBuffer();
             if (b.getInt() >= 1) {
-                linkTargets.put(link, b.getString(StandardCharsets.UTF_8));
+                tree.linkTargets.put(link, b.getString(StandardCharsets.UTF_8));
             }
         });
     }
 
     /** Submits a request; a channel failure is the listing's failure. */
-    private void submit(int cmd, Buffer payload, java.util.function.Consumer<IOException> onError,
-                        java.util.function.Consumer<org.apache.sshd.sftp.client.impl.SftpResponse> onReply) {
+    private void submit(int cmd, Buffer payload, Consumer<IOException> onError, Consumer<SftpResponse> onReply) {
         try {
             pipe.submit(cmd, payload, onError, onReply);
         } catch (IOException e) {
             fail(e.getMessage(), e);
         }
-    }
-
-    /**
-     * Takes one listed name of {@code dir} into the inventory; returns its path when it is a
-     * directory to descend into.
-     */
-    private String accept(String dir, Listed n) {
-        String name = n.name();
-        if (name.equals(".") || name.equals("..")) {
-            return null;
-        }
-        if (name.isEmpty() || name.contains("/") || name.indexOf('\0') >= 0) {
-            // A node must never make us address something outside the tree.
-            fail("node listed an invalid name in " + abs(dir) + ": " + name, null);
-            return null;
-        }
-        String rel = dir.isEmpty() ? name : dir + "/" + name;
-        if (dir.isEmpty() && name.equals(TempNames.BACKUP_DIR)) {
-            return null;
-        }
-        int type = n.perms() & S_IFMT;
-        if (TempNames.isTemp(name)) {
-            temps.add(type == S_IFDIR ? rel + "/" : rel); // a subtree left by an interrupted run
-            return null;
-        }
-        if (excludes.excludes(rel, type == S_IFDIR)) {
-            holdsExcluded.add(dir);
-            return null;
-        }
-        int mode = n.perms() & 07777;
-        if (type == S_IFLNK) {
-            String target = linkTargets.get(rel);
-            if (target != null) {
-                entries.put(rel, Entry.symlink(rel, target));
-            } else {
-                unresolvedLinks.add(rel);
-            }
-        } else if (type == S_IFDIR) {
-            entries.put(rel, Entry.dir(rel, n.mtime(), mode));
-            return rel;
-        } else if (type == S_IFREG) {
-            entries.put(rel, Entry.file(rel, n.size(), n.mtime(), mode));
-        } else {
-            // Special file on the node: of unknown content, so it is replaced or deleted.
-            entries.put(rel, Entry.file(rel, -1, n.mtime(), mode));
-        }
-        return null;
-    }
-
-    /** The names of one READDIR reply, with their attributes. */
-    private static void names(Buffer b, List<Listed> out) {
-        int count = b.getInt();
-        for (int i = 0; i < count; i++) {
-            String name = b.getString(StandardCharsets.UTF_8);
-            b.getString(); // long name
-            long[] a = attrs(b);
-            out.add(new Listed(name, a[0], a[1], (int) a[2]));
-        }
-    }
-
-    /** Size, mtime and permissions of an SFTP version 3 attribute block (0 when absent). */
-    private static long[] attrs(Buffer b) {
-        int flags = b.getInt();
-        long size = (flags & ATTR_SIZE) != 0 ? b.getLong() : 0;
-        if ((flags & ATTR_UIDGID) != 0) {
-            b.getInt();
-            b.getInt();
-        }
-        int perms = (flags & ATTR_PERMISSIONS) != 0 ? b.getInt() : 0;
-        long mtime = 0;
-        if ((flags & ATTR_ACMODTIME) != 0) {
-            b.getUInt(); // atime
-            mtime = b.getUInt();
-        }
-        if ((flags & ATTR_EXTENDED) != 0) {
-            int n = b.getInt();
-            for (int k = 0; k < n; k++) {
-                b.getString();
-                b.getString();
-            }
-        }
-        return new long[] {size, mtime, perms};
     }
 
     /** The reply to the root's STAT. */
@@ -362,10 +255,10 @@ final class PipelinedListing {
         }
 
         Entry entry() {
-            long[] a = attrs(attrs);
-            int type = (int) a[2] & S_IFMT;
+            long[] a = SftpNames.attrs(attrs);
+            int type = (int) a[2] & SftpNames.S_IFMT;
             int mode = (int) a[2] & 07777;
-            return type == S_IFDIR ? Entry.dir("", a[1], mode) : Entry.file("", a[0], a[1], mode);
+            return type == SftpNames.S_IFDIR ? Entry.dir("", a[1], mode) : Entry.file("", a[0], a[1], mode);
         }
     }
 

@@ -3,15 +3,9 @@ package org.tlclb.sync.transfer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
@@ -19,9 +13,6 @@ import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Manifest;
 import org.tlclb.sync.ssh.RemoteShell;
 
@@ -35,15 +26,13 @@ import org.tlclb.sync.ssh.RemoteShell;
  * With several channels, the first creates every directory the plan makes before the others
  * enter any (two sinks creating one directory would race), the directories it creates are left
  * owner-writable until the commit sets their modes, and each file goes over exactly one channel
- * under its planned temporary name. A channel the node refuses (OpenSSH's {@code MaxSessions}),
- * or whose {@code scp} does not start, takes no batch: the others, at least the first, carry
- * everything. Any channel failing once it has taken a batch fails the node, as one channel did.
+ * under its planned temporary name. A channel the node refuses (OpenSSH's {@code MaxSessions})
+ * takes no batch: the others, at least the first, carry everything. Any channel failing once it
+ * has taken a batch fails the node, as one channel did ({@link StagingRun}).
  */
 public final class ScpStager {
-    private static final Logger LOG = LoggerFactory.getLogger("tlclb.timing");
     /** A global request every SSH server answers at once (with a failure): a round-trip probe. */
     private static final String PROBE = "keepalive@openssh.com";
-    private static final Semaphore EXTRA_CHANNELS = new Semaphore(StageChannels.RUN_BUDGET);
     private final Duration timeout;
     private final Throttle throttle;
     private final BooleanSupplier cancelled;
@@ -72,14 +61,14 @@ public final class ScpStager {
      * measures the node's round trip (its opening, and a probe sent beside it).
      */
     public static final class Opening implements AutoCloseable {
-        private final ClientSession session;
-        private final PendingExec channel;
-        private final AckCounter acks;
-        private final OpenFuture future;
-        private final long started = System.nanoTime();
-        private String root;
+        final ClientSession session;
+        final PendingExec channel;
+        final AckCounter acks;
+        final OpenFuture future;
+        final long started = System.nanoTime();
+        String root;
         private long roundTrip;
-        private boolean taken;
+        boolean taken;
 
         private Opening(ClientSession session, PendingExec channel, AckCounter acks, OpenFuture future) {
             this.session = session;
@@ -88,7 +77,7 @@ public final class ScpStager {
             this.future = future;
         }
 
-        private synchronized void sample(long nanos) {
+        synchronized void sample(long nanos) {
             roundTrip = roundTrip == 0 ? nanos : Math.min(roundTrip, nanos);
         }
 
@@ -121,7 +110,7 @@ public final class ScpStager {
             return this;
         }
 
-        private void begin() throws IOException {
+        void begin() throws IOException {
             if (root == null) {
                 throw new IllegalStateException("a reserved SCP channel was never started");
             }
@@ -178,7 +167,7 @@ public final class ScpStager {
         return reserve(session).start(root);
     }
 
-    private static Opening openChannel(ClientSession session) throws IOException {
+    static Opening openChannel(ClientSession session) throws IOException {
         PendingExec channel = PendingExec.register(session);
         AckCounter acks = new AckCounter();
         channel.setOut(acks);
@@ -211,158 +200,6 @@ public final class ScpStager {
             return new StageResult(new StagedFiles(plan), Set.of(), List.of(), 0, List.of(), null, Map.of());
         }
         opening.taken = true;
-        AtomicReference<String> failure = new AtomicReference<>();
-        ScpStream.Context context = new ScpStream.Context(timeout, throttle,
-                () -> failure.get() != null || cancelled.getAsBoolean(), shared, progress);
-        List<ScpStream> streams = new ArrayList<>();
-        List<Thread> helpers = new ArrayList<>();
-        try {
-            opening.future.verify(timeout);
-            opening.begin();
-            if (opening.roundTripNanos() == 0) {
-                opening.sample(System.nanoTime() - opening.started); // an upper bound, before its listener ran
-            }
-            long bytes = 0;
-            if (source != null) {
-                for (StageItem i : plan.items()) {
-                    bytes += size(source, i);
-                }
-            }
-            // OpenSSH opens a session channel with no window and grants it once the command runs.
-            long window = opening.channel.getRemoteWindow().getSize();
-            window = window > 0 ? window : StageChannels.OPENSSH_WINDOW;
-            int channels = source == null ? 1 : StageChannels.count(opening.roundTripNanos(), window, bytes,
-                    plan.items().size(), throttle.limit());
-            int[] batches = StageChannels.batches(plan, i -> size(source, i), channels);
-            LOG.debug("{}: staging {} files, {} bytes over {} SCP channel(s), round trip {} ms, window {}", opening.session,
-                    plan.items().size(), bytes, channels, opening.roundTripNanos() / 1_000_000, window);
-            ScpStream first = new ScpStream(opening.channel, opening.acks, plan, context, channels > 1);
-            streams.add(first);
-            AtomicInteger next = new AtomicInteger();
-            if (channels > 1) {
-                first.makeDirs(plan.newDirs());
-                long made = first.expected();
-                for (int k = 1; k < channels && EXTRA_CHANNELS.tryAcquire(); k++) {
-                    Thread t = helper(opening, plan, context, first, made, batches, next, failure, streams);
-                    helpers.add(t);
-                    t.start();
-                }
-            }
-            feed(first, batches, next);
-            first.finish();
-        } catch (IOException | RuntimeException e) {
-            fail(failure, e, opening.acks);
-        } finally {
-            opening.channel.close(false);
-        }
-        for (Thread t : helpers) {
-            join(t, failure);
-        }
-        return result(plan, streams, failure.get());
-    }
-
-    /**
-     * An extra channel's thread: opens it, waits until its scp is ready and the first channel has
-     * made the plan's directories, then takes batches until none is left.
-     */
-    private Thread helper(Opening opening, StagePlan plan, ScpStream.Context context, ScpStream first, long made,
-                          int[] batches, AtomicInteger next, AtomicReference<String> failure, List<ScpStream> streams) {
-        Thread t = new Thread(() -> {
-            Opening extra = null;
-            try {
-                try {
-                    extra = openChannel(opening.session).start(opening.root);
-                    extra.future.verify(timeout);
-                    extra.begin();
-                    extra.acks.awaitCount(1, timeout);
-                    first.acks().awaitCount(made, timeout);
-                } catch (IOException | RuntimeException e) {
-                    // Refused (MaxSessions) or no scp: this channel takes no batch.
-                    LOG.debug("{}: extra SCP channel not used: {}", opening.session, e.toString());
-                    return;
-                }
-                ScpStream stream = new ScpStream(extra.channel, extra.acks, plan, context, true);
-                synchronized (streams) {
-                    streams.add(stream);
-                }
-                try {
-                    feed(stream, batches, next);
-                    stream.finish();
-                } catch (IOException | RuntimeException e) {
-                    fail(failure, e, extra.acks);
-                }
-            } finally {
-                if (extra != null) {
-                    extra.channel.close(false);
-                }
-                EXTRA_CHANNELS.release();
-            }
-        }, "tlclb-scp-" + opening.root);
-        t.setDaemon(true);
-        return t;
-    }
-
-    /**
-     * Records why a channel failed, unless another channel failed first (then this one only
-     * stopped). When the sink refuses and hangs up, our write usually fails first ("closed"); the
-     * sink's own message says what went wrong, so give it a moment to arrive.
-     */
-    private static void fail(AtomicReference<String> failure, Exception e, AckCounter acks) {
-        if (failure.get() != null) {
-            return;
-        }
-        String refusal = acks.errorWithin(Duration.ofSeconds(2));
-        failure.compareAndSet(null, refusal != null ? "node refused a file: " + refusal
-                : e.getMessage() == null ? e.toString() : e.getMessage());
-    }
-
-    /** Sends batches, taken in turn with the node's other channels, until none is left. */
-    private static void feed(ScpStream stream, int[] batches, AtomicInteger next) throws IOException {
-        for (int b = next.getAndIncrement(); b < batches.length - 1; b = next.getAndIncrement()) {
-            for (int i = batches[b]; i < batches[b + 1]; i++) {
-                stream.send(i);
-            }
-        }
-    }
-
-    /**
-     * Waits for a helper. Its own waits are bounded (channel open, acknowledgements and window
-     * space all time out), so this ends; a failure elsewhere makes it stop at its next file.
-     */
-    private static void join(Thread t, AtomicReference<String> failure) {
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failure.compareAndSet(null, "interrupted");
-        }
-    }
-
-    private static long size(Manifest source, StageItem item) {
-        return source == null ? 0 : source.get(item.target()).map(Entry::size).orElse(0L);
-    }
-
-    private static StageResult result(StagePlan plan, List<ScpStream> streams, String error) {
-        StagedFiles staged = new StagedFiles(plan);
-        Set<String> createdDirs = new HashSet<>();
-        List<String> warnings = new ArrayList<>();
-        List<StageItem> written = new ArrayList<>();
-        long bytes = 0;
-        synchronized (streams) {
-            for (ScpStream s : streams) {
-                s.staged.forEach(staged::add);
-                createdDirs.addAll(s.createdDirs);
-                warnings.addAll(s.warnings);
-                written.addAll(s.written);
-                bytes += s.bytes;
-            }
-        }
-        Map<String, String> made = new LinkedHashMap<>();
-        plan.subtrees().forEach((temp, real) -> {
-            if (createdDirs.contains(temp)) {
-                made.put(temp, real);
-            }
-        });
-        return new StageResult(staged, createdDirs, warnings, bytes, written, error, made);
+        return new StagingRun(opening, plan, timeout, throttle, cancelled, shared, progress).run(source);
     }
 }

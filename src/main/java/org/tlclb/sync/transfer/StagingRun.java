@@ -1,0 +1,204 @@
+package org.tlclb.sync.transfer;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tlclb.sync.scan.Entry;
+import org.tlclb.sync.scan.Manifest;
+
+/**
+ * One node's staging of one plan: the first channel, and the extra ones {@link StageChannels}
+ * calls for, each on a thread of its own, taking batches of the plan in turn until none is left.
+ * The first failure of any channel that took a batch is the node's (the others stop at their next
+ * file); what every channel wrote is gathered into one {@link StageResult} for commit or discard.
+ */
+final class StagingRun {
+    private static final Logger LOG = LoggerFactory.getLogger("tlclb.timing");
+    /** Extra channels open at once across the whole run (see {@link StageChannels#RUN_BUDGET}). */
+    private static final Semaphore EXTRA_CHANNELS = new Semaphore(StageChannels.RUN_BUDGET);
+    private final ScpStager.Opening opening;
+    private final StagePlan plan;
+    private final Duration timeout;
+    private final AtomicReference<String> failure = new AtomicReference<>();
+    private final ScpStream.Context context;
+    private final List<ScpStream> streams = new ArrayList<>();
+    private final List<Thread> helpers = new ArrayList<>();
+
+    StagingRun(ScpStager.Opening opening, StagePlan plan, Duration timeout, Throttle throttle, BooleanSupplier cancelled,
+               SmallFiles shared, LongConsumer progress) {
+        this.opening = opening;
+        this.plan = plan;
+        this.timeout = timeout;
+        this.context = new ScpStream.Context(timeout, throttle, () -> failure.get() != null || cancelled.getAsBoolean(),
+                shared, progress);
+    }
+
+    /** @param source the source manifest (file sizes), or null for one channel */
+    StageResult run(Manifest source) {
+        try {
+            opening.future.verify(timeout);
+            opening.begin();
+            if (opening.roundTripNanos() == 0) {
+                opening.sample(System.nanoTime() - opening.started); // an upper bound, before its listener ran
+            }
+            long bytes = 0;
+            if (source != null) {
+                for (StageItem i : plan.items()) {
+                    bytes += size(source, i);
+                }
+            }
+            // OpenSSH opens a session channel with no window and grants it once the command runs.
+            long window = opening.channel.getRemoteWindow().getSize();
+            window = window > 0 ? window : StageChannels.OPENSSH_WINDOW;
+            int channels = source == null ? 1 : StageChannels.count(opening.roundTripNanos(), window, bytes,
+                    plan.items().size(), context.throttle().limit());
+            int[] batches = StageChannels.batches(plan, i -> size(source, i), channels);
+            LOG.debug("{}: staging {} files, {} bytes over {} SCP channel(s), round trip {} ms, window {}", opening.session,
+                    plan.items().size(), bytes, channels, opening.roundTripNanos() / 1_000_000, window);
+            ScpStream first = new ScpStream(opening.channel, opening.acks, plan, context, channels > 1);
+            streams.add(first);
+            AtomicInteger next = new AtomicInteger();
+            if (channels > 1) {
+                first.makeDirs(plan.newDirs());
+                long made = first.expected();
+                for (int k = 1; k < channels && EXTRA_CHANNELS.tryAcquire(); k++) {
+                    Thread t = helper(first, made, batches, next);
+                    helpers.add(t);
+                    t.start();
+                }
+            }
+            feed(first, batches, next);
+            first.finish();
+        } catch (IOException | RuntimeException e) {
+            fail(e, opening.acks);
+        } finally {
+            opening.channel.close(false);
+        }
+        for (Thread t : helpers) {
+            join(t);
+        }
+        return result();
+    }
+
+    /**
+     * An extra channel's thread: opens it, starts scp on it, waits until the first channel has
+     * made the plan's directories, then takes batches until none is left. A node that refuses
+     * the channel (MaxSessions) does so at its opening; scp itself is known to run, since the
+     * first channel's does.
+     */
+    private Thread helper(ScpStream first, long made, int[] batches, AtomicInteger next) {
+        Thread t = new Thread(() -> {
+            ScpStager.Opening extra = null;
+            try {
+                try {
+                    extra = ScpStager.openChannel(opening.session).start(opening.root);
+                    extra.future.verify(timeout);
+                    extra.begin();
+                    first.acks().awaitCount(made, timeout);
+                } catch (IOException | RuntimeException e) {
+                    // Refused (MaxSessions), or the first channel failed: this one takes no batch.
+                    LOG.debug("{}: extra SCP channel not used: {}", opening.session, e.toString());
+                    return;
+                }
+                ScpStream stream = new ScpStream(extra.channel, extra.acks, plan, context, true);
+                synchronized (streams) {
+                    streams.add(stream);
+                }
+                try {
+                    feed(stream, batches, next);
+                    stream.finish();
+                } catch (IOException | RuntimeException e) {
+                    fail(e, extra.acks);
+                }
+            } finally {
+                if (extra != null) {
+                    extra.channel.close(false);
+                }
+                EXTRA_CHANNELS.release();
+            }
+        }, "tlclb-scp-" + opening.root);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Records why a channel failed, unless another channel failed first (then this one only
+     * stopped). When the sink refuses and hangs up, our write usually fails first ("closed"); the
+     * sink's own message says what went wrong, so give it a moment to arrive.
+     */
+    private void fail(Exception e, AckCounter acks) {
+        if (failure.get() != null) {
+            return;
+        }
+        String refusal = acks.errorWithin(Duration.ofSeconds(2));
+        failure.compareAndSet(null, refusal != null ? "node refused a file: " + refusal
+                : e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+
+    /** Sends batches, taken in turn with the node's other channels, until none is left. */
+    private static void feed(ScpStream stream, int[] batches, AtomicInteger next) throws IOException {
+        for (int b = next.getAndIncrement(); b < batches.length - 1; b = next.getAndIncrement()) {
+            for (int i = batches[b]; i < batches[b + 1]; i++) {
+                stream.send(i);
+            }
+        }
+    }
+
+    /**
+     * Waits for a helper. Its own waits are bounded (channel open, acknowledgements and window
+     * space all time out), so this ends; a failure elsewhere makes it stop at its next file.
+     */
+    private void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure.compareAndSet(null, "interrupted");
+        }
+    }
+
+    private static long size(Manifest source, StageItem item) {
+        return source == null ? 0 : source.get(item.target()).map(Entry::size).orElse(0L);
+    }
+
+    private StageResult result() {
+        StagedFiles staged = new StagedFiles(plan);
+        Set<String> createdDirs = new HashSet<>();
+        List<String> warnings = new ArrayList<>();
+        List<StageItem> written = new ArrayList<>();
+        long bytes = 0;
+        synchronized (streams) {
+            for (ScpStream s : streams) {
+                s.staged.forEach(staged::add);
+                createdDirs.addAll(s.createdDirs);
+                warnings.addAll(s.warnings);
+                written.addAll(s.written);
+                bytes += s.bytes;
+            }
+        }
+        Map<String, String> made = new LinkedHashMap<>();
+        plan.subtrees().forEach((temp, real) -> {
+            if (createdDirs.contains(temp)) {
+                made.put(temp, real);
+            }
+        });
+        return new StageResult(staged, createdDirs, warnings, bytes, written, error(), made);
+    }
+
+    private String error() {
+        return failure.get();
+    }
+}
