@@ -126,6 +126,11 @@ final class ScpStream {
         }
     }
 
+    /** Closes the channel at once: a write waiting for window space fails, scp on the node ends. */
+    void abort() {
+        channel.close(true);
+    }
+
     /** Walks the D/E stack to {@code dir} ("" is the stream's root). */
     private void enter(String dir) throws IOException {
         String current = stack.isEmpty() ? "" : stack.peek();

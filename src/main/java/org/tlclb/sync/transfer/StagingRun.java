@@ -136,7 +136,7 @@ final class StagingRun {
 
     /**
      * Records why a channel failed, unless another channel failed first (then this one only
-     * stopped). When the sink refuses and hangs up, our write usually fails first ("closed"); the
+     * stopped), and stops the others. When the sink refuses and hangs up, our write usually fails first ("closed"); the
      * sink's own message says what went wrong, so give it a moment to arrive.
      */
     private void fail(Exception e, AckCounter acks) {
@@ -144,8 +144,13 @@ final class StagingRun {
             return;
         }
         String refusal = acks.errorWithin(Duration.ofSeconds(2));
-        failure.compareAndSet(null, refusal != null ? "node refused a file: " + refusal
-                : e.getMessage() == null ? e.toString() : e.getMessage());
+        if (failure.compareAndSet(null, refusal != null ? "node refused a file: " + refusal
+                : e.getMessage() == null ? e.toString() : e.getMessage())) {
+            // The other channels stop at their next file; one waiting for window space stops now.
+            synchronized (streams) {
+                streams.forEach(ScpStream::abort);
+            }
+        }
     }
 
     /** Sends batches, taken in turn with the node's other channels, until none is left. */
