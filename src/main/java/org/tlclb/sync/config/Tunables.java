@@ -19,6 +19,28 @@ public final class Tunables {
     public static final Tunable<Integer> SCP_BUFFER = Tunable.integer("tlclb.scp-buffer", 256 * 1024,
             "bytes read from a source file at a time while streaming it");
 
+    /**
+     * The most SCP channels one node's staging opens over its connection (1: one channel always).
+     * OpenSSH allows 10 sessions per connection by default ({@code MaxSessions}); the SFTP channel
+     * and the post-sync command need one each.
+     */
+    public static final Tunable<Integer> SCP_CHANNELS = Tunable.integer("tlclb.scp-channels", 8,
+            "the most SCP channels per node (several carry more than one SSH window per round trip)");
+
+    /**
+     * The rate, in bytes per second, the SCP channels of one node are sized for: as many as keep
+     * that much in flight over the node's round trip (a gigabit link by default).
+     */
+    public static final Tunable<Integer> SCP_LINK_RATE = Tunable.integer("tlclb.scp-link-rate", 125_000_000,
+            "bytes per second the SCP channels of a node are sized to carry");
+
+    /**
+     * Extra SCP channels open at once across a run: each may hold a window (2 MiB) queued in the
+     * client's heap while its node is slower than the client, so this bounds that memory.
+     */
+    public static final Tunable<Integer> SCP_CHANNEL_BUDGET = Tunable.integer("tlclb.scp-channel-budget", 32,
+            "extra SCP channels open at once across all nodes of a run");
+
     /** SFTP requests in flight on one channel during the commit. */
     public static final Tunable<Integer> SFTP_COMMIT_WINDOW = Tunable.integer("tlclb.sftp-commit-window", 256,
             "SFTP requests sent ahead of their replies while committing");

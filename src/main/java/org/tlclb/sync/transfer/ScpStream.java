@@ -27,6 +27,7 @@ import java.util.function.LongConsumer;
 
 import org.apache.sshd.client.channel.ChannelSession;
 import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.tlclb.sync.config.Tunables;
 import org.tlclb.sync.scan.Names;
 
 /**
@@ -43,7 +44,6 @@ final class ScpStream {
                    LongConsumer progress) {
     }
 
-    private static final int BUFFER = 256 * 1024;
     private final ChannelSession channel;
     private final AckCounter acks;
     private final StagePlan plan;
@@ -51,7 +51,7 @@ final class ScpStream {
     private final boolean newDirsWritable;
     private final OutputStream out;
     private final Deque<String> stack = new ArrayDeque<>();
-    private final byte[] buf = new byte[BUFFER];
+    private final byte[] buf = new byte[Tunables.SCP_BUFFER.get()];
     private long expected = 1; // the sink's "ready"
     final Set<String> createdDirs = new HashSet<>();
     final List<StageItem> written = new ArrayList<>();

@@ -4,30 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
+import org.tlclb.sync.config.Tunables;
+
 /**
  * How many SCP channels one node's staging uses, and the batches of the plan they take turns on.
  * A channel carries at most one SSH window (OpenSSH grants 2 MiB) per round trip, so over a long
  * round trip one channel cannot fill the link: at 100 ms it moves under 20 MB/s. Several channels
  * over the one connection, each with its own window, multiply that. Each extra channel costs a
  * process (and a shell) on the node and about a round trip to open, so a node gets only as many as
- * the round trip and the amount to send call for; on a LAN, one.
+ * the round trip and the amount to send call for; on a LAN, one. The limits are
+ * {@link Tunables#SCP_CHANNELS}, {@link Tunables#SCP_LINK_RATE} and {@link Tunables#SCP_CHANNEL_BUDGET}.
  */
 final class StageChannels {
     /** OpenSSH's session channel window, assumed while the node has not granted one yet. */
     static final long OPENSSH_WINDOW = 2L * 1024 * 1024;
-    /** The rate the channels of a node aim to carry: a gigabit link. */
-    static final long LINK_BYTES_PER_SECOND = 125_000_000L;
-    /**
-     * At most this many channels per node: OpenSSH allows 10 sessions per connection by default
-     * ({@code MaxSessions}), and the node's SFTP channel and the post-sync hook need one each.
-     */
-    static final int MAX_PER_NODE = 8;
-    /**
-     * Extra channels open at once across a whole run. Each may hold a window of data queued in our
-     * heap when its node is slower than we are (2 MiB each), so this bounds that memory, and many
-     * nodes at once share the link anyway.
-     */
-    static final int RUN_BUDGET = 32;
     /** Extra channels pay only when sending takes a few round trips on one channel. */
     private static final int WINDOWS_PER_CHANNEL = 3;
     /** Per-file bytes a header and the acknowledgements weigh, for cutting batches. */
@@ -50,12 +40,13 @@ final class StageChannels {
         if (roundTripNanos <= 0 || window <= 0 || files <= 1) {
             return 1;
         }
-        long rate = bwlimit > 0 ? Math.min(bwlimit, LINK_BYTES_PER_SECOND) : LINK_BYTES_PER_SECOND;
+        long link = Tunables.SCP_LINK_RATE.get();
+        long rate = bwlimit > 0 ? Math.min(bwlimit, link) : link;
         double inFlight = rate * (roundTripNanos / 1e9); // bytes the link holds during one round trip
         // A channel (a process on the node) is worth it for at least half a window more in flight.
         long forLink = Math.round(inFlight / window);
         long forSize = bytes / (WINDOWS_PER_CHANNEL * window);
-        long n = Math.min(Math.min(forLink, forSize), Math.min(files, MAX_PER_NODE));
+        long n = Math.min(Math.min(forLink, forSize), Math.min(files, Math.max(1, Tunables.SCP_CHANNELS.get())));
         return (int) Math.max(1, n);
     }
 

@@ -16,6 +16,7 @@ import java.util.function.LongConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tlclb.sync.config.Tunables;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Manifest;
 
@@ -27,8 +28,8 @@ import org.tlclb.sync.scan.Manifest;
  */
 final class StagingRun {
     private static final Logger LOG = LoggerFactory.getLogger("tlclb.timing");
-    /** Extra channels open at once across the whole run (see {@link StageChannels#RUN_BUDGET}). */
-    private static final Semaphore EXTRA_CHANNELS = new Semaphore(StageChannels.RUN_BUDGET);
+    /** Extra channels open at once across the whole run ({@link Tunables#SCP_CHANNEL_BUDGET}). */
+    private static final Semaphore EXTRA_CHANNELS = new Semaphore(Math.max(0, Tunables.SCP_CHANNEL_BUDGET.get()));
     private final ScpStager.Opening opening;
     private final StagePlan plan;
     private final Duration timeout;

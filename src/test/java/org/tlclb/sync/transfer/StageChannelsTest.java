@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.tlclb.sync.config.Tunables;
 
 class StageChannelsTest {
     static final long MS = 1_000_000L;
@@ -29,7 +30,7 @@ class StageChannelsTest {
         // 2.5 MB: a second window would add a fifth of one, not worth a process on the node
         assertThat(StageChannels.count(20 * MS, WINDOW, 300 * MB, 3000, 0)).isEqualTo(1);
         assertThat(StageChannels.count(30 * MS, WINDOW, 300 * MB, 3000, 0)).isEqualTo(2);
-        assertThat(StageChannels.count(500 * MS, WINDOW, 300 * MB, 3000, 0)).isEqualTo(StageChannels.MAX_PER_NODE);
+        assertThat(StageChannels.count(500 * MS, WINDOW, 300 * MB, 3000, 0)).isEqualTo(Tunables.SCP_CHANNELS.get());
     }
 
     @Test
