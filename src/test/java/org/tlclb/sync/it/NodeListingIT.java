@@ -122,7 +122,7 @@ class NodeListingIT {
         for (int i = 0; i < 150; i++) {
             ItSupport.write(www, "other/x" + (i % 3) + "/y" + (i % 7) + "/z" + i, "old\n", "rw-r--r--", T0);
         }
-        push("--delete").exits(0);
+        push("--delete", "--max-delete", "1000").exits(0);
         TreeAssert.assertSameTree(src, www);
         push("--delete").exits(0);
         TreeAssert.assertSameTree(src, www);
