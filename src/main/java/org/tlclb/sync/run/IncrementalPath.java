@@ -115,7 +115,8 @@ final class IncrementalPath {
                 ScpStager stager = new ScpStager(p.link().replyTimeout(), request.bwlimit(), cancelled, u.shared());
                 ScpStager.Opening scp = u.scp() != null || u.stagePlan().items().isEmpty() ? u.scp()
                         : ScpStager.open(p.link().session(), u.unit().dest());
-                StageResult r = stager.stage(scp, u.stagePlan(), u.source().manifest(), n -> progress(name, n));
+                StageResult r = stager.stage(scp, u.stagePlan(), u.source().manifest(), p.link().sftp(),
+                        n -> progress(name, n));
                 staged.add(r);
                 bytes += r.bytes();
                 warnings.addAll(r.warnings());

@@ -13,6 +13,7 @@ import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.sftp.client.SftpClient;
 import org.tlclb.sync.scan.Manifest;
 import org.tlclb.sync.ssh.RemoteShell;
 
@@ -193,6 +194,17 @@ public final class ScpStager {
      * @param source the source manifest (file sizes, to share the plan out), or null for one channel
      */
     public StageResult stage(Opening opening, StagePlan plan, Manifest source, LongConsumer progress) {
+        return stage(opening, plan, source, null, progress);
+    }
+
+    /**
+     * As {@link #stage(Opening, StagePlan, Manifest, LongConsumer)}, and with the node's SFTP
+     * client a large file can ride several channels: it is sent in parts under temporary names of
+     * their own and joined on the node (SFTP {@code copy-data}) before staging ends.
+     *
+     * @param sftp the node's SFTP client, or null to send every file whole
+     */
+    public StageResult stage(Opening opening, StagePlan plan, Manifest source, SftpClient sftp, LongConsumer progress) {
         if (plan.items().isEmpty()) {
             if (opening != null) {
                 opening.close();
@@ -200,6 +212,6 @@ public final class ScpStager {
             return new StageResult(new StagedFiles(plan), Set.of(), List.of(), 0, List.of(), null, Map.of());
         }
         opening.taken = true;
-        return new StagingRun(opening, plan, timeout, throttle, cancelled, shared, progress).run(source);
+        return new StagingRun(opening, plan, timeout, throttle, cancelled, shared, progress, source, sftp).run();
     }
 }

@@ -28,6 +28,8 @@ import java.util.function.LongConsumer;
 import org.apache.sshd.client.channel.ChannelSession;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.tlclb.sync.config.Tunables;
+import org.tlclb.sync.scan.Entry;
+import org.tlclb.sync.scan.Manifest;
 import org.tlclb.sync.scan.Names;
 
 /**
@@ -41,7 +43,7 @@ import org.tlclb.sync.scan.Names;
 final class ScpStream {
     /** What every channel of a node shares. */
     record Context(Duration timeout, Throttle throttle, BooleanSupplier cancelled, SmallFiles shared,
-                   LongConsumer progress) {
+                   LongConsumer progress, Manifest source) {
     }
 
     private final ChannelSession channel;
@@ -58,6 +60,8 @@ final class ScpStream {
     final List<String> warnings = new ArrayList<>();
     /** Indexes into the plan's items of the files fully written. */
     final List<Integer> staged = new ArrayList<>();
+    /** The parts of large files fully written, from a source file of the size and mtime scanned. */
+    final List<Piece> parts = new ArrayList<>();
     long bytes;
 
     /**
@@ -94,22 +98,27 @@ final class ScpStream {
         out.flush();
     }
 
-    /** Sends the plan's item {@code index}. */
-    void send(int index) throws IOException {
+    /** Sends one piece: a whole file of the plan, or a part of one. */
+    void send(Piece piece) throws IOException {
         acks.check();
         if (context.cancelled().getAsBoolean()) {
             throw new IOException("interrupted");
         }
-        StageItem item = plan.items().get(index);
+        StageItem item = plan.items().get(piece.index());
         enter(item.stageDir());
-        long sent = sendFile(item, plan.sourceRoot().resolve(item.target()));
+        Path source = plan.sourceRoot().resolve(item.target());
+        long sent = piece.isPart() ? sendPart(piece, item, source) : sendFile(item, source);
         if (sent == -1) {
             return;
         }
         expected += 3; // T, C header, C data
         if (sent != Long.MIN_VALUE) {
             bytes += sent;
-            staged.add(index);
+            if (piece.isPart()) {
+                parts.add(piece);
+            } else {
+                staged.add(piece.index());
+            }
         }
     }
 
@@ -257,6 +266,68 @@ final class ScpStream {
                 return Long.MIN_VALUE;
             }
             return size;
+        }
+    }
+
+    /**
+     * Sends one part of a large file under the part's own name (owner-only mode). Returns its
+     * length, -1 when the file cannot be opened (nothing sent), or Long.MIN_VALUE when the file
+     * is no longer the one scanned (size or mtime) or could not be read (sent padded; the file is
+     * then not joined, and its parts go at commit or discard).
+     */
+    private long sendPart(Piece piece, StageItem item, Path source) throws IOException {
+        Entry scanned = context.source() == null ? null : context.source().get(item.target()).orElse(null);
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(source, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            warnings.add(Names.printable(item.target()) + ": vanished before it was sent; skipped");
+            return -1;
+        } catch (IOException e) {
+            warnings.add(Names.printable(item.target()) + ": cannot be read (" + reason(e) + "); skipped");
+            return -1;
+        }
+        try (ch) {
+            Map<String, Object> a = Files.readAttributes(source, "unix:size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+            long mtime = Math.floorDiv(((FileTime) a.get("lastModifiedTime")).toMillis(), 1000L);
+            boolean changed = scanned == null || (Long) a.get("size") != scanned.size() || mtime != scanned.mtime();
+            written.add(piece.written());
+            out.write(header(piece.written(), mtime, 0600, piece.length()));
+            IOException failed = null;
+            long pos = piece.offset();
+            long left = piece.length();
+            ByteBuffer bb = ByteBuffer.wrap(buf);
+            while (left > 0) {
+                bb.clear();
+                bb.limit((int) Math.min(buf.length, left));
+                int n = -1;
+                if (!changed) {
+                    try {
+                        n = ch.read(bb, pos);
+                    } catch (IOException e) {
+                        failed = e;
+                    }
+                }
+                if (n <= 0) {
+                    changed = true; // shorter than scanned, or unreadable: pad to stay in step
+                    n = (int) Math.min(buf.length, left);
+                    Arrays.fill(buf, 0, n, (byte) 0);
+                }
+                out.write(buf, 0, n);
+                pos += n;
+                left -= n;
+                context.progress().accept(n);
+                context.throttle().pace(n);
+                if (context.cancelled().getAsBoolean()) {
+                    throw new IOException("interrupted");
+                }
+            }
+            out.write(0);
+            if (changed) {
+                warnings.add(notSent(item, failed));
+                return Long.MIN_VALUE;
+            }
+            return piece.length();
         }
     }
 

@@ -2,9 +2,9 @@ package org.tlclb.sync.transfer;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.ToLongFunction;
 
 import org.tlclb.sync.config.Tunables;
+import org.tlclb.sync.plan.TempNames;
 
 /**
  * How many SCP channels one node's staging uses, and the batches of the plan they take turns on.
@@ -26,14 +26,57 @@ final class StageChannels {
     private static final int BATCHES_PER_CHANNEL = 8;
     private static final long MIN_BATCH = 256 * 1024;
 
+    /** Files from this size are cut into parts, when the node can join them and several channels run. */
+    static final long SPLIT_FROM = 32L << 20;
+    /** The smallest part a file is cut into. */
+    static final long PART_MIN = 16L << 20;
+
     private StageChannels() {
+    }
+
+    /** How many sends the files can make: one each, more for those that can be cut into parts. */
+    static int maxPieces(long[] sizes, boolean canJoin) {
+        long n = 0;
+        for (long size : sizes) {
+            n += canJoin && size >= SPLIT_FROM ? size / PART_MIN : 1;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, n);
+    }
+
+    /**
+     * The sends of a plan over {@code channels} channels, in the plan's order: each file whole,
+     * except that a file of {@link #SPLIT_FROM} or more is cut into up to one part per channel
+     * (of at least {@link #PART_MIN}) when the node can join them, so that one large file does
+     * not ride a single channel's window.
+     *
+     * @param sizes the size of each of the plan's items
+     */
+    static List<Piece> pieces(StagePlan plan, long[] sizes, int channels, boolean canJoin) {
+        List<Piece> out = new ArrayList<>(plan.items().size());
+        for (int i = 0; i < plan.items().size(); i++) {
+            StageItem item = plan.items().get(i);
+            long size = sizes[i];
+            int parts = canJoin && channels > 1 && size >= SPLIT_FROM ? (int) Math.min(channels, size / PART_MIN) : 1;
+            if (parts < 2) {
+                out.add(new Piece(i, 0, -1, item));
+                continue;
+            }
+            long each = size / parts;
+            for (int k = 0; k < parts; k++) {
+                long offset = k * each;
+                long length = k == parts - 1 ? size - offset : each;
+                StageItem part = new StageItem(item.target(), item.stageDir(), TempNames.randomHigh(), TempNames.randomLow());
+                out.add(new Piece(i, offset, length, part));
+            }
+        }
+        return out;
     }
 
     /**
      * @param roundTripNanos the node's round trip (an upper bound), 0 when unknown
      * @param window         the node's channel window in bytes
      * @param bytes          what the plan sends
-     * @param files          how many files it sends
+     * @param files          how many sends it can be cut into (files, and parts of large ones)
      * @param bwlimit        the node's --bwlimit in bytes per second, 0 for none
      */
     static int count(long roundTripNanos, long window, long bytes, int files, long bwlimit) {
@@ -43,25 +86,28 @@ final class StageChannels {
         long link = Tunables.SCP_LINK_RATE.get();
         long rate = bwlimit > 0 ? Math.min(bwlimit, link) : link;
         double inFlight = rate * (roundTripNanos / 1e9); // bytes the link holds during one round trip
-        // A channel (a process on the node) is worth it for at least half a window more in flight.
-        long forLink = Math.round(inFlight / window);
+        // OpenSSH grants window again once half of it is used, so a channel keeps about three
+        // quarters of its window in flight (one channel at 20 ms: 60-70 MB/s, not 100).
+        long forLink = (long) Math.ceil(inFlight / (window * 0.75));
         long forSize = bytes / (WINDOWS_PER_CHANNEL * window);
         long n = Math.min(Math.min(forLink, forSize), Math.min(files, Math.max(1, Tunables.SCP_CHANNELS.get())));
         return (int) Math.max(1, n);
     }
 
     /**
-     * Cuts the plan's items (in tree order) into consecutive batches of about equal bytes for
-     * {@code channels} channels: the start index of each batch, then the item count.
+     * Cuts a list of sends (in tree order) into consecutive batches of about equal bytes for
+     * {@code channels} channels: the start index of each batch, then the number of sends.
+     *
+     * @param weights the bytes of each send
      */
-    static int[] batches(StagePlan plan, ToLongFunction<StageItem> size, int channels) {
-        int n = plan.items().size();
+    static int[] batches(long[] weights, int channels) {
+        int n = weights.length;
         if (channels <= 1 || n <= 1) {
             return new int[] {0, n};
         }
         long total = 0;
-        for (StageItem i : plan.items()) {
-            total += size.applyAsLong(i) + FILE_OVERHEAD;
+        for (long w : weights) {
+            total += w + FILE_OVERHEAD;
         }
         long target = Math.max(MIN_BATCH, total / ((long) channels * BATCHES_PER_CHANNEL));
         List<Integer> starts = new ArrayList<>();
@@ -72,7 +118,7 @@ final class StageChannels {
                 starts.add(k);
                 inBatch = 0;
             }
-            inBatch += size.applyAsLong(plan.items().get(k)) + FILE_OVERHEAD;
+            inBatch += weights[k] + FILE_OVERHEAD;
         }
         int[] out = new int[starts.size() + 1];
         for (int k = 0; k < starts.size(); k++) {

@@ -3,7 +3,9 @@ package org.tlclb.sync.transfer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
+import org.apache.sshd.sftp.client.SftpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tlclb.sync.config.Tunables;
@@ -37,38 +40,54 @@ final class StagingRun {
     private final ScpStream.Context context;
     private final List<ScpStream> streams = new ArrayList<>();
     private final List<Thread> helpers = new ArrayList<>();
+    private final SftpClient sftp;
+    private final Manifest source;
+    private List<Piece> pieces = List.of();
 
+    /**
+     * @param source the source manifest (file sizes, to share the plan out), or null for one channel
+     * @param sftp   the node's SFTP client, to join the parts of large files; null to send them whole
+     */
     StagingRun(ScpStager.Opening opening, StagePlan plan, Duration timeout, Throttle throttle, BooleanSupplier cancelled,
-               SmallFiles shared, LongConsumer progress) {
+               SmallFiles shared, LongConsumer progress, Manifest source, SftpClient sftp) {
         this.opening = opening;
         this.plan = plan;
         this.timeout = timeout;
+        this.source = source;
+        this.sftp = sftp;
         this.context = new ScpStream.Context(timeout, throttle, () -> failure.get() != null || cancelled.getAsBoolean(),
-                shared, progress);
+                shared, progress, source);
     }
 
-    /** @param source the source manifest (file sizes), or null for one channel */
-    StageResult run(Manifest source) {
+    StageResult run() {
         try {
             opening.future.verify(timeout);
             opening.begin();
             if (opening.roundTripNanos() == 0) {
                 opening.sample(System.nanoTime() - opening.started); // an upper bound, before its listener ran
             }
+            long[] sizes = new long[plan.items().size()];
             long bytes = 0;
-            if (source != null) {
-                for (StageItem i : plan.items()) {
-                    bytes += size(source, i);
-                }
+            for (int i = 0; i < sizes.length; i++) {
+                sizes[i] = size(plan.items().get(i));
+                bytes += sizes[i];
             }
+            boolean canJoin = source != null && PartJoin.available(sftp);
             // OpenSSH opens a session channel with no window and grants it once the command runs.
             long window = opening.channel.getRemoteWindow().getSize();
             window = window > 0 ? window : StageChannels.OPENSSH_WINDOW;
             int channels = source == null ? 1 : StageChannels.count(opening.roundTripNanos(), window, bytes,
-                    plan.items().size(), context.throttle().limit());
-            int[] batches = StageChannels.batches(plan, i -> size(source, i), channels);
-            LOG.debug("{}: staging {} files, {} bytes over {} SCP channel(s), round trip {} ms, window {}", opening.session,
-                    plan.items().size(), bytes, channels, opening.roundTripNanos() / 1_000_000, window);
+                    StageChannels.maxPieces(sizes, canJoin), context.throttle().limit());
+            pieces = StageChannels.pieces(plan, sizes, channels, canJoin);
+            long[] weights = new long[pieces.size()];
+            for (int k = 0; k < weights.length; k++) {
+                Piece p = pieces.get(k);
+                weights[k] = p.isPart() ? p.length() : sizes[p.index()];
+            }
+            int[] batches = StageChannels.batches(weights, channels);
+            LOG.debug("{}: staging {} files, {} bytes over {} SCP channel(s) in {} sends, round trip {} ms, window {}",
+                    opening.session, plan.items().size(), bytes, channels, pieces.size(),
+                    opening.roundTripNanos() / 1_000_000, window);
             ScpStream first = new ScpStream(opening.channel, opening.acks, plan, context, channels > 1);
             streams.add(first);
             AtomicInteger next = new AtomicInteger();
@@ -155,10 +174,10 @@ final class StagingRun {
     }
 
     /** Sends batches, taken in turn with the node's other channels, until none is left. */
-    private static void feed(ScpStream stream, int[] batches, AtomicInteger next) throws IOException {
+    private void feed(ScpStream stream, int[] batches, AtomicInteger next) throws IOException {
         for (int b = next.getAndIncrement(); b < batches.length - 1; b = next.getAndIncrement()) {
             for (int i = batches[b]; i < batches[b + 1]; i++) {
-                stream.send(i);
+                stream.send(pieces.get(i));
             }
         }
     }
@@ -176,7 +195,7 @@ final class StagingRun {
         }
     }
 
-    private static long size(Manifest source, StageItem item) {
+    private long size(StageItem item) {
         return source == null ? 0 : source.get(item.target()).map(Entry::size).orElse(0L);
     }
 
@@ -185,6 +204,7 @@ final class StagingRun {
         Set<String> createdDirs = new HashSet<>();
         List<String> warnings = new ArrayList<>();
         List<StageItem> written = new ArrayList<>();
+        List<Piece> partsDone = new ArrayList<>();
         long bytes = 0;
         synchronized (streams) {
             for (ScpStream s : streams) {
@@ -192,8 +212,39 @@ final class StagingRun {
                 createdDirs.addAll(s.createdDirs);
                 warnings.addAll(s.warnings);
                 written.addAll(s.written);
+                partsDone.addAll(s.parts);
                 bytes += s.bytes;
             }
+        }
+        List<Piece> partsSent = new ArrayList<>();
+        Set<StageItem> wrote = new HashSet<>(written);
+        Map<Integer, Integer> partCount = new HashMap<>();
+        for (Piece p : pieces) {
+            if (p.isPart()) {
+                partCount.merge(p.index(), 1, Integer::sum);
+                if (wrote.contains(p.written())) {
+                    partsSent.add(p);
+                }
+            }
+        }
+        if (!partsSent.isEmpty() && error() == null) {
+            // The parts are not files of the plan: what joining leaves on the node stands in for them.
+            // (When staging failed they stay as written, and go with the discard.)
+            Set<StageItem> partItems = new HashSet<>();
+            partsSent.forEach(p -> partItems.add(p.written()));
+            written.removeIf(partItems::contains);
+            Map<Integer, List<Piece>> complete = new LinkedHashMap<>();
+            for (Piece p : partsDone) {
+                complete.computeIfAbsent(p.index(), k -> new ArrayList<>()).add(p);
+            }
+            complete.values().removeIf(l -> l.size() != partCount.get(l.get(0).index()));
+            PartJoin.Joined joined = PartJoin.join(sftp, opening.root, plan, source, complete, partsSent);
+            for (int index : joined.files()) {
+                staged.add(index);
+                bytes += size(plan.items().get(index));
+            }
+            written.addAll(joined.written());
+            warnings.addAll(joined.warnings());
         }
         Map<String, String> made = new LinkedHashMap<>();
         plan.subtrees().forEach((temp, real) -> {
@@ -201,7 +252,8 @@ final class StagingRun {
                 made.put(temp, real);
             }
         });
-        return new StageResult(staged, createdDirs, warnings, bytes, written, error(), made);
+        return new StageResult(staged, createdDirs, List.copyOf(new LinkedHashSet<>(warnings)), bytes, written, error(),
+                made);
     }
 
     private String error() {

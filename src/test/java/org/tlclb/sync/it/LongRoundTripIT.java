@@ -204,6 +204,31 @@ class LongRoundTripIT {
     }
 
     @Test
+    void aLargeFileRidesSeveralChannelsInPartsJoinedOnTheNodeUnderItsTemporaryName() throws Exception {
+        Path src = tmp.resolve("src");
+        Random rnd = new Random(48);
+        byte[] big = new byte[48 << 20];
+        rnd.nextBytes(big);
+        write(src, "iso/disk one.iso", big, "rw-r-----", 1);
+        write(src, "iso/README", "read me\n".getBytes(StandardCharsets.UTF_8), "rw-r--r--", 2);
+        dirTimes(src);
+
+        push(src).exits(0);
+        assertNodesHold(src);
+        String log = Files.readString(tmp.resolve("sync.log"));
+        Matcher m = Pattern.compile("staging 2 files, \\d+ bytes over \\d+ SCP channel\\(s\\) in (\\d+) sends").matcher(log);
+        assertThat(m.find()).as("the staging line in the log").isTrue();
+        assertThat(Integer.parseInt(m.group(1))).as("sends: the large file in parts").isGreaterThan(2);
+
+        // Rewritten in place, over an existing file: staged beside it, joined, renamed over it.
+        rnd.nextBytes(big);
+        write(src, "iso/disk one.iso", big, "rw-r--r--", 3);
+        dirTimes(src);
+        push(src).exits(0);
+        assertNodesHold(src);
+    }
+
+    @Test
     void aNodeThatRefusesExtraSessionsIsStagedOverOneChannel() throws Exception {
         Path config = c.www(2).getParent().resolve("sshd_config");
         String original = Files.readString(config);
@@ -245,6 +270,10 @@ class LongRoundTripIT {
             Map<String, String> before2 = TreeAssert.describe(c.www(2));
 
             Path v2 = bigTree(tmp.resolve("v2"));
+            byte[] large = new byte[40 << 20]; // sent in parts: they too must go with the discard
+            new Random(40).nextBytes(large);
+            write(v2, "iso/large.iso", large, "rw-r--r--", 9);
+            dirTimes(v2);
             Launcher.Result r = push(v2).exits(3);
             assertThat(r.out() + r.err()).contains("node2").containsIgnoringCase("space");
             assertThat(channelsByNode().get(c.address(1))).as("node 1's SCP channels").isGreaterThan(1);

@@ -25,11 +25,11 @@ class StageChannelsTest {
 
     @Test
     void aLongRoundTripGetsEnoughWindowsInFlightForAGigabitLink() {
-        // 125 MB/s x 100 ms = 12.5 MB in flight = 6 windows of 2 MiB
-        assertThat(StageChannels.count(100 * MS, WINDOW, 300 * MB, 3000, 0)).isEqualTo(6);
-        // 2.5 MB: a second window would add a fifth of one, not worth a process on the node
-        assertThat(StageChannels.count(20 * MS, WINDOW, 300 * MB, 3000, 0)).isEqualTo(1);
-        assertThat(StageChannels.count(30 * MS, WINDOW, 300 * MB, 3000, 0)).isEqualTo(2);
+        // 125 MB/s x 100 ms = 12.5 MB in flight; a channel keeps 3/4 of its 2 MiB window in flight
+        assertThat(StageChannels.count(100 * MS, WINDOW, 300 * MB, 3000, 0)).isEqualTo(8);
+        assertThat(StageChannels.count(20 * MS, WINDOW, 300 * MB, 3000, 0)).isEqualTo(2);
+        assertThat(StageChannels.count(30 * MS, WINDOW, 300 * MB, 3000, 0)).isEqualTo(3);
+        assertThat(StageChannels.count(10 * MS, WINDOW, 300 * MB, 3000, 0)).isEqualTo(1);
         assertThat(StageChannels.count(500 * MS, WINDOW, 300 * MB, 3000, 0)).isEqualTo(Tunables.SCP_CHANNELS.get());
     }
 
@@ -46,8 +46,8 @@ class StageChannelsTest {
     void aBandwidthLimitNeedsOnlyTheWindowsItFills() {
         // 5 MB/s x 100 ms = 0.5 MB: one window carries it
         assertThat(StageChannels.count(100 * MS, WINDOW, 300 * MB, 3000, 5 * MB)).isEqualTo(1);
-        // 50 MB/s x 100 ms = 5 MB: 2.4 windows
-        assertThat(StageChannels.count(100 * MS, WINDOW, 300 * MB, 3000, 50 * MB)).isEqualTo(2);
+        // 50 MB/s x 100 ms = 5 MB: 3.2 channels' worth
+        assertThat(StageChannels.count(100 * MS, WINDOW, 300 * MB, 3000, 50 * MB)).isEqualTo(4);
     }
 
     @Test
@@ -60,7 +60,7 @@ class StageChannelsTest {
             sizes.put(t, i % 10 == 0 ? 4_000_000L : 20_000L);
         }
         StagePlan plan = new StagePlan(Path.of("/src"), items, Map.of(), new HashSet<>(), Map.of());
-        int[] b = StageChannels.batches(plan, i -> sizes.get(i.target()), 4);
+        int[] b = StageChannels.batches(items.stream().mapToLong(i -> sizes.get(i.target())).toArray(), 4);
         assertThat(b[0]).isZero();
         assertThat(b[b.length - 1]).isEqualTo(1000);
         long total = sizes.values().stream().mapToLong(Long::longValue).sum();
@@ -74,6 +74,38 @@ class StageChannelsTest {
             assertThat(bytes).as("batch " + k).isLessThan(target + 4_100_000L);
         }
         assertThat(b.length - 1).isBetween(20, 40);
-        assertThat(StageChannels.batches(plan, i -> 0, 1)).containsExactly(0, 1000);
+        assertThat(StageChannels.batches(new long[1000], 1)).containsExactly(0, 1000);
+    }
+
+    @Test
+    void aLargeFileIsCutIntoPartsThatCoverItExactlyUnderNamesOfTheirOwn() {
+        List<StageItem> items = List.of(StageItem.underOwnName("big/a.iso", "big"),
+                new StageItem("small.txt", "", 5, 6), new StageItem("big/b.iso", "big", 7, 8));
+        StagePlan plan = new StagePlan(Path.of("/src"), items, Map.of(), new HashSet<>(), Map.of());
+        long[] sizes = {256L << 20, 5000, (32L << 20) + 3};
+        List<Piece> pieces = StageChannels.pieces(plan, sizes, 6, true);
+        assertThat(pieces.stream().filter(p -> p.index() == 0)).hasSize(6);
+        assertThat(pieces.stream().filter(p -> p.index() == 1)).singleElement()
+                .satisfies(p -> assertThat(p.isPart()).isFalse()).satisfies(p -> assertThat(p.written()).isSameAs(items.get(1)));
+        assertThat(pieces.stream().filter(p -> p.index() == 2)).as("32 MiB + 3: two parts of 16 MiB at least").hasSize(2);
+        for (int index : new int[] {0, 2}) {
+            long at = 0;
+            HashSet<String> names = new HashSet<>();
+            for (Piece p : pieces.stream().filter(x -> x.index() == index).toList()) {
+                assertThat(p.offset()).isEqualTo(at);
+                at += p.length();
+                assertThat(p.written().stageDir()).isEqualTo("big");
+                assertThat(p.written().underOwnName()).isFalse();
+                assertThat(org.tlclb.sync.plan.TempNames.isTemp(p.written().tempName())).isTrue();
+                names.add(p.written().tempName());
+            }
+            assertThat(at).isEqualTo(sizes[index]);
+            assertThat(names).doesNotContain(items.get(index).tempName()).hasSize((int) pieces.stream()
+                    .filter(x -> x.index() == index).count());
+        }
+        assertThat(StageChannels.pieces(plan, sizes, 6, false)).as("the node cannot join").hasSize(3);
+        assertThat(StageChannels.pieces(plan, sizes, 1, true)).as("one channel").hasSize(3);
+        assertThat(StageChannels.maxPieces(sizes, true)).isEqualTo(16 + 1 + 2);
+        assertThat(StageChannels.maxPieces(sizes, false)).isEqualTo(3);
     }
 }
