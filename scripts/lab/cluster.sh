@@ -87,8 +87,9 @@ relay)
     grep -qF "[$ip]:$RELAY_PORT " "$LAB/known_hosts" ||
       echo "[$ip]:$RELAY_PORT $(cut -d' ' -f1,2 "$LAB/host_ed25519.pub")" >> "$LAB/known_hosts"
   done
-  sleep 0.5
   for i in $(nodes); do ip=127.0.0.$((IPBASE+i))
+    # python3 takes a moment to start on a busy machine: wait (up to 10 s) for the relay's port
+    for _ in $(seq 1 100); do timeout 1 bash -c "exec 3<>/dev/tcp/$ip/$RELAY_PORT" 2>/dev/null && break; sleep 0.1; done
     ssh -p "$RELAY_PORT" -i "$LAB/id_ed25519" -o UserKnownHostsFile="$LAB/known_hosts" -o BatchMode=yes "root@$ip" true ||
       { echo "relay to node $i down"; exit 1; }
   done

@@ -22,22 +22,20 @@ import org.tlclb.sync.scan.Names;
 import org.tlclb.sync.ssh.SftpPipeline;
 
 /**
- * Joins the parts a large file was staged in into the file's staging name, on the node, with
- * SFTP's {@code copy-data} extension (OpenSSH 9.0 and later): the node copies the bytes, nothing
- * travels twice. Every file of the node in two pipelined waves: the staging files created and the
- * parts opened; then each part copied in at its offset and closed, the file closed and given its
- * mode and mtime, and the parts removed. Everything stays under temporary names: what is not
- * joined is removed at commit or discard, like any staged file that is not to be committed.
+ * Joins the parts a large file was staged in onto its first part, which is already under the
+ * file's staging name, on the node, with SFTP's {@code copy-data} extension (OpenSSH 9.0 and
+ * later): the node copies the bytes, nothing travels twice. Every file of the node in two
+ * pipelined waves: the staging files and the later parts opened; then each part copied in at its
+ * offset and closed, the file closed and given its mode and mtime, and the parts removed.
+ * Everything stays under temporary names: what is not joined is removed at commit or discard,
+ * like any staged file that is not to be committed.
  */
 final class PartJoin {
     static final String COPY_DATA = "copy-data";
     private static final int READ = 0x01;
     private static final int WRITE = 0x02;
-    private static final int CREATE = 0x08;
-    private static final int EXCLUSIVE = 0x20;
-    private static final int ATTR_PERMISSIONS = 0x04;
 
-    /** What joining left: the files now staged whole, and what was written and is still there. */
+    /** What joining left: the files now staged whole, and the later parts still on the node. */
     record Joined(Set<Integer> files, List<StageItem> written, List<String> warnings) {
     }
 
@@ -64,7 +62,7 @@ final class PartJoin {
 
     /**
      * @param complete the parts of each file, by plan index, when every part arrived whole
-     * @param sent     every part that was written, complete or not (each is removed)
+     * @param sent     every later part that was written, complete or not (each is removed)
      */
     static Joined join(SftpClient sftp, String root, StagePlan plan, Manifest source, Map<Integer, List<Piece>> complete,
                        List<Piece> sent) {
@@ -78,9 +76,12 @@ final class PartJoin {
         try {
             for (File f : files) {
                 StageItem item = plan.items().get(f.index);
-                pipe.submit(SftpConstants.SSH_FXP_OPEN, open(abs(root, item.tempPath()), WRITE | CREATE | EXCLUSIVE),
+                pipe.submit(SftpConstants.SSH_FXP_OPEN, open(abs(root, item.tempPath()), WRITE),
                         e -> f.failed = true, r -> f.handle = r.getBuffer().getBytes());
                 for (Piece p : f.parts) {
+                    if (!p.isLaterPart()) {
+                        continue; // the file itself
+                    }
                     pipe.submit(SftpConstants.SSH_FXP_OPEN, open(abs(root, p.written().tempPath()), READ),
                             e -> f.failed = true, r -> f.partHandles.put(p, r.getBuffer().getBytes()));
                 }
@@ -88,9 +89,6 @@ final class PartJoin {
             pipe.drain();
             for (File f : files) {
                 Entry scanned = source.get(plan.items().get(f.index).target()).orElse(null);
-                if (f.handle != null) {
-                    left.add(plan.items().get(f.index)); // created: removed unless it is committed
-                }
                 if (!f.failed && !unchanged(plan, f.index, scanned)) {
                     f.failed = true;
                     warnings.add(Names.printable(plan.items().get(f.index).target())
@@ -116,7 +114,7 @@ final class PartJoin {
             }
             pipe.drain();
             for (File f : files) {
-                if (!f.failed && f.handle != null && f.partHandles.size() == f.parts.size()) {
+                if (!f.failed && f.handle != null && f.partHandles.size() == f.parts.size() - 1) {
                     joined.add(f.index);
                 }
             }
@@ -151,12 +149,7 @@ final class PartJoin {
     private static Buffer open(String path, int flags) {
         Buffer b = SftpPipeline.pathBuffer(path);
         b.putInt(flags);
-        if ((flags & CREATE) != 0) {
-            b.putInt(ATTR_PERMISSIONS);
-            b.putInt(0600); // private until the file gets its mode, after the copy
-        } else {
-            b.putInt(0);
-        }
+        b.putInt(0); // no attributes: both exist, written by scp with an owner-only mode
         return b;
     }
 

@@ -45,18 +45,28 @@ final class StageChannels {
 
     /**
      * The sends of a plan over {@code channels} channels, in the plan's order: each file whole,
-     * except that a file of {@link #SPLIT_FROM} or more is cut into up to one part per channel
-     * (of at least {@link #PART_MIN}) when the node can join them, so that one large file does
-     * not ride a single channel's window.
+     * except that a file of {@link #SPLIT_FROM} or more is cut, when the node can join parts, into
+     * as many parts as its share of the plan's bytes calls for channels (at most one per channel,
+     * each of at least {@link #PART_MIN}), so that a large file does not ride one channel's window
+     * alone. The first part is written under the file's own staging name and the others are
+     * joined onto it, so the node copies all but the first part once more.
      *
      * @param sizes the size of each of the plan's items
      */
     static List<Piece> pieces(StagePlan plan, long[] sizes, int channels, boolean canJoin) {
+        long total = 0;
+        for (long size : sizes) {
+            total += size;
+        }
         List<Piece> out = new ArrayList<>(plan.items().size());
         for (int i = 0; i < plan.items().size(); i++) {
             StageItem item = plan.items().get(i);
             long size = sizes[i];
-            int parts = canJoin && channels > 1 && size >= SPLIT_FROM ? (int) Math.min(channels, size / PART_MIN) : 1;
+            int parts = 1;
+            if (canJoin && channels > 1 && size >= SPLIT_FROM) {
+                long share = (long) Math.ceil((double) channels * size / total); // channels this file's bytes need
+                parts = (int) Math.min(Math.min(channels, share), size / PART_MIN);
+            }
             if (parts < 2) {
                 out.add(new Piece(i, 0, -1, item));
                 continue;
@@ -65,7 +75,8 @@ final class StageChannels {
             for (int k = 0; k < parts; k++) {
                 long offset = k * each;
                 long length = k == parts - 1 ? size - offset : each;
-                StageItem part = new StageItem(item.target(), item.stageDir(), TempNames.randomHigh(), TempNames.randomLow());
+                StageItem part = k == 0 ? item
+                        : new StageItem(item.target(), item.stageDir(), TempNames.randomHigh(), TempNames.randomLow());
                 out.add(new Piece(i, offset, length, part));
             }
         }

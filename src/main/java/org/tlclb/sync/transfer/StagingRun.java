@@ -222,14 +222,14 @@ final class StagingRun {
         for (Piece p : pieces) {
             if (p.isPart()) {
                 partCount.merge(p.index(), 1, Integer::sum);
-                if (wrote.contains(p.written())) {
+                if (p.isLaterPart() && wrote.contains(p.written())) {
                     partsSent.add(p);
                 }
             }
         }
         if (!partsSent.isEmpty() && error() == null) {
-            // The parts are not files of the plan: what joining leaves on the node stands in for them.
-            // (When staging failed they stay as written, and go with the discard.)
+            // The later parts are not files of the plan: joining removes them, and what it leaves
+            // stands in for them. (When staging failed they stay as written, and go with the discard.)
             Set<StageItem> partItems = new HashSet<>();
             partsSent.forEach(p -> partItems.add(p.written()));
             written.removeIf(partItems::contains);

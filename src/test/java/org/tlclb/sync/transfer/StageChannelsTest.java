@@ -78,31 +78,39 @@ class StageChannelsTest {
     }
 
     @Test
-    void aLargeFileIsCutIntoPartsThatCoverItExactlyUnderNamesOfTheirOwn() {
+    void aLargeFileIsCutIntoPartsByItsShareOfTheChannelsTheFirstUnderItsOwnStagingName() {
         List<StageItem> items = List.of(StageItem.underOwnName("big/a.iso", "big"),
                 new StageItem("small.txt", "", 5, 6), new StageItem("big/b.iso", "big", 7, 8));
         StagePlan plan = new StagePlan(Path.of("/src"), items, Map.of(), new HashSet<>(), Map.of());
         long[] sizes = {256L << 20, 5000, (32L << 20) + 3};
         List<Piece> pieces = StageChannels.pieces(plan, sizes, 6, true);
-        assertThat(pieces.stream().filter(p -> p.index() == 0)).hasSize(6);
+        assertThat(pieces.stream().filter(p -> p.index() == 0)).as("256 of 288 MiB: 5.3 channels' share").hasSize(6);
         assertThat(pieces.stream().filter(p -> p.index() == 1)).singleElement()
                 .satisfies(p -> assertThat(p.isPart()).isFalse()).satisfies(p -> assertThat(p.written()).isSameAs(items.get(1)));
-        assertThat(pieces.stream().filter(p -> p.index() == 2)).as("32 MiB + 3: two parts of 16 MiB at least").hasSize(2);
-        for (int index : new int[] {0, 2}) {
-            long at = 0;
-            HashSet<String> names = new HashSet<>();
-            for (Piece p : pieces.stream().filter(x -> x.index() == index).toList()) {
-                assertThat(p.offset()).isEqualTo(at);
-                at += p.length();
-                assertThat(p.written().stageDir()).isEqualTo("big");
-                assertThat(p.written().underOwnName()).isFalse();
+        assertThat(pieces.stream().filter(p -> p.index() == 2)).as("a share under one channel: whole").singleElement()
+                .satisfies(p -> assertThat(p.isPart()).isFalse());
+        long at = 0;
+        HashSet<String> names = new HashSet<>();
+        List<Piece> parts = pieces.stream().filter(x -> x.index() == 0).toList();
+        assertThat(parts.get(0).written()).as("the first part is the file's own staging").isSameAs(items.get(0));
+        assertThat(parts.get(0).isLaterPart()).isFalse();
+        for (Piece p : parts) {
+            assertThat(p.offset()).isEqualTo(at);
+            at += p.length();
+            assertThat(p.written().stageDir()).isEqualTo("big");
+            names.add(p.written().tempName());
+            if (p.isLaterPart()) {
                 assertThat(org.tlclb.sync.plan.TempNames.isTemp(p.written().tempName())).isTrue();
-                names.add(p.written().tempName());
             }
-            assertThat(at).isEqualTo(sizes[index]);
-            assertThat(names).doesNotContain(items.get(index).tempName()).hasSize((int) pieces.stream()
-                    .filter(x -> x.index() == index).count());
         }
+        assertThat(at).isEqualTo(sizes[0]);
+        assertThat(names).hasSize(6);
+        // Four equal large files over 8 channels: two parts each, not eight.
+        long[] four = {256L << 20, 256L << 20, 256L << 20, 256L << 20};
+        List<StageItem> isos = List.of(new StageItem("a", "", 1, 1), new StageItem("b", "", 2, 2),
+                new StageItem("c", "", 3, 3), new StageItem("d", "", 4, 4));
+        StagePlan fourPlan = new StagePlan(Path.of("/src"), isos, Map.of(), new HashSet<>(), Map.of());
+        assertThat(StageChannels.pieces(fourPlan, four, 8, true)).hasSize(8);
         assertThat(StageChannels.pieces(plan, sizes, 6, false)).as("the node cannot join").hasSize(3);
         assertThat(StageChannels.pieces(plan, sizes, 1, true)).as("one channel").hasSize(3);
         assertThat(StageChannels.maxPieces(sizes, true)).isEqualTo(16 + 1 + 2);
