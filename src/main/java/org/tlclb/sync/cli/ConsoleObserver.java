@@ -31,8 +31,10 @@ final class ConsoleObserver implements RunObserver {
     private final ProgressLine progress;
     /** unit label -> a plan as printed -> nodes that share it. */
     private final Map<String, Map<List<String>, List<String>>> plans = new TreeMap<>();
-    /** node -> files its plans send, counted as done when the node is through staging. */
+    /** node -> files its plans send; what the stager did not count is added when the node is through staging. */
     private final Map<String, Long> filesToStage = new ConcurrentHashMap<>();
+    /** node -> files the stager reported sent so far. */
+    private final Map<String, Long> filesSent = new ConcurrentHashMap<>();
     /** node and destination -> the rollback listing, printed in node order. */
     private final Map<String, List<String>> restores = new TreeMap<>();
 
@@ -75,7 +77,9 @@ final class ConsoleObserver implements RunObserver {
         if (progress != null) {
             progress.nodeDone(node, phase, ok);
             if (phase == Phase.STAGE && ok) {
-                progress.filesStaged(filesToStage.getOrDefault(node, 0L)); // a node through staging has them all
+                // a node through staging has them all, also those the stager did not count (skipped)
+                long left = filesToStage.getOrDefault(node, 0L) - filesSent.getOrDefault(node, 0L);
+                progress.filesStaged(Math.max(0, left));
             }
         }
     }
@@ -91,6 +95,13 @@ final class ConsoleObserver implements RunObserver {
     public void bytesSent(String node, long bytes) {
         if (progress != null) {
             progress.bytes(bytes);
+        }
+    }
+
+    @Override
+    public void fileSent(String node) {
+        if (progress != null && filesSent.merge(node, 1L, Long::sum) <= filesToStage.getOrDefault(node, 0L)) {
+            progress.filesStaged(1);
         }
     }
 

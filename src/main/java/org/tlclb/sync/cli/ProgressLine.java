@@ -13,8 +13,8 @@ import org.tlclb.sync.run.RunObserver.Phase;
 
 /**
  * The live progress line on a terminal (stderr only, and only when stderr is a terminal): the
- * phase, nodes done in it, and while staging files and bytes sent of the total and the rate (files
- * count when a node is through staging: the stager reports bytes as they go, files only then), e.g.
+ * phase, nodes done in it, and while staging files and bytes sent of the total and the rate (both
+ * as the stager writes them), e.g.
  * {@code stage   1,234/20,000 files   45.1/123.0 MiB   12.3 MiB/s   nodes 2/4}. Redrawn four times a
  * second by a daemon thread from the first event on (so the screen is never blank), erased at the
  * end so the report starts on a clean line. Written by hand rather than with a progress-bar
@@ -86,7 +86,7 @@ final class ProgressLine implements AutoCloseable {
         bytes.addAndGet(n);
     }
 
-    /** A node is through staging with this many files (the stager reports bytes, not files). */
+    /** This many more files were sent. */
     void filesStaged(long n) {
         files.addAndGet(n);
     }
@@ -108,7 +108,7 @@ final class ProgressLine implements AutoCloseable {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-7s", phase.name().toLowerCase(Locale.ROOT)));
         long stageStart = stageStartNanos;
         if ((phase == Phase.STAGE || phase == Phase.COMMIT) && stageStart != 0) { // totals known once staging starts
-            // files of the nodes through staging; until the first is, the total alone
+            // files sent so far; until the first is, the total alone
             String fileCount = files.get() > 0 ? String.format(Locale.ROOT, "%,d/%,d", files.get(), totalFiles)
                     : String.format(Locale.ROOT, "%,d", totalFiles);
             sb.append(String.format(Locale.ROOT, "  %s files  %s/%s", fileCount, TextReport.bytes(bytes.get()),

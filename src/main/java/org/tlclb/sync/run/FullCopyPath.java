@@ -69,7 +69,7 @@ final class FullCopyPath {
             StageResult r;
             try {
                 r = stager.stage(p.link().session(), slash == 0 ? "/" : dest.substring(0, slash), plan,
-                        n -> observer.bytesSent(name, n));
+                        NodePhases.progress(observer, name));
             } catch (IOException e) {
                 return new Failed(p.target(), Why.ERROR, NodePhases.message(e), warnings, p.startNanos(), null);
             }

@@ -116,7 +116,7 @@ final class IncrementalPath {
                 ScpStager.Opening scp = u.scp() != null || u.stagePlan().items().isEmpty() ? u.scp()
                         : ScpStager.open(p.link().session(), u.unit().dest());
                 StageResult r = stager.stage(scp, u.stagePlan(), u.source().manifest(), p.link().sftp(),
-                        n -> progress(name, n));
+                        NodePhases.progress(observer, name));
                 staged.add(r);
                 bytes += r.bytes();
                 warnings.addAll(r.warnings());
@@ -134,10 +134,6 @@ final class IncrementalPath {
                     new Staged(withMade(p, made), staged, bytes, warnings));
         }
         return new Staged(withMade(p, made), staged, bytes, warnings);
-    }
-
-    private void progress(String node, long n) {
-        observer.bytesSent(node, n);
     }
 
     private static Prepared withMade(Prepared p, List<String> made) {

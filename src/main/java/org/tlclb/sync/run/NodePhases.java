@@ -26,6 +26,7 @@ import org.tlclb.sync.ssh.SshConnector;
 import org.tlclb.sync.transfer.NodeLock;
 import org.tlclb.sync.transfer.NodeOwner;
 import org.tlclb.sync.transfer.ScpStager;
+import org.tlclb.sync.transfer.StageProgress;
 
 /**
  * The phases of one node's part of a run, each a function from the state the last one left to the
@@ -185,6 +186,21 @@ final class NodePhases {
             return prepared(f.before());
         }
         return null;
+    }
+
+    /** What a node's staging reports, passed on to the run's observer under the node's name. */
+    static StageProgress progress(RunObserver observer, String node) {
+        return new StageProgress() {
+            @Override
+            public void bytes(long n) {
+                observer.bytesSent(node, n);
+            }
+
+            @Override
+            public void file() {
+                observer.fileSent(node);
+            }
+        };
     }
 
     static String message(Throwable e) {

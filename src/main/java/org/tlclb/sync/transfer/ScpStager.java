@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongConsumer;
 
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
@@ -177,13 +176,13 @@ public final class ScpStager {
     }
 
     /** Over one channel, opened now (the SCP-only full copy). */
-    public StageResult stage(ClientSession session, String root, StagePlan plan, LongConsumer progress)
+    public StageResult stage(ClientSession session, String root, StagePlan plan, StageProgress progress)
             throws IOException {
         return stage(plan.items().isEmpty() ? null : openChannel(session).start(root), plan, null, progress);
     }
 
     /** Over the channel from {@link #open} alone; it is closed at the end. */
-    public StageResult stage(Opening opening, StagePlan plan, LongConsumer progress) {
+    public StageResult stage(Opening opening, StagePlan plan, StageProgress progress) {
         return stage(opening, plan, null, progress);
     }
 
@@ -193,18 +192,18 @@ public final class ScpStager {
      *
      * @param source the source manifest (file sizes, to share the plan out), or null for one channel
      */
-    public StageResult stage(Opening opening, StagePlan plan, Manifest source, LongConsumer progress) {
+    public StageResult stage(Opening opening, StagePlan plan, Manifest source, StageProgress progress) {
         return stage(opening, plan, source, null, progress);
     }
 
     /**
-     * As {@link #stage(Opening, StagePlan, Manifest, LongConsumer)}, and with the node's SFTP
+     * As {@link #stage(Opening, StagePlan, Manifest, StageProgress)}, and with the node's SFTP
      * client a large file can ride several channels: it is sent in parts under temporary names of
      * their own and joined on the node (SFTP {@code copy-data}) before staging ends.
      *
      * @param sftp the node's SFTP client, or null to send every file whole
      */
-    public StageResult stage(Opening opening, StagePlan plan, Manifest source, SftpClient sftp, LongConsumer progress) {
+    public StageResult stage(Opening opening, StagePlan plan, Manifest source, SftpClient sftp, StageProgress progress) {
         if (plan.items().isEmpty()) {
             if (opening != null) {
                 opening.close();

@@ -14,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongConsumer;
 
 import org.apache.sshd.client.channel.ChannelSession;
 import org.apache.sshd.client.channel.ClientChannelEvent;
@@ -31,7 +30,7 @@ import org.tlclb.sync.scan.Manifest;
 final class ScpStream {
     /** What every channel of a node shares. */
     record Context(Duration timeout, Throttle throttle, BooleanSupplier cancelled, SmallFiles shared,
-                   LongConsumer progress, Manifest source) {
+                   StageProgress progress, Manifest source) {
     }
 
     private final ChannelSession channel;

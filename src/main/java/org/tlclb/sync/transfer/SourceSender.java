@@ -52,6 +52,7 @@ final class SourceSender {
             written.add(item);
             out.write(header(item, cached.mtime(), cached.mode(), cached.data().length));
             sendWhole(cached.data());
+            context.progress().file();
             return cached.data().length;
         }
         FileChannel ch = openSource(item, source);
@@ -86,6 +87,7 @@ final class SourceSender {
                     return Long.MIN_VALUE;
                 }
                 shared.offer(item, new SmallFiles.Content(data, mtime, mode));
+                context.progress().file();
                 return size;
             }
             Copied c = copy(ch, 0, size, false);
@@ -93,6 +95,7 @@ final class SourceSender {
                 warnings.add(notSent(item, c.failed()));
                 return Long.MIN_VALUE;
             }
+            context.progress().file();
             return size;
         }
     }
@@ -119,6 +122,9 @@ final class SourceSender {
             if (!c.complete()) {
                 warnings.add(notSent(item, c.failed()));
                 return Long.MIN_VALUE;
+            }
+            if (piece.offset() == 0) {
+                context.progress().file();
             }
             return piece.length();
         }
@@ -169,7 +175,7 @@ final class SourceSender {
             out.write(buf, 0, n);
             pos += n;
             left -= n;
-            context.progress().accept(n);
+            context.progress().bytes(n);
             context.throttle().pace(n);
             if (context.cancelled().getAsBoolean()) {
                 throw new IOException("interrupted");
@@ -193,7 +199,7 @@ final class SourceSender {
     private void sendWhole(byte[] data) throws IOException {
         out.write(data);
         out.write(0);
-        context.progress().accept(data.length);
+        context.progress().bytes(data.length);
         context.throttle().pace(data.length);
     }
 

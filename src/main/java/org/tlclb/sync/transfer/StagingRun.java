@@ -14,7 +14,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongConsumer;
 
 import org.apache.sshd.sftp.client.SftpClient;
 import org.slf4j.Logger;
@@ -49,7 +48,7 @@ final class StagingRun {
      * @param sftp   the node's SFTP client, to join the parts of large files; null to send them whole
      */
     StagingRun(ScpStager.Opening opening, StagePlan plan, Duration timeout, Throttle throttle, BooleanSupplier cancelled,
-               SmallFiles shared, LongConsumer progress, Manifest source, SftpClient sftp) {
+               SmallFiles shared, StageProgress progress, Manifest source, SftpClient sftp) {
         this.opening = opening;
         this.plan = plan;
         this.timeout = timeout;

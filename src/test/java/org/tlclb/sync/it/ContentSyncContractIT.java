@@ -17,7 +17,12 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -409,17 +414,35 @@ class ContentSyncContractIT extends LabTestBase {
     @Test
     @Exercises(value = {"--bwlimit", "-y"}, exits = 0)
     void progressIsDrawnOnlyWhenStderrIsATerminal() throws Exception {
-        byte[] big = new byte[600 * 1024];
-        new java.util.Random(1).nextBytes(big);
+        Random random = new Random(1);
+        byte[] big = new byte[200 * 1024];
+        random.nextBytes(big);
         Files.write(src.resolve("big.bin"), big);
+        for (int i = 0; i < 30; i++) {
+            byte[] page = new byte[16 * 1024];
+            random.nextBytes(page);
+            Files.write(src.resolve("page-" + i + ".html"), page);
+        }
         long t0 = System.nanoTime();
         Result tty = launcher.runOnTerminal("", "tlclb_content_sync", argv("-y", "--bwlimit", "256K")).exits(0);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        assertThat(seconds).as("600 KiB at 256 KiB/s per node").isGreaterThan(2.0);
+        assertThat(seconds).as("680 KiB at 256 KiB/s per node").isGreaterThan(2.0);
         String drawn = tty.out();
         assertThat(drawn).contains("\rconnect", "\rstage  ", " files  ", "KiB/s", "nodes 0/2").contains("\r");
         assertThat(drawn).containsPattern(
-                "\rstage +[0-9,]+ files +[0-9.]+ (B|KiB|MiB)/[0-9.]+ (KiB|MiB) +[0-9.]+ (B|KiB|MiB)/s +nodes [0-2]/2");
+                "\rstage +[0-9,]+/[0-9,]+ files +[0-9.]+ (B|KiB|MiB)/[0-9.]+ (KiB|MiB) +[0-9.]+ (B|KiB|MiB)/s +nodes [0-2]/2");
+        // the file count advances file by file while the nodes stage, not only when a node is through
+        Matcher counts = Pattern.compile("\rstage +([0-9,]+)/([0-9,]+) files").matcher(drawn);
+        Set<Integer> inBetween = new TreeSet<>();
+        while (counts.find()) {
+            int done = Integer.parseInt(counts.group(1).replace(",", ""));
+            int total = Integer.parseInt(counts.group(2).replace(",", ""));
+            assertThat(total).as("files to send to both nodes").isGreaterThanOrEqualTo(62);
+            if (done > 0 && done < total) {
+                inBetween.add(done);
+            }
+        }
+        assertThat(inBetween).as("file counts drawn between none and all").hasSizeGreaterThanOrEqualTo(3);
         assertThat(drawn).contains("total: 2 of 2 nodes in sync");
         assertNodesAreTheSource();
 
