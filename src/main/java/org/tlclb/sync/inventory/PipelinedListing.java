@@ -34,6 +34,10 @@ import org.tlclb.sync.ssh.SftpPipeline;
  * A directory opened on the source's word counts only when its parent's listing shows it as a
  * directory (a symlink there would have been followed); names are checked as they always were: a
  * node listing an empty name, one with '/' or NUL, "." or ".." fails.
+ * <p>
+ * Longer than most classes here on purpose: the two waves and the level-at-a-time fallback share
+ * the directory records and the first failure, and read as one algorithm; the SFTP v3 decoding is in
+ * {@link SftpNames} and what a listed name becomes in {@link ListedTree}.
  */
 final class PipelinedListing {
     /** OpenSSH's sftp-server returns at most this many names per READDIR. */
