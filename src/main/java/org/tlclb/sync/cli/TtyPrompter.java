@@ -50,12 +50,7 @@ final class TtyPrompter implements Prompter {
     public synchronized boolean confirm(String question) {
         out.print(question + " ");
         out.flush();
-        String answer = readLine();
-        if (answer == null) {
-            return false;
-        }
-        String a = answer.trim();
-        return a.equalsIgnoreCase("y") || a.equalsIgnoreCase("yes");
+        return Prompter.saysYes(readLine());
     }
 
     @Override

@@ -17,6 +17,15 @@ public interface Prompter {
     /** Reads a secret without echo; null when not interactive or the input ended. */
     char[] secret(String prompt);
 
+    /** Whether a typed answer (null: the input ended) says yes: "y" or "yes", any case, blanks around. */
+    static boolean saysYes(String answer) {
+        if (answer == null) {
+            return false;
+        }
+        String a = answer.trim();
+        return a.equalsIgnoreCase("y") || a.equalsIgnoreCase("yes");
+    }
+
     /** The batch prompter: never asks, so nothing can hang waiting for a person in cron. */
     static Prompter none() {
         return NoPrompter.INSTANCE;
@@ -64,12 +73,7 @@ final class ConsolePrompter implements Prompter {
 
     @Override
     public synchronized boolean confirm(String question) {
-        String answer = console.readLine("%s ", question);
-        if (answer == null) {
-            return false;
-        }
-        String a = answer.trim();
-        return a.equalsIgnoreCase("y") || a.equalsIgnoreCase("yes");
+        return Prompter.saysYes(console.readLine("%s ", question));
     }
 
     @Override

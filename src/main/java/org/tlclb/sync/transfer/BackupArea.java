@@ -84,7 +84,7 @@ public final class BackupArea {
 
     /** Makes the area (0700) when missing; refuses one that is a symlink or not a directory. */
     public void prepareArea() throws IOException {
-        boolean existed = lstatOrNull(area()) != null;
+        boolean existed = RemoteTree.lstatOrNull(sftp, area()) != null;
         FileTime rootTime = existed ? null : sftp.stat(root).getModifyTime();
         SftpClient.Attributes a = checkedArea(true);
         if (rootTime != null) {
@@ -182,7 +182,7 @@ public final class BackupArea {
 
     /** The area's attributes, refusing what must not be followed; null when it is absent and not wanted. */
     private SftpClient.Attributes checkedArea(boolean create) throws IOException {
-        SftpClient.Attributes a = lstatOrNull(area());
+        SftpClient.Attributes a = RemoteTree.lstatOrNull(sftp, area());
         if (a == null) {
             if (!create) {
                 return null;
@@ -208,7 +208,7 @@ public final class BackupArea {
             sftp.mkdir(dir);
         } catch (SftpException e) {
             if (e.getStatus() != SftpConstants.SSH_FX_FILE_ALREADY_EXISTS) {
-                SftpClient.Attributes a = lstatOrNull(dir);
+                SftpClient.Attributes a = RemoteTree.lstatOrNull(sftp, dir);
                 if (a == null || !a.isDirectory() || a.isSymbolicLink()) {
                     throw e;
                 }
@@ -218,17 +218,6 @@ public final class BackupArea {
 
     private void removeTree(String path) throws IOException {
         RemoteTree.remove(sftp, path);
-    }
-
-    private SftpClient.Attributes lstatOrNull(String path) throws IOException {
-        try {
-            return sftp.lstat(path);
-        } catch (SftpException e) {
-            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
-                return null;
-            }
-            throw e;
-        }
     }
 
     /** The open run, or null. */

@@ -83,7 +83,7 @@ public final class BackupRestore {
         for (SftpClient.DirEntry de : children) {
             String childRel = rel.isEmpty() ? de.getFilename() : rel + "/" + de.getFilename();
             String target = root + "/" + childRel;
-            SftpClient.Attributes existing = lstatOrNull(target);
+            SftpClient.Attributes existing = RemoteTree.lstatOrNull(sftp, target);
             if (de.getAttributes().isDirectory() && existing != null && existing.isDirectory()) {
                 walk(base, childRel, dryRun, restored, errors);
                 continue;
@@ -148,17 +148,6 @@ public final class BackupRestore {
             posixRename.posixRename(from, to);
         } else {
             sftp.rename(from, to, SftpClient.CopyMode.Overwrite);
-        }
-    }
-
-    private SftpClient.Attributes lstatOrNull(String path) throws IOException {
-        try {
-            return sftp.lstat(path);
-        } catch (SftpException e) {
-            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
-                return null;
-            }
-            throw e;
         }
     }
 }

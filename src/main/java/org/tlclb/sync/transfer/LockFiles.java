@@ -41,17 +41,6 @@ final class LockFiles {
         }
     }
 
-    static SftpClient.Attributes lstatOrNull(SftpClient sftp, String path) throws IOException {
-        try {
-            return sftp.lstat(path);
-        } catch (SftpException e) {
-            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
-                return null;
-            }
-            throw e;
-        }
-    }
-
     /** Whether a lease file's last renewal is older than the lease, by the node's own clock. */
     static boolean stale(SftpClient sftp, String area, String path) throws IOException {
         long lockTime = sftp.lstat(path).getModifyTime().toMillis();

@@ -115,7 +115,7 @@ public final class NodeLock implements AutoCloseable {
         byte[] holder = ("run " + runId + " node " + node + " from " + client + " pid " + ProcessHandle.current().pid()
                 + "\n").getBytes(StandardCharsets.UTF_8);
         String lock = area + "/" + NAME;
-        SftpClient.Attributes a = LockFiles.lstatOrNull(sftp, lock);
+        SftpClient.Attributes a = RemoteTree.lstatOrNull(sftp, lock);
         if (a != null && (a.isSymbolicLink() || !a.isRegularFile())) {
             sftp.remove(lock); // inside our private area: a planted link is removed, never followed
         }
