@@ -60,24 +60,31 @@ final class NodePhases {
         try {
             ClientSession session = ssh.connect(target.user(), target.host(), target.port());
             TIMING.debug("{} connected in {} ms", target.display(), (System.nanoTime() - t0) / 1_000_000);
-            // The first SCP channel opens beside the SFTP one; scp starts on it once a plan needs it.
+            // The first SCP channel and the node lock's command start beside the SFTP channel: scp
+            // runs on its channel once a plan needs it, the lock is taken while SFTP opens.
+            String primary = request.units().get(0).dest();
             ScpStager.Opening scp = request.dryRun() ? null : ScpStager.reserve(session);
+            NodeLock.Request locking = request.dryRun() ? null
+                    : NodeLock.request(session, primary, runId, target.display(), NodeLock.thisMachine());
             SftpClient sftp = openSftp(session);
             link = new NodeLink(session, sftp);
+            TIMING.debug("{} SFTP open at {} ms", target.display(), (System.nanoTime() - t0) / 1_000_000);
             observer.nodeDone(target.display(), Phase.CONNECT, true);
             if (sftp == null) {
                 if (scp != null) {
                     scp.close();
                 }
+                if (locking != null) {
+                    locking.cancel();
+                }
                 return fullCopy.prepare(target, link, t0);
             }
             NodeOwner owner = null;
-            if (!request.dryRun()) {
-                String primary = request.units().get(0).dest();
-                made.addAll(RemoteDirs.make(sftp, primary));
+            if (locking != null) {
                 try {
-                    lock = NodeLock.acquire(session, sftp, primary, runId, target.display(), NodeLock.thisMachine(),
-                            link.replyTimeout());
+                    lock = NodeLock.acquire(locking, sftp, link.replyTimeout(),
+                            () -> made.addAll(RemoteDirs.make(sftp, primary)));
+                    TIMING.debug("{} locked at {} ms", target.display(), (System.nanoTime() - t0) / 1_000_000);
                 } catch (NodeLock.SameStorage same) {
                     RemoteDirs.removeMade(sftp, made);
                     observer.nodeDone(target.display(), Phase.LIST, true);
@@ -162,10 +169,13 @@ final class NodePhases {
                     u.scp().close();
                 }
             }
+            long t0 = System.nanoTime();
             if (p.lock() != null) {
                 p.lock().close();
             }
+            TIMING.debug("{} lock released in {} ms", p.target().display(), (System.nanoTime() - t0) / 1_000_000);
             p.link().close();
+            TIMING.debug("{} closed in {} ms", p.target().display(), (System.nanoTime() - t0) / 1_000_000);
         } else if (state instanceof Shared s) {
             s.link().close();
         }

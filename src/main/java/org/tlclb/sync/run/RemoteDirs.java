@@ -13,6 +13,13 @@ final class RemoteDirs {
 
     /** Makes {@code dir} and its missing parents; returns those it made, topmost first. */
     static List<String> make(SftpClient sftp, String dir) throws IOException {
+        try {
+            if (sftp.stat(dir).isDirectory()) {
+                return List.of(); // the usual case, in one round trip
+            }
+        } catch (IOException missing) {
+            // made below, with its missing parents
+        }
         List<String> chain = new ArrayList<>();
         for (String d = dir; d.length() > 1; d = d.substring(0, Math.max(1, d.lastIndexOf('/')))) {
             chain.add(0, d);

@@ -84,9 +84,9 @@ public final class BackupArea {
 
     /** Makes the area (0700) when missing; refuses one that is a symlink or not a directory. */
     public void prepareArea() throws IOException {
-        boolean existed = RemoteTree.lstatOrNull(sftp, area()) != null;
-        FileTime rootTime = existed ? null : sftp.stat(root).getModifyTime();
-        SftpClient.Attributes a = checkedArea(true);
+        SftpClient.Attributes before = RemoteTree.lstatOrNull(sftp, area());
+        FileTime rootTime = before != null ? null : sftp.stat(root).getModifyTime();
+        SftpClient.Attributes a = before != null ? checked(before) : checkedArea(true);
         if (rootTime != null) {
             keepTime(rootTime); // the area is the run's, not the tree's: the root's mtime stays
         }
@@ -190,6 +190,11 @@ public final class BackupArea {
             mkdir(area());
             a = sftp.lstat(area());
         }
+        return checked(a);
+    }
+
+    /** The area's attributes, when it is a plain directory (a symlink is refused, never followed). */
+    private SftpClient.Attributes checked(SftpClient.Attributes a) throws IOException {
         if (a.isSymbolicLink()) {
             throw new IOException(refusal("is a symlink (not followed)"));
         }

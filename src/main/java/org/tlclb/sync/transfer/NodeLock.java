@@ -1,6 +1,5 @@
 package org.tlclb.sync.transfer;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -13,12 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.sshd.client.channel.ChannelExec;
-import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.tlclb.sync.config.Tunables;
-import org.tlclb.sync.ssh.RemoteShell;
 
 /**
  * One run at a time on a destination of a node, whichever machine it comes from: a lock in the
@@ -27,8 +23,8 @@ import org.tlclb.sync.ssh.RemoteShell;
  * files) while another is at work there.
  *
  * <p>Where the node has a shell and {@code flock} (util-linux), the lock is an OS lock held by a
- * command of this run's SSH session: it goes when the session goes, whether the run ends, is killed
- * or loses the node, so a stale lock cannot exist. Elsewhere it is a file created exclusively over
+ * command of this run's SSH session ({@link ShellLock}): it goes when the session goes, whether the
+ * run ends, is killed or loses the node, so a stale lock cannot exist. Elsewhere it is a file created exclusively over
  * SFTP and rewritten every {@link Tunables#NODE_LOCK_HEARTBEAT}; one not rewritten for
  * {@link Tunables#NODE_LOCK_LEASE} (by the node's clock) belongs to a run that died, and is taken over.
  *
@@ -47,7 +43,8 @@ public final class NodeLock implements AutoCloseable {
     private final SftpClient sftp;
     private final String area;
     private final byte[] holder;
-    private final ChannelExec shellLock;
+    private final ShellLock shellLock;
+    private final Duration timeout;
     private final ScheduledExecutorService heartbeat;
     private final BackupArea backupArea;
     /**
@@ -82,8 +79,9 @@ public final class NodeLock implements AutoCloseable {
         }
     }
 
-    private NodeLock(SftpClient sftp, BackupArea backupArea, byte[] holder, ChannelExec shellLock) {
+    private NodeLock(SftpClient sftp, BackupArea backupArea, byte[] holder, ShellLock shellLock, Duration timeout) {
         this.sftp = sftp;
+        this.timeout = timeout;
         this.backupArea = backupArea;
         String area = backupArea.area();
         HELD.add(area + " " + new String(holder, StandardCharsets.UTF_8));
@@ -104,48 +102,104 @@ public final class NodeLock implements AutoCloseable {
     }
 
     /**
-     * Takes the lock of {@code dest} (which must exist) for run {@code runId} on behalf of
-     * {@code node}; {@code client} names this machine for whoever finds the lock.
+     * A lock asked for ahead: the node's shell works on it while the caller opens SFTP and makes
+     * the destination; {@link #acquire(Request, SftpClient, Duration, DestinationMaker)} then takes
+     * the answer.
      */
+    public static final class Request {
+        private final String dest;
+        private final String runId;
+        private final String client;
+        private final byte[] holder;
+        private final ShellLock shell;
+
+        private Request(ClientSession session, String dest, String runId, String node, String client)
+                throws IOException {
+            this.dest = dest;
+            this.runId = runId;
+            this.client = client;
+            String line = "run " + runId + " node " + node + " from " + client + " pid " + ProcessHandle.current().pid();
+            this.holder = (line + "\n").getBytes(StandardCharsets.UTF_8);
+            this.shell = ShellLock.send(session, dest, line);
+        }
+
+        /** Drops the request (the node needs no lock after all); a lock it took goes with it. */
+        public void cancel() {
+            shell.cancel();
+        }
+    }
+
+    /**
+     * Asks for the lock of {@code dest} for run {@code runId} on behalf of {@code node};
+     * {@code client} names this machine for whoever finds the lock. Nothing waits for the node.
+     */
+    public static Request request(ClientSession session, String dest, String runId, String node, String client)
+            throws IOException {
+        return new Request(session, dest, runId, node, client);
+    }
+
+    /** What a run does to make a destination that is not there yet (and its missing parents). */
+    @FunctionalInterface
+    public interface DestinationMaker {
+        void make() throws IOException;
+    }
+
+    /** {@link #request} and the other {@code acquire} at once, for a destination that exists. */
     public static NodeLock acquire(ClientSession session, SftpClient sftp, String dest, String runId, String node,
                                    String client, Duration timeout) throws IOException, Held, SameStorage {
-        BackupArea backupArea = new BackupArea(sftp, dest);
-        backupArea.prepareArea();
+        return acquire(request(session, dest, runId, node, client), sftp, timeout, () -> { });
+    }
+
+    /**
+     * Takes the lock asked for. Where the node's command found the destination and its state area
+     * as they must be, that is all; otherwise (a first run, an area that is not private, no shell
+     * or no flock) the destination is made with {@code makeDest} and the area over SFTP, and the
+     * lock asked for again (or taken as a lease).
+     */
+    public static NodeLock acquire(Request req, SftpClient sftp, Duration timeout, DestinationMaker makeDest)
+            throws IOException, Held, SameStorage {
+        BackupArea backupArea = new BackupArea(sftp, req.dest);
         String area = backupArea.area();
-        byte[] holder = ("run " + runId + " node " + node + " from " + client + " pid " + ProcessHandle.current().pid()
-                + "\n").getBytes(StandardCharsets.UTF_8);
-        String lock = area + "/" + NAME;
-        SftpClient.Attributes a = RemoteTree.lstatOrNull(sftp, lock);
-        if (a != null && (a.isSymbolicLink() || !a.isRegularFile())) {
-            sftp.remove(lock); // inside our private area: a planted link is removed, never followed
+        String answer;
+        try {
+            answer = req.shell.answer(timeout);
+            boolean askAgain = ShellLock.NO_AREA.equals(answer) || ShellLock.NOT_FILE.equals(answer);
+            if (askAgain || answer == null) {
+                makeDest.make();
+                backupArea.prepareArea();
+            }
+            if (ShellLock.NOT_FILE.equals(answer)) {
+                sftp.remove(area + "/" + NAME); // inside our private area: a planted link is removed, never followed
+            }
+            if (askAgain) {
+                req.shell.resend();
+                answer = req.shell.answer(timeout);
+            }
+        } catch (IOException | RuntimeException e) {
+            req.shell.cancel();
+            throw e;
         }
-        // The lock is the open file's inode: a lock taken on a file another run had just unlinked
-        // does not count (-ef compares the locked descriptor with what the name holds now).
-        ChannelExec channel = session.createExecChannel("L=" + RemoteShell.quote(lock)
-                + "; [ ! -L \"$L\" ] && exec 9>>\"$L\" && if flock -n 9"
-                + " && { [ ! -e /proc/$$/fd/9 ] || [ \"$L\" -ef /proc/$$/fd/9 ]; }; then echo locked;"
-                + " exec cat >/dev/null; else echo busy; fi");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        channel.setOut(out);
-        channel.setErr(OutputStream.nullOutputStream());
-        channel.open().verify(timeout);
-        String answer = firstLine(channel, out, timeout);
-        if ("locked".equals(answer)) {
-            writeHolder(sftp, area, holder);
-            return new NodeLock(sftp, backupArea, holder, channel);
+        if (ShellLock.LOCKED.equals(answer)) {
+            return new NodeLock(sftp, backupArea, req.holder, req.shell, timeout);
         }
-        channel.close(false);
-        if ("busy".equals(answer)) {
+        req.shell.cancel();
+        if (ShellLock.BUSY.equals(answer)) {
             // The holder writes its note right after taking the lock: give it a moment to appear.
             String who = LockFiles.read(sftp, area + "/" + HOLDER);
             for (long end = System.nanoTime() + HOLDER_WAIT.toNanos(); (who == null || who.isBlank())
                     && System.nanoTime() < end; who = LockFiles.read(sftp, area + "/" + HOLDER)) {
                 sleep(HOLDER_POLL);
             }
-            sameRun(who, runId);
-            throw new Held("another run is working on " + dest + (who == null ? "" : " (" + who.strip() + ")"));
+            sameRun(who, req.runId);
+            throw new Held("another run is working on " + req.dest + (who == null ? "" : " (" + who.strip() + ")"));
         }
-        return leaseLock(sftp, backupArea, holder, runId, dest, client);
+        if (ShellLock.NO_HOLDER.equals(answer)) {
+            throw new IOException("cannot write " + area + "/" + HOLDER + " on the node");
+        }
+        if (answer != null) {
+            throw new IOException("the node answered the lock request with '" + answer + "'");
+        }
+        return leaseLock(sftp, backupArea, req.holder, req.runId, req.dest, req.client, timeout);
     }
 
     private static void sleep(Duration d) {
@@ -154,26 +208,6 @@ public final class NodeLock implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** The first line the lock command printed, or null when it ended without one (no shell, no flock). */
-    private static String firstLine(ChannelExec channel, ByteArrayOutputStream out, Duration timeout)
-            throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            String s = out.toString(StandardCharsets.UTF_8);
-            int nl = s.indexOf('\n');
-            if (nl >= 0) {
-                return s.substring(0, nl).strip();
-            }
-            if (channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofMillis(20))
-                    .contains(ClientChannelEvent.CLOSED)) {
-                s = out.toString(StandardCharsets.UTF_8);
-                return s.isEmpty() ? null : s.strip();
-            }
-        }
-        channel.close(true);
-        throw new IOException("the node did not answer the lock request within " + timeout.toSeconds() + " s");
     }
 
     private static void sameRun(String who, String runId) throws SameStorage {
@@ -188,13 +222,13 @@ public final class NodeLock implements AutoCloseable {
 
     /** The fallback without flock: an exclusively created file, renewed by a heartbeat. */
     private static NodeLock leaseLock(SftpClient sftp, BackupArea backupArea, byte[] holder, String runId,
-                                      String dest, String client) throws IOException, Held, SameStorage {
+                                      String dest, String client, Duration timeout) throws IOException, Held, SameStorage {
         String area = backupArea.area();
         String path = area + "/" + NAME + ".lease";
         for (int attempt = 0; attempt < 2; attempt++) {
             if (LockFiles.create(sftp, path, holder)) {
                 writeHolder(sftp, area, holder);
-                return new NodeLock(sftp, backupArea, holder, null);
+                return new NodeLock(sftp, backupArea, holder, null, timeout);
             }
             String who = LockFiles.read(sftp, path);
             if (who == null) {
@@ -256,7 +290,8 @@ public final class NodeLock implements AutoCloseable {
 
     /**
      * Releases the lock (idempotent). The holder note and the lock file go while the lock still
-     * guards them, then the state area if this run made it and leaves it empty.
+     * guards them, then the state area if it is left empty: in one round trip by the lock's own
+     * command, else (a lease, or a command that could not say it was done) over SFTP.
      */
     @Override
     public synchronized void close() {
@@ -264,6 +299,17 @@ public final class NodeLock implements AutoCloseable {
             return;
         }
         closed = true;
+        try {
+            if (shellLock != null && shellLock.release(timeout)) {
+                return;
+            }
+            removeOverSftp();
+        } finally {
+            HELD.remove(area + " " + new String(holder, StandardCharsets.UTF_8));
+        }
+    }
+
+    private void removeOverSftp() {
         try {
             String who = LockFiles.read(sftp, area + "/" + HOLDER);
             if (who != null && who.equals(new String(holder, StandardCharsets.UTF_8))) {
@@ -281,12 +327,7 @@ public final class NodeLock implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             // the node is gone: the shell lock went with the session, a lease expires
-        } finally {
-            if (shellLock != null) {
-                shellLock.close(false); // cat sees the end of its input and exits: flock is released
-            }
         }
-        HELD.remove(area + " " + new String(holder, StandardCharsets.UTF_8));
         backupArea.removeIfEmpty(); // an area with backups (or another run's lock) stays
     }
 }

@@ -147,6 +147,34 @@ class BackupSafetyIT extends LabTestBase {
         assertThat(cluster.www(1).resolve("secret.conf")).hasContent("password=2");
     }
 
+    /**
+     * The node lock's command makes the state area where there is none, holds the lock in it and
+     * removes it again, all on the node: a run with nothing to change leaves the destination as
+     * it was, mtime included; a lock file planted as a symlink is removed, never written through.
+     */
+    @Test
+    void theNodeLockLeavesNoTraceAndNeverWritesThroughAPlantedLink() throws Exception {
+        ItSupport.write(src, "index.html", "v1", "rw-r--r--", T1);
+        Files.setLastModifiedTime(src, FileTime.from(T1));
+        push().exits(0);
+        Path www = cluster.www(1);
+        assertThat(Files.getLastModifiedTime(www).toInstant()).isEqualTo(T1);
+        Launcher.Result same = push().exits(0);
+        assertThat(same.out()).contains("2 of 2 nodes in sync");
+        assertThat(www.resolve(".tlclb-backup")).as(same.describe()).doesNotExist();
+        assertThat(Files.getLastModifiedTime(www).toInstant()).as("the root's mtime").isEqualTo(T1);
+
+        Path victim = Files.writeString(tmp.resolve("victim"), "untouched");
+        Path area = Files.createDirectory(www.resolve(".tlclb-backup"));
+        Files.setPosixFilePermissions(area, PosixFilePermissions.fromString("rwx------"));
+        Files.createSymbolicLink(area.resolve("lock"), victim);
+        ItSupport.write(src, "index.html", "v2", "rw-r--r--", T2);
+        push().exits(0);
+        assertThat(victim).hasContent("untouched");
+        assertThat(www.resolve("index.html")).hasContent("v2");
+        assertThat(www.resolve(".tlclb-backup")).doesNotExist();
+    }
+
     @Test
     void aBackupAreaThatIsASymlinkIsNeverFollowedAndNothingIsReplaced() throws Exception {
         ItSupport.write(src, "index.html", "v1", "rw-r--r--", T1);
