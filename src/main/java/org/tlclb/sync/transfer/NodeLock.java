@@ -31,8 +31,10 @@ import org.tlclb.sync.config.Tunables;
  * <p>The holder writes who it is to {@code lock.holder}; a node that finds the lock held by its own
  * run shares storage with the node that took it (an NFS docroot, one host listed twice).
  *
- * <p>Both kinds of lock live in this one class (a little over the usual size) so that a lock is
- * always released the way it was taken; the file operations are in {@link LockFiles}.
+ * <p>Longer than most classes here on purpose: both kinds of lock, and the request sent ahead, live
+ * in this one class so that a lock is always released the way it was taken and the choice between
+ * them is made in one place; the node's command is {@link ShellLock}, the lease's file operations
+ * are in {@link LockFiles}.
  */
 public final class NodeLock implements AutoCloseable {
     private static final String NAME = "lock";
