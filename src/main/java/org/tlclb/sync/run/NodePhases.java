@@ -96,7 +96,7 @@ final class NodePhases {
                             new Prepared(target, link, false, List.of(), null, List.of(), null, List.of(), t0));
                 }
                 if (request.owner() != null) {
-                    SftpClient.Attributes mine = sftp.lstat(primary + "/.tlclb-backup/lock");
+                    SftpClient.Attributes mine = sftp.lstat(lock.ownFile()); // made by this run's login
                     owner = NodeOwner.resolve(sftp, request.owner(), mine.getUserId(), mine.getGroupId());
                 }
             }

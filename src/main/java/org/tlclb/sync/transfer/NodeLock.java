@@ -290,6 +290,11 @@ public final class NodeLock implements AutoCloseable {
         }
     }
 
+    /** A file this run's login made on the node (the holder note, whichever kind of lock): its owner is the login's. */
+    public String ownFile() {
+        return area + "/" + HOLDER;
+    }
+
     /**
      * Releases the lock (idempotent). The holder note and the lock file go while the lock still
      * guards them, then the state area if it is left empty: in one round trip by the lock's own

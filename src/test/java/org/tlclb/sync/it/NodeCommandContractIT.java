@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -89,6 +90,38 @@ class NodeCommandContractIT {
         node.await().exits(143); // stopped by a signal, as a foreground server is
         try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
             assertThat(again.getLocalPort()).as("the port is free again").isEqualTo(port);
+        }
+    }
+
+    /**
+     * A node with no shell (this one) holds the node lock as a lease file: {@code --chown} still
+     * works there (the login's own uid is read from the lock's holder note, which both kinds of
+     * lock write; it used to be read from the shell lock's file, missing here: "No such file").
+     */
+    @Test
+    @Exercises(command = "content-sync", value = "--chown", exits = 0)
+    void aPushWithChownReachesANodeWithoutAShell() throws Exception {
+        Path root = tmp.resolve("node-root");
+        Path authorized = Files.writeString(tmp.resolve("authorized_keys"), Files.readString(Path.of(key + ".pub")));
+        RunningLauncher node = launcher.spawn("tlclb", "node", "--root", root.toString(), "--port", "0",
+                "--authorized-keys", authorized.toString(), "--state-dir", tmp.resolve("node-state").toString());
+        int port = Integer.parseInt(node.awaitOut(LISTENING).group(1));
+        try {
+            Result r = launcher.run("tlclb_content_sync", "-y", "-w", "root@127.0.0.1:" + port, "-i", key.toString(),
+                    "--known-hosts", tmp.resolve("known_hosts").toString(), "--host-key-policy", "accept-new",
+                    "--dest", "/var/www/html", "--chown", "1:1", src.toString()).exits(0);
+            assertThat(r.out()).as(r.describe()).contains("1 of 1 node in sync");
+            Path www = root.resolve("var/www/html");
+            TreeAssert.assertSameTree(src, www);
+            try (var files = Files.walk(www)) {
+                for (Path f : files.filter(f -> !f.equals(www)).toList()) {
+                    assertThat(Files.getAttribute(f, "unix:uid", LinkOption.NOFOLLOW_LINKS)).as(f.toString()).isEqualTo(1);
+                    assertThat(Files.getAttribute(f, "unix:gid", LinkOption.NOFOLLOW_LINKS)).as(f.toString()).isEqualTo(1);
+                }
+            }
+        } finally {
+            node.signal("TERM");
+            node.await().exits(143);
         }
     }
 
