@@ -204,6 +204,11 @@ public final class BackupArea {
         return a;
     }
 
+    /** The refusal of an area that another user owns than the one the run logs in as. */
+    IOException notOwnedByLogin() {
+        return new IOException(refusal("belongs to another user than the one this run logs in as"));
+    }
+
     private String refusal(String why) {
         return "the state and backup area " + area() + " " + why + ": remove it on the node";
     }

@@ -195,6 +195,9 @@ public final class NodeLock implements AutoCloseable {
             sameRun(who, req.runId);
             throw new Held("another run is working on " + req.dest + (who == null ? "" : " (" + who.strip() + ")"));
         }
+        if (ShellLock.NOT_OWNED.equals(answer)) {
+            throw backupArea.notOwnedByLogin();
+        }
         if (ShellLock.NO_HOLDER.equals(answer)) {
             throw new IOException("cannot write " + area + "/" + HOLDER + " on the node");
         }
@@ -229,6 +232,10 @@ public final class NodeLock implements AutoCloseable {
         String path = area + "/" + NAME + ".lease";
         for (int attempt = 0; attempt < 2; attempt++) {
             if (LockFiles.create(sftp, path, holder)) {
+                if (sftp.lstat(path).getUserId() != sftp.lstat(area).getUserId()) {
+                    sftp.remove(path); // made in another user's area: nothing more is written there
+                    throw backupArea.notOwnedByLogin();
+                }
                 writeHolder(sftp, area, holder);
                 return new NodeLock(sftp, backupArea, holder, null, timeout);
             }

@@ -30,6 +30,7 @@ import org.tlclb.sync.ssh.RemoteShell;
  * and keeps it private (0700), so a run that gets {@code locked} needs nothing else before listing.
  * Other answers: {@code busy} (another run holds it), {@code noarea} (the state area is not
  * there yet, or not a plain private directory: the caller makes or refuses it over SFTP and asks again),
+ * {@code notowned} (the area is another user's: refused),
  * {@code notfile} (something other than a file has the lock's name), {@code noholder} (the note
  * could not be written); no answer at all means no shell or no {@code flock} on the node.
  */
@@ -37,6 +38,7 @@ final class ShellLock {
     static final String LOCKED = "locked";
     static final String BUSY = "busy";
     static final String NO_AREA = "noarea";
+    static final String NOT_OWNED = "notowned";
     static final String NOT_FILE = "notfile";
     static final String NO_HOLDER = "noholder";
     static final String RELEASED = "released";
@@ -64,7 +66,11 @@ final class ShellLock {
                 "if [ -d \"$R\" ] && [ ! -e \"$A\" ] && [ ! -L \"$A\" ]; then",
                 "  T=$(stat -c %Y \"$R\") && mkdir -m 700 \"$A\" && touch -d \"@$T\" \"$R\"",
                 "fi 2>/dev/null",
-                "{ [ -d \"$A\" ] && [ ! -L \"$A\" ] && chmod 700 \"$A\"; } 2>/dev/null || { echo " + NO_AREA + "; exit 0; }",
+                "{ [ -d \"$A\" ] && [ ! -L \"$A\" ]; } 2>/dev/null || { echo " + NO_AREA + "; exit 0; }",
+                // Another user's area (made by someone who can write the destination) could have its
+                // files swapped for links to what root must not write: never used.
+                "[ -O \"$A\" ] || { echo " + NOT_OWNED + "; exit 0; }",
+                "chmod 700 \"$A\" 2>/dev/null || { echo " + NO_AREA + "; exit 0; }",
                 "if [ -L \"$L\" ] || { [ -e \"$L\" ] && [ ! -f \"$L\" ]; }; then echo " + NOT_FILE + "; exit 0; fi",
                 "exec 9>>\"$L\" || exit 0",
                 // The lock is the open file's inode: a lock taken on a file another run had just

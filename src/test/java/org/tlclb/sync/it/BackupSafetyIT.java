@@ -175,6 +175,31 @@ class BackupSafetyIT extends LabTestBase {
         assertThat(www.resolve(".tlclb-backup")).doesNotExist();
     }
 
+    /**
+     * A state area made by another user (who can write the destination) is never used: its files
+     * could be swapped for links to what root must not write. The node is refused before anything
+     * is written in it, and with all-or-nothing no node changes.
+     */
+    @Test
+    void aStateAreaOfAnotherUserIsRefusedAndNothingIsWrittenInIt() throws Exception {
+        ItSupport.write(src, "index.html", "v1", "rw-r--r--", T1);
+        push().exits(0);
+        Path area = Files.createDirectory(cluster.www(1).resolve(".tlclb-backup"));
+        Files.setPosixFilePermissions(area, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setAttribute(area, "unix:uid", 65534);
+        ItSupport.write(src, "index.html", "v2", "rw-r--r--", T2);
+        Launcher.Result r = push().exits(3);
+        assertThat(r.out()).contains("belongs to another user than the one this run logs in as")
+                .contains("no node was changed");
+        try (var s = Files.list(area)) {
+            assertThat(s.toList()).as("nothing written in the other user's area").isEmpty();
+        }
+        for (int i = 1; i <= 2; i++) {
+            assertThat(cluster.www(i).resolve("index.html")).hasContent("v1");
+            assertThat(ItSupport.tempFiles(cluster.www(i))).isEmpty();
+        }
+    }
+
     @Test
     void aBackupAreaThatIsASymlinkIsNeverFollowedAndNothingIsReplaced() throws Exception {
         ItSupport.write(src, "index.html", "v1", "rw-r--r--", T1);

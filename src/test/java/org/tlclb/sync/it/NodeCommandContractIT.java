@@ -96,7 +96,8 @@ class NodeCommandContractIT {
     /**
      * A node with no shell (this one) holds the node lock as a lease file: {@code --chown} still
      * works there (the login's own uid is read from the lock's holder note, which both kinds of
-     * lock write; it used to be read from the shell lock's file, missing here: "No such file").
+     * lock write; it used to be read from the shell lock's file, missing here: "No such file"),
+     * and a state area of another user is refused there too.
      */
     @Test
     @Exercises(command = "content-sync", value = "--chown", exits = 0)
@@ -119,6 +120,16 @@ class NodeCommandContractIT {
                     assertThat(Files.getAttribute(f, "unix:gid", LinkOption.NOFOLLOW_LINKS)).as(f.toString()).isEqualTo(1);
                 }
             }
+            // The lease lock refuses a state area another user made, as the shell lock does.
+            Path area = Files.createDirectory(www.resolve(".tlclb-backup"));
+            Files.setAttribute(area, "unix:uid", 65534);
+            Files.writeString(src.resolve("new.txt"), "new");
+            Result refused = launcher.run("tlclb_content_sync", "-y", "-w", "root@127.0.0.1:" + port, "-i",
+                    key.toString(), "--known-hosts", tmp.resolve("known_hosts").toString(), "--dest", "/var/www/html",
+                    src.toString()).exits(3);
+            assertThat(refused.out()).contains("belongs to another user than the one this run logs in as");
+            assertThat(Contracts.files(area)).isEmpty();
+            assertThat(www.resolve("new.txt")).doesNotExist();
         } finally {
             node.signal("TERM");
             node.await().exits(143);
