@@ -60,17 +60,19 @@ final class ShellLock {
         String area = dest + "/" + TempNames.BACKUP_DIR;
         String command = String.join("\n",
                 "A=" + RemoteShell.quote(area) + "; R=" + RemoteShell.quote(dest) + "; N=" + RemoteShell.quote(holder),
-                "L=\"$A/lock\"; H=\"$A/lock.holder\"",
+                "L=lock; H=lock.holder",
                 "command -v flock >/dev/null 2>&1 || exit 0",
                 // The area, made as BackupArea makes it (0700, the destination's mtime kept) if missing.
                 "if [ -d \"$R\" ] && [ ! -e \"$A\" ] && [ ! -L \"$A\" ]; then",
                 "  T=$(stat -c %Y \"$R\") && mkdir -m 700 \"$A\" && touch -d \"@$T\" \"$R\"",
                 "fi 2>/dev/null",
                 "{ [ -d \"$A\" ] && [ ! -L \"$A\" ]; } 2>/dev/null || { echo " + NO_AREA + "; exit 0; }",
-                // Another user's area (made by someone who can write the destination) could have its
-                // files swapped for links to what root must not write: never used.
-                "[ -O \"$A\" ] || { echo " + NOT_OWNED + "; exit 0; }",
-                "chmod 700 \"$A\" 2>/dev/null || { echo " + NO_AREA + "; exit 0; }",
+                // From here on the area is the working directory, so whoever can write the destination
+                // cannot swap the area's name for a link between the checks and the writes; and another
+                // user's area (its files could be links to what root must not write) is never used.
+                "cd -P -- \"$A\" 2>/dev/null || { echo " + NO_AREA + "; exit 0; }",
+                "[ -O . ] || { echo " + NOT_OWNED + "; exit 0; }",
+                "chmod 700 . 2>/dev/null || { echo " + NO_AREA + "; exit 0; }",
                 "if [ -L \"$L\" ] || { [ -e \"$L\" ] && [ ! -f \"$L\" ]; }; then echo " + NOT_FILE + "; exit 0; fi",
                 "exec 9>>\"$L\" || exit 0",
                 // The lock is the open file's inode: a lock taken on a file another run had just
@@ -80,7 +82,7 @@ final class ShellLock {
                 "  echo " + LOCKED,
                 "  cat >/dev/null",
                 "  [ \"$(cat \"$H\" 2>/dev/null)\" = \"$N\" ] && rm -f \"$H\"",
-                "  rm -f \"$L\"",
+                "  rm -f \"$L\"; cd /",
                 "  T=$(stat -c %Y \"$R\" 2>/dev/null) && rmdir \"$A\" 2>/dev/null && touch -d \"@$T\" \"$R\"",
                 "  echo " + RELEASED,
                 "else echo " + BUSY + "; fi");
