@@ -33,9 +33,11 @@ final class ConnectFailures {
                 + reason, true, e);
     }
 
-    static NodeConnectException proxyCommand(SshRoute r) {
-        return new NodeConnectException(r.alias() + ": the ssh configuration sets ProxyCommand " + r.proxyCommand()
-                + ", which tlclb does not run; use ProxyJump (or ProxyJump none for this host)", false, null);
+    /** A failure through a ProxyCommand, with what the command said on its standard error, if anything. */
+    static NodeConnectException viaProxyCommand(SshRoute r, NodeConnectException failure, String said) {
+        String text = failure.getMessage() + " (through ProxyCommand " + r.proxyCommand()
+                + (said.isEmpty() ? "" : ", which said: " + said.replace('\n', ' ')) + ")";
+        return new NodeConnectException(text, failure.retryable(), failure);
     }
 
     static NodeConnectException timedOut(SshRoute r, String what) {

@@ -147,7 +147,8 @@ final class RouteResolver {
                 Boolean.TRUE.equals(hc.identitiesOnly()), agent, agentNote, trust, timeout,
                 hc.serverAliveInterval() != null ? hc.serverAliveInterval() : Duration.ZERO,
                 hc.serverAliveCountMax() != null ? hc.serverAliveCountMax() : ALIVE_COUNT_MAX,
-                jump == null ? hc.proxyCommand() : null, jump, origin);
+                jump == null && hc.proxyCommand() != null ? tokens.expandTokens(hc.proxyCommand(), "ProxyCommand")
+                        : null, jump, origin);
     }
 
     /** The policy named for the run, else StrictHostKeyChecking, else ask on a terminal and strict without one. */

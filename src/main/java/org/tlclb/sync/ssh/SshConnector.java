@@ -90,14 +90,18 @@ public final class SshConnector implements AutoCloseable {
 
     /** One attempt along the route: its jump hosts first, each authenticated, then the target. */
     private ClientSession open(SshRoute route) throws NodeConnectException {
-        if (route.proxyCommand() != null) {
-            throw ConnectFailures.proxyCommand(route);
-        }
         ClientSession via = null;
         ExplicitPortForwardingTracker tunnel = null;
+        ProxyCommandBridge proxy = null;
         ClientSession session = null;
         try {
-            if (route.jump() != null) {
+            if (route.proxyCommand() != null) {
+                proxy = ProxyCommandBridge.start(route.proxyCommand(), route.connectTimeout());
+                session = handshake(route, proxy.address().getHostString(), proxy.address().getPort());
+                proxy.confirm(session.getIoSession().getLocalAddress());
+                ProxyCommandBridge ends = proxy;
+                session.addCloseFutureListener(f -> ends.close()); // the command goes with the connection
+            } else if (route.jump() != null) {
                 via = openHop(route.jump());
                 tunnel = via.createLocalPortForwardingTracker(LOOPBACK,
                         new SshdSocketAddress(route.host(), route.port()));
@@ -120,6 +124,10 @@ public final class SshConnector implements AutoCloseable {
             NodeConnectException failure = explain(route, e, offer, via);
             closeQuietly(tunnel);
             closeQuietly(via);
+            if (proxy != null) {
+                proxy.close();
+                failure = ConnectFailures.viaProxyCommand(route, failure, proxy.stderrTail());
+            }
             throw failure;
         }
     }

@@ -27,7 +27,7 @@ import org.apache.sshd.common.AttributeRepository.AttributeKey;
  * @param connectTimeout      TCP connect plus key exchange, per attempt
  * @param serverAliveInterval keepalive interval (zero: none), ServerAliveInterval
  * @param serverAliveCountMax unanswered keepalives before the connection is given up, ServerAliveCountMax
- * @param proxyCommand        a ProxyCommand from ssh_config (not supported: such a route is refused), or null
+ * @param proxyCommand        the ProxyCommand from ssh_config, its tokens expanded ({@link ProxyCommandBridge}), or null
  * @param jump                the jump host this connection goes through (ProxyJump), or null for a direct one
  * @param origin              where the host came from, for the message when it cannot be resolved
  */

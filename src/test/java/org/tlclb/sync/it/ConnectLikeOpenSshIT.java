@@ -122,6 +122,41 @@ class ConnectLikeOpenSshIT {
         assertThat(r.out()).doesNotContain("cannot connect");
     }
 
+    /**
+     * ProxyCommand runs as ssh runs it (/bin/sh, tokens expanded), here {@code ssh -W %h:%p} through the
+     * jump host; the node's key is still checked against known_hosts. A command that fails is said
+     * with what it wrote to its standard error.
+     */
+    @Test
+    void proxyCommandCarriesTheConnectionAndAFailingOneIsSaidWithItsOwnWords() throws Exception {
+        Path key = key(launcher.home().resolve("keys/k"));
+        Path known = ssh.resolve("known_hosts");
+        String viaJump = "ssh -F /dev/null -i " + key + " -o UserKnownHostsFile=" + known
+                + " -o StrictHostKeyChecking=yes -o BatchMode=yes -W %h:%p root@" + cluster.address(jump);
+        config("Host web3", "  HostName " + cluster.address(hidden), "  ProxyCommand " + viaJump,
+                "Host *", "  IdentityFile " + key, "  UserKnownHostsFile " + known);
+        knownHosts(cluster.address(jump), cluster.address(hidden));
+        assertThat(ssh("web3")).as("ssh goes through the ProxyCommand").isZero();
+
+        Launcher.Result r = push("-w", "web3").exits(0);
+        assertThat(r.out()).contains("1 of 1 node in sync");
+        assertThat(cluster.www(hidden).resolve("index.html")).hasContent("hello");
+        assertThat(cluster.www(jump).resolve("index.html")).doesNotExist();
+
+        // The node's own key is what is checked, not the jump host's.
+        Files.writeString(known, cluster.address(jump) + " " + cluster.hostKeyLine(jump) + "\n");
+        ItSupport.emptyDir(cluster.www(hidden));
+        Launcher.Result unknown = push("-w", "web3").exits(3);
+        assertThat(unknown.out() + unknown.err()).contains("Host key verification failed for " + cluster.address(hidden));
+        assertThat(cluster.www(hidden).resolve("index.html")).doesNotExist();
+
+        config("Host web3", "  HostName " + cluster.address(hidden),
+                "  ProxyCommand sh -c 'echo no route to %h >&2; exit 1'", "Host *", "  IdentityFile " + key);
+        Launcher.Result failed = push("-w", "web3").exits(3);
+        assertThat(failed.out() + failed.err()).contains("through ProxyCommand sh -c 'echo no route to "
+                + cluster.address(hidden) + " >&2; exit 1', which said: no route to " + cluster.address(hidden));
+    }
+
     @Test
     void proxyJumpInABlockNamingTheAddressChecksTheJumpHostsKeyFromKnownHosts() throws Exception {
         Path key = key(ssh.resolve("id_ed25519")); // the default key file

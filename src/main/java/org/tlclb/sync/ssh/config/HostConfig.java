@@ -19,7 +19,7 @@ import java.util.List;
  * @param globalKnownHostsFiles GlobalKnownHostsFile arguments
  * @param strictHostKeyChecking StrictHostKeyChecking as ssh -G prints it: true, false, ask or accept-new
  * @param proxyJump             ProxyJump as written, or "none"
- * @param proxyCommand          ProxyCommand as written (not supported: the connector refuses such a host)
+ * @param proxyCommand          ProxyCommand as written (its tokens are expanded when the route is settled)
  * @param connectTimeout        ConnectTimeout
  * @param serverAliveInterval   ServerAliveInterval
  * @param serverAliveCountMax   ServerAliveCountMax

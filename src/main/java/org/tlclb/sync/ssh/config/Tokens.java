@@ -59,6 +59,25 @@ public record Tokens(Path home, String localHost, String typedHost, String remot
         return out.toString();
     }
 
+    /**
+     * ProxyCommand's expansion: the {@code %} tokens only; {@code ~} and {@code $VAR} are left to the
+     * shell that runs the command, as ssh leaves them.
+     */
+    public String expandTokens(String text, String what) throws SshConfigException {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != '%') {
+                out.append(c);
+            } else if (i + 1 < text.length()) {
+                out.append(token(text.charAt(++i), text, what));
+            } else {
+                throw new SshConfigException(what + " '" + text + "': '%' at the end");
+            }
+        }
+        return out.toString();
+    }
+
     private String token(char t, String text, String what) throws SshConfigException {
         return switch (t) {
             case '%' -> "%";
