@@ -10,7 +10,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -18,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * ProxyCommand as ssh runs it: {@code /bin/sh -c "exec COMMAND"} (its tokens already expanded),
  * whose standard input and output are the connection to the node. MINA connects to sockets only,
  * so the bridge listens once on a loopback port, takes the one connection that the run's own
- * client makes there (any other is refused: see {@link #confirm}), and copies bytes between it
+ * client makes there (one of another user is closed before a byte goes through, and the client
+ * checks it got the connection: see {@link #confirm}), and copies bytes between it
  * and the command until either side ends. The command's standard error is kept, for the message
  * when the connection fails.
  */
@@ -57,7 +62,7 @@ final class ProxyCommandBridge implements AutoCloseable {
      * client socket's local address): another local process that connected first gets nothing.
      */
     void confirm(SocketAddress clientLocal) throws IOException {
-        Socket s = accepted.getNow(null);
+        Socket s = accepted.isCompletedExceptionally() ? null : accepted.getNow(null);
         if (s == null || !s.getRemoteSocketAddress().equals(clientLocal)) {
             close();
             throw new IOException("the ProxyCommand's connection was taken by another process");
@@ -73,6 +78,11 @@ final class ProxyCommandBridge implements AutoCloseable {
             close();
             return;
         }
+        if (!fromThisUser(s)) {
+            accepted.completeExceptionally(new IOException("a connection of another user"));
+            close(); // nothing went through it
+            return;
+        }
         accepted.complete(s);
         try {
             OutputStream toClient = s.getOutputStream();
@@ -84,6 +94,42 @@ final class ProxyCommandBridge implements AutoCloseable {
         } catch (IOException e) {
             close();
         }
+    }
+
+    /**
+     * Whether the process at the other end of {@code s} runs as this process's user (Linux: the
+     * socket's owner in /proc/net/tcp). Where that cannot be read, {@link #confirm} still refuses a
+     * connection that is not the client's.
+     */
+    private static boolean fromThisUser(Socket s) {
+        try {
+            String peer = peerUid(s);
+            return peer == null || peer.equals(ownUid()); // not found: the peer is gone (and fails on its own)
+        } catch (IOException | RuntimeException e) {
+            return true; // no /proc: confirm() is the check
+        }
+    }
+
+    /** The uid owning the other end of a loopback connection {@code s} accepted, or null when not listed. */
+    static String peerUid(Socket s) throws IOException {
+        String local = String.format(Locale.ROOT, ":%04X", s.getPort()); // the peer's port is its local one
+        String remote = String.format(Locale.ROOT, ":%04X", s.getLocalPort());
+        // Java's sockets are usually IPv6 ones (IPv4 mapped): tcp6 holds them
+        for (String table : List.of("/proc/net/tcp6", "/proc/net/tcp")) {
+            Path t = Path.of(table);
+            for (String line : Files.exists(t) ? Files.readAllLines(t) : List.<String>of()) {
+                String[] f = line.strip().split("\\s+");
+                if (f.length > 7 && f[1].endsWith(local) && f[2].endsWith(remote)) {
+                    return f[7];
+                }
+            }
+        }
+        return null;
+    }
+
+    static String ownUid() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
+                .map(l -> l.split("\\s+")[1]).findFirst().orElseThrow(() -> new IOException("no Uid line"));
     }
 
     /** Copies until the input ends; closes the output when {@code closeOut}. Errors end the copy. */
@@ -124,7 +170,7 @@ final class ProxyCommandBridge implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
-        Socket s = accepted.getNow(null);
+        Socket s = accepted.isCompletedExceptionally() ? null : accepted.getNow(null);
         if (s != null) {
             try {
                 s.close();
