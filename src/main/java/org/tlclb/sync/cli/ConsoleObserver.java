@@ -79,7 +79,7 @@ final class ConsoleObserver implements RunObserver {
             if (phase == Phase.STAGE && ok) {
                 // a node through staging has them all, also those the stager did not count (skipped)
                 long left = filesToStage.getOrDefault(node, 0L) - filesSent.getOrDefault(node, 0L);
-                progress.filesStaged(Math.max(0, left));
+                progress.filesSent(Math.max(0, left));
             }
         }
     }
@@ -101,7 +101,7 @@ final class ConsoleObserver implements RunObserver {
     @Override
     public void fileSent(String node) {
         if (progress != null && filesSent.merge(node, 1L, Long::sum) <= filesToStage.getOrDefault(node, 0L)) {
-            progress.filesStaged(1);
+            progress.filesSent(1);
         }
     }
 

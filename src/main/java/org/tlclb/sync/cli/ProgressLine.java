@@ -87,7 +87,7 @@ final class ProgressLine implements AutoCloseable {
     }
 
     /** This many more files were sent. */
-    void filesStaged(long n) {
+    void filesSent(long n) {
         files.addAndGet(n);
     }
 

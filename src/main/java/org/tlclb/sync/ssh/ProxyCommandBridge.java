@@ -62,7 +62,7 @@ final class ProxyCommandBridge implements AutoCloseable {
      * client socket's local address): another local process that connected first gets nothing.
      */
     void confirm(SocketAddress clientLocal) throws IOException {
-        Socket s = accepted.isCompletedExceptionally() ? null : accepted.getNow(null);
+        Socket s = connection();
         if (s == null || !s.getRemoteSocketAddress().equals(clientLocal)) {
             close();
             throw new IOException("the ProxyCommand's connection was taken by another process");
@@ -155,11 +155,13 @@ final class ProxyCommandBridge implements AutoCloseable {
 
     /** The end of what the command wrote to its standard error (for a failure's message), or "". */
     String stderrTail() {
-        String s;
-        synchronized (stderr) {
-            s = stderr.toString(StandardCharsets.UTF_8).strip();
-        }
+        String s = stderr.toString(StandardCharsets.UTF_8).strip(); // ByteArrayOutputStream is synchronized
         return s.length() <= ERR_TAIL ? s : "..." + s.substring(s.length() - ERR_TAIL);
+    }
+
+    /** The connection taken, or null when none was (yet, or at all). */
+    private Socket connection() {
+        return accepted.isCompletedExceptionally() ? null : accepted.getNow(null);
     }
 
     /** Ends the command and the connection (idempotent). */
@@ -170,7 +172,7 @@ final class ProxyCommandBridge implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
-        Socket s = accepted.isCompletedExceptionally() ? null : accepted.getNow(null);
+        Socket s = connection();
         if (s != null) {
             try {
                 s.close();

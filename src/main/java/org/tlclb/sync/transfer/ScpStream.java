@@ -107,6 +107,9 @@ final class ScpStream {
             } else {
                 staged.add(piece.index());
             }
+            if (!piece.isLaterPart()) {
+                context.progress().file(); // a whole file, or the first part of a large one
+            }
         }
     }
 

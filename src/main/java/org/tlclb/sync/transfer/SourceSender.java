@@ -52,7 +52,6 @@ final class SourceSender {
             written.add(item);
             out.write(header(item, cached.mtime(), cached.mode(), cached.data().length));
             sendWhole(cached.data());
-            context.progress().file();
             return cached.data().length;
         }
         FileChannel ch = openSource(item, source);
@@ -87,7 +86,6 @@ final class SourceSender {
                     return Long.MIN_VALUE;
                 }
                 shared.offer(item, new SmallFiles.Content(data, mtime, mode));
-                context.progress().file();
                 return size;
             }
             Copied c = copy(ch, 0, size, false);
@@ -95,7 +93,6 @@ final class SourceSender {
                 warnings.add(notSent(item, c.failed()));
                 return Long.MIN_VALUE;
             }
-            context.progress().file();
             return size;
         }
     }
@@ -122,9 +119,6 @@ final class SourceSender {
             if (!c.complete()) {
                 warnings.add(notSent(item, c.failed()));
                 return Long.MIN_VALUE;
-            }
-            if (piece.offset() == 0) {
-                context.progress().file();
             }
             return piece.length();
         }

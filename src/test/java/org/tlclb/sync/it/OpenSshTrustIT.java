@@ -7,41 +7,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.tlclb.sync.run.EmbeddedCluster;
 
 /** SPEC section 5 against real OpenSSH nodes, without a terminal (as under cron). */
-class OpenSshTrustIT {
-    @TempDir
-    static Path shared;
-    static OpenSshCluster cluster;
-
-    @TempDir
-    Path tmp;
-    Path src;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        OpenSshCluster.assumeAvailable();
-        cluster = OpenSshCluster.start(shared.resolve("cluster"), 2);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+class OpenSshTrustIT extends LabTestBase {
 
     @BeforeEach
-    void setUp() throws Exception {
-        ItSupport.wipe(cluster);
-        src = tmp.resolve("src");
-        Files.createDirectories(src);
+    void page() throws Exception {
         Files.writeString(src.resolve("index.html"), "hello");
     }
 
