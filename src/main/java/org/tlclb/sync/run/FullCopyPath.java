@@ -65,7 +65,7 @@ final class FullCopyPath {
             int slash = dest.lastIndexOf('/');
             StagePlan plan = u.stagePlan().under(dest.substring(slash + 1),
                     u.source().manifest().get("").orElseThrow().mode());
-            ScpStager stager = new ScpStager(p.link().replyTimeout(), request.bwlimit(), cancelled, null);
+            ScpStager stager = new ScpStager(p.link().replyTimeout(), request.bwlimit(), cancelled);
             StageResult r;
             try {
                 r = stager.stage(p.link().session(), slash == 0 ? "/" : dest.substring(0, slash), plan,

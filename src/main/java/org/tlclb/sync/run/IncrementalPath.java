@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -49,6 +50,8 @@ final class IncrementalPath {
     private final Supplier<List<ScanResult>> sources;
     private final PlanCache plans;
     private final BooleanSupplier cancelled;
+    /** The run's budget of extra SCP channels, shared by its nodes. */
+    private final Semaphore extraChannels = ScpStager.channelBudget();
 
     IncrementalPath(SyncRequest request, RunObserver observer, Supplier<List<ScanResult>> sources, PlanCache plans,
                     BooleanSupplier cancelled) {
@@ -112,7 +115,8 @@ final class IncrementalPath {
                 if (!u.inventory().rootExists() && !u.plan().isEmpty()) {
                     made.addAll(RemoteDirs.make(p.link().sftp(), u.unit().dest()));
                 }
-                ScpStager stager = new ScpStager(p.link().replyTimeout(), request.bwlimit(), cancelled, u.shared());
+                ScpStager stager = new ScpStager(p.link().replyTimeout(), request.bwlimit(), cancelled, u.shared(),
+                        extraChannels);
                 ScpStager.Opening scp = u.scp() != null || u.stagePlan().items().isEmpty() ? u.scp()
                         : ScpStager.open(p.link().session(), u.unit().dest());
                 StageResult r = stager.stage(scp, u.stagePlan(), u.source().manifest(), p.link().sftp(),

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 
 import org.apache.sshd.client.future.OpenFuture;
@@ -13,6 +14,7 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.sftp.client.SftpClient;
+import org.tlclb.sync.config.Tunables;
 import org.tlclb.sync.scan.Manifest;
 import org.tlclb.sync.ssh.RemoteShell;
 
@@ -37,21 +39,33 @@ public final class ScpStager {
     private final Throttle throttle;
     private final BooleanSupplier cancelled;
     private final SmallFiles shared;
+    private final Semaphore extraChannels;
 
     /**
      * @param bwlimit   bytes per second for this node, 0 for no limit
      * @param cancelled polled between files and chunks: true aborts the stream (Ctrl-C before commit)
      */
     public ScpStager(Duration timeout, long bwlimit, BooleanSupplier cancelled) {
-        this(timeout, bwlimit, cancelled, null);
+        this(timeout, bwlimit, cancelled, null, channelBudget());
     }
 
-    /** @param shared small files read once for all the nodes streaming the same plan, or null */
-    public ScpStager(Duration timeout, long bwlimit, BooleanSupplier cancelled, SmallFiles shared) {
+    /**
+     * @param shared        small files read once for all the nodes streaming the same plan, or null
+     * @param extraChannels the run's budget of extra SCP channels open at once ({@link #channelBudget()}),
+     *                      shared by all its nodes
+     */
+    public ScpStager(Duration timeout, long bwlimit, BooleanSupplier cancelled, SmallFiles shared,
+                     Semaphore extraChannels) {
         this.timeout = timeout;
         this.throttle = new Throttle(bwlimit);
         this.cancelled = cancelled;
         this.shared = shared;
+        this.extraChannels = extraChannels;
+    }
+
+    /** A run's budget of extra SCP channels open at once across its nodes ({@link Tunables#SCP_CHANNEL_BUDGET}). */
+    public static Semaphore channelBudget() {
+        return new Semaphore(Math.max(0, Tunables.SCP_CHANNEL_BUDGET.get()));
     }
 
     /**
@@ -211,6 +225,7 @@ public final class ScpStager {
             return new StageResult(new StagedFiles(plan), Set.of(), List.of(), 0, List.of(), null, Map.of());
         }
         opening.taken = true;
-        return new StagingRun(opening, plan, timeout, throttle, cancelled, shared, progress, source, sftp).run();
+        return new StagingRun(opening, plan, timeout, throttle, cancelled, shared, extraChannels, progress, source,
+                sftp).run();
     }
 }

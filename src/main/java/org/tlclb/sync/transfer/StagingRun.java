@@ -18,7 +18,6 @@ import java.util.function.BooleanSupplier;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tlclb.sync.config.Tunables;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Manifest;
 
@@ -30,8 +29,8 @@ import org.tlclb.sync.scan.Manifest;
  */
 final class StagingRun {
     private static final Logger LOG = LoggerFactory.getLogger("tlclb.timing");
-    /** Extra channels open at once across the whole run ({@link Tunables#SCP_CHANNEL_BUDGET}). */
-    private static final Semaphore EXTRA_CHANNELS = new Semaphore(Math.max(0, Tunables.SCP_CHANNEL_BUDGET.get()));
+    /** Extra channels open at once across the whole run ({@link ScpStager#channelBudget()}). */
+    private final Semaphore extraChannels;
     private final ScpStager.Opening opening;
     private final StagePlan plan;
     private final Duration timeout;
@@ -48,8 +47,9 @@ final class StagingRun {
      * @param sftp   the node's SFTP client, to join the parts of large files; null to send them whole
      */
     StagingRun(ScpStager.Opening opening, StagePlan plan, Duration timeout, Throttle throttle, BooleanSupplier cancelled,
-               SmallFiles shared, StageProgress progress, Manifest source, SftpClient sftp) {
+               SmallFiles shared, Semaphore extraChannels, StageProgress progress, Manifest source, SftpClient sftp) {
         this.opening = opening;
+        this.extraChannels = extraChannels;
         this.plan = plan;
         this.timeout = timeout;
         this.source = source;
@@ -93,7 +93,7 @@ final class StagingRun {
             if (channels > 1) {
                 first.makeDirs(plan.newDirs());
                 long made = first.expected();
-                for (int k = 1; k < channels && EXTRA_CHANNELS.tryAcquire(); k++) {
+                for (int k = 1; k < channels && extraChannels.tryAcquire(); k++) {
                     Thread t = helper(first, made, batches, next);
                     helpers.add(t);
                     t.start();
@@ -146,7 +146,7 @@ final class StagingRun {
                 if (extra != null) {
                     extra.channel.close(false);
                 }
-                EXTRA_CHANNELS.release();
+                extraChannels.release();
             }
         }, "tlclb-scp-" + opening.root);
         t.setDaemon(true);
