@@ -16,6 +16,12 @@ import org.tlclb.sync.report.HookResult;
 /** Runs an admin's command (post-sync hook) on a node with a timeout, keeping the last lines of output. */
 final class RemoteCommand {
     private static final int TAIL_LINES = 10;
+    /**
+     * How long output may still come after the exit status: sshd can send the status before the
+     * last of the command's standard error, and a command that left a daemon holding its output
+     * open would otherwise keep the channel open forever.
+     */
+    private static final Duration OUTPUT_GRACE = Duration.ofSeconds(2);
 
     private RemoteCommand() {
     }
@@ -29,6 +35,9 @@ final class RemoteCommand {
             ch.open().verify(timeout);
             Set<ClientChannelEvent> ev = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED, ClientChannelEvent.EXIT_STATUS),
                     timeout);
+            if (ev.contains(ClientChannelEvent.EXIT_STATUS) && !ev.contains(ClientChannelEvent.CLOSED)) {
+                ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), OUTPUT_GRACE);
+            }
             Integer status = ch.getExitStatus();
             if (status == null && !ev.contains(ClientChannelEvent.EXIT_STATUS)) {
                 return new HookResult(command, -1, tail(output) + "\n(timed out after " + timeout.toSeconds() + " s)");
