@@ -86,6 +86,19 @@ class SuiteWatchTest {
     }
 
     @Test
+    void aMissingDirectoryMadeEmptyAsAMountTargetIsNotCountedButOneWithAFileIs() throws Exception {
+        Path target = dir.resolve("etc/tlclb");
+        Path other = dir.resolve("etc/clusterserver");
+        SuiteWatch w = SuiteWatch.start(new SuiteWatch.Places(List.of(locks), logs, List.of(target, other), Set::of));
+        Files.createDirectories(target);
+        Files.createDirectories(other);
+        Files.writeString(other.resolve("sync.conf"), "Servers\n");
+        assertThatThrownBy(w::close).isInstanceOf(AssertionError.class)
+                .hasMessageContaining(other.resolve("sync.conf") + ": created").hasMessageNotContaining(target + ":");
+        watch.close();
+    }
+
+    @Test
     void whatAClassThatWritesTheMachineWroteIsNotCounted() throws Exception {
         Instant from = Instant.now();
         Files.writeString(locks.resolve("sync-3.lock"), lock(ProcessHandle.current().pid(), Instant.now()));
