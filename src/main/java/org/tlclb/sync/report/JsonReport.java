@@ -12,6 +12,7 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import org.tlclb.sync.scan.NotCarried;
 
 /** The run report as JSON; the schema is documented in the README ("JSON report"). */
 public final class JsonReport {
@@ -85,6 +86,14 @@ public final class JsonReport {
         g.writeNumberField("seconds", n.seconds());
         g.writeStringField("note", n.note());
         strings(g, "warnings", n.warnings());
+        g.writeArrayFieldStart("not_carried");
+        for (NotCarried m : n.notCarried()) {
+            g.writeStartObject();
+            g.writeStringField("path", m.path());
+            g.writeStringField("why", m.why());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
         if (n.hook() == null) {
             g.writeNullField("hook");
         } else {

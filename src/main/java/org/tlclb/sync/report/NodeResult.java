@@ -2,6 +2,8 @@ package org.tlclb.sync.report;
 
 import java.util.List;
 
+import org.tlclb.sync.scan.NotCarried;
+
 /**
  * One node's line of the report.
  *
@@ -12,13 +14,24 @@ import java.util.List;
  * @param mode      how the node was synced: "sftp" (incremental, atomic) or "scp" (full copy: the
  *                  node has no SFTP), or null when it was not reached
  * @param note      what the report adds after the counts (e.g. "same storage as node1"), or null
+ * @param notCarried entries of the source the node did not get, and why: a node that misses one is
+ *                   not in sync (PARTIAL after a push, drift for check)
  */
 public record NodeResult(String node, NodeStatus status, long created, long updated, long deleted, long leftovers,
                          long bytes, double seconds, String error, List<String> warnings, HookResult hook,
-                         String mode, String note) {
+                         String mode, String note, List<NotCarried> notCarried) {
 
     public NodeResult {
         warnings = List.copyOf(warnings);
+        notCarried = List.copyOf(notCarried);
+    }
+
+    /** A node of which every entry was carried (or that was not worked on). */
+    public NodeResult(String node, NodeStatus status, long created, long updated, long deleted, long leftovers,
+                      long bytes, double seconds, String error, List<String> warnings, HookResult hook, String mode,
+                      String note) {
+        this(node, status, created, updated, deleted, leftovers, bytes, seconds, error, warnings, hook, mode, note,
+                List.of());
     }
 
     public static NodeResult skipped(String node, String why) {
@@ -29,8 +42,8 @@ public record NodeResult(String node, NodeStatus status, long created, long upda
         return created + updated + deleted;
     }
 
-    /** Nothing to change and nothing left over: what check calls "in sync". */
+    /** Nothing to change, nothing left over and nothing the run cannot carry: what check calls "in sync". */
     public boolean inSync() {
-        return changes() == 0 && leftovers == 0;
+        return changes() == 0 && leftovers == 0 && notCarried.isEmpty();
     }
 }

@@ -122,9 +122,11 @@ public final class TextReport {
         if (n.inSync()) {
             return String.format("%-" + width + "s  in sync", n.node());
         }
-        return String.format(Locale.ROOT, "%-" + width + "s  DRIFT    %d to create, %d to update, %d to delete%s",
+        return String.format(Locale.ROOT, "%-" + width + "s  DRIFT    %d to create, %d to update, %d to delete%s%s",
                 n.node(), n.created(), n.updated(), n.deleted(),
-                n.leftovers() == 0 ? "" : ", " + n.leftovers() + " leftover temporary file(s) of an interrupted run");
+                n.leftovers() == 0 ? "" : ", " + n.leftovers() + " leftover temporary file(s) of an interrupted run",
+                n.notCarried().isEmpty() ? "" : ", " + n.notCarried().size() + " not carried ("
+                        + n.notCarried().get(0).display() + (n.notCarried().size() > 1 ? ", ..." : "") + ")");
     }
 
     static String line(NodeResult n, int width) {

@@ -13,6 +13,7 @@ import org.tlclb.sync.run.NodeState.Failed;
 import org.tlclb.sync.run.NodeState.Prepared;
 import org.tlclb.sync.run.NodeState.Staged;
 import org.tlclb.sync.run.NodeState.Why;
+import org.tlclb.sync.scan.NotCarried;
 import org.tlclb.sync.scan.ScanResult;
 import org.tlclb.sync.transfer.CommitResult;
 import org.tlclb.sync.transfer.ScpStager;
@@ -46,9 +47,10 @@ final class FullCopyPath {
         for (int i = 0; i < request.units().size(); i++) {
             SyncUnit unit = request.units().get(i);
             ScanResult source = sources.get().get(i);
-            StagePlan plan = StagePlan.fullCopy(source.manifest(), unit.source(), warnings);
+            List<NotCarried> skipped = new ArrayList<>();
+            StagePlan plan = StagePlan.fullCopy(source.manifest(), unit.source(), skipped);
             observer.planned(target.display(), unit, new NodePlan(List.of(), List.of()));
-            units.add(new UnitWork(unit, source, null, new NodePlan(List.of(), List.of()), plan, null, null));
+            units.add(new UnitWork(unit, source, null, new NodePlan(List.of(), List.of()), plan, null, null, skipped));
         }
         observer.nodeDone(target.display(), RunObserver.Phase.LIST, true);
         return new Prepared(target, link, true, List.copyOf(units), null, List.of(), null, warnings, t0);

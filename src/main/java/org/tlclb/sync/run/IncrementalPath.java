@@ -95,7 +95,8 @@ final class IncrementalPath {
                 scp = reserved != null ? reserved.start(unit.dest()) : ScpStager.open(link.session(), unit.dest());
                 reserved = null;
             }
-            units.add(new UnitWork(unit, source, planned.inventory(), planned.plan(), planned.stagePlan(), planned, scp));
+            units.add(new UnitWork(unit, source, planned.inventory(), planned.plan(), planned.stagePlan(), planned, scp,
+                    List.of()));
         }
         if (reserved != null) {
             reserved.close(); // no unit needs scp on this node

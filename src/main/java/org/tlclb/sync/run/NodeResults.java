@@ -10,6 +10,7 @@ import org.tlclb.sync.run.NodeState.Failed;
 import org.tlclb.sync.run.NodeState.Prepared;
 import org.tlclb.sync.run.NodeState.Shared;
 import org.tlclb.sync.run.NodeState.Staged;
+import org.tlclb.sync.scan.NotCarried;
 import org.tlclb.sync.transfer.CommitResult;
 
 /**
@@ -59,7 +60,7 @@ final class NodeResults {
                 leftovers += u.plan().staleTemps().size();
             }
             return new NodeResult(name, NodeStatus.PLANNED, created, updated, deleted, leftovers, bytes, secs, null,
-                    warnings, null, mode(p), note(p));
+                    warnings, null, mode(p), note(p), missing(p));
         }
         if (state instanceof Staged s) {
             return new NodeResult(name, NodeStatus.ABORTED, 0, 0, 0, 0, 0, secs, null, s.warnings(), null,
@@ -77,6 +78,11 @@ final class NodeResults {
         } else if (!refusals(c).isEmpty()) {
             status = NodeStatus.PARTIAL;
             error = "left as it is: " + summarize(refusals(c));
+        } else if (!missing(c.staged().prepared()).isEmpty()) {
+            status = NodeStatus.PARTIAL;
+            List<NotCarried> missing = missing(c.staged().prepared());
+            error = missing.size() + (missing.size() == 1 ? " entry" : " entries") + " of the source not carried: "
+                    + summarize(missing.stream().map(NotCarried::display).toList());
         } else if (c.hook() != null && !c.hook().ok()) {
             status = NodeStatus.HOOK_FAILED;
         } else {
@@ -84,7 +90,15 @@ final class NodeResults {
         }
         long leftovers = c.staged().prepared().units().stream().mapToLong(u -> u.plan().staleTemps().size()).sum();
         return new NodeResult(name, status, r.created(), r.updated(), r.deleted(), leftovers, c.staged().bytes(), secs,
-                error, c.warnings(), c.hook(), mode(c.staged().prepared()), note(c.staged().prepared()));
+                error, c.warnings(), c.hook(), mode(c.staged().prepared()), note(c.staged().prepared()),
+                missing(c.staged().prepared()));
+    }
+
+    /** The entries of the source the node does not get, by their paths on the node. */
+    private static List<NotCarried> missing(Prepared p) {
+        List<NotCarried> out = new ArrayList<>();
+        p.units().forEach(u -> out.addAll(u.missing()));
+        return out;
     }
 
     /** What the plans of the node's units refused to change (the node still differs there). */

@@ -1,7 +1,11 @@
 package org.tlclb.sync.run;
 
 import org.tlclb.sync.inventory.NodeInventory;
+import java.util.List;
+import java.util.stream.Stream;
+
 import org.tlclb.sync.plan.NodePlan;
+import org.tlclb.sync.scan.NotCarried;
 import org.tlclb.sync.scan.ScanResult;
 import org.tlclb.sync.transfer.ScpStager;
 import org.tlclb.sync.transfer.SmallFiles;
@@ -15,9 +19,25 @@ import org.tlclb.sync.transfer.StagePlan;
  * @param stagePlan what to stream, and where
  * @param planned   the plan as shared with the nodes whose tree is the same (null for a full copy)
  * @param scp       the node's scp sink, opened ahead while the other nodes plan, or null
+ * @param notCarried entries of the source this node cannot get by its path (beyond what the scan left
+ *                   out), relative to the unit's source
  */
 record UnitWork(SyncUnit unit, ScanResult source, NodeInventory inventory, NodePlan plan, StagePlan stagePlan,
-                PlanCache.Planned planned, ScpStager.Opening scp) {
+                PlanCache.Planned planned, ScpStager.Opening scp, List<NotCarried> notCarried) {
+
+    UnitWork {
+        notCarried = List.copyOf(notCarried);
+    }
+
+    /** What this node misses of the unit's source, by the paths it has on the node. */
+    List<NotCarried> missing() {
+        return Stream.concat(source.notCarried().stream(), notCarried.stream())
+                .map(n -> new NotCarried(onNode(n.path()), n.why())).toList();
+    }
+
+    private String onNode(String rel) {
+        return rel.isEmpty() ? unit.dest() : unit.dest() + "/" + rel;
+    }
 
     /** Small files read once for the nodes that stream the same plan, or null; ask once every node is planned. */
     SmallFiles shared() {

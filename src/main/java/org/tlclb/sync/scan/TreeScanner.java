@@ -23,8 +23,9 @@ import java.util.Set;
 import org.tlclb.sync.crypto.NativeCrypto;
 
 /**
- * Walks a source tree without following symlinks. Special files (FIFO, socket, device) and names
- * that are not valid UTF-8 are left out with a warning: neither can be carried faithfully.
+ * Walks a source tree without following symlinks. Special files (FIFO, socket, device) are left
+ * out with a warning (SPEC section 3); an entry that cannot be read, or whose name is not valid
+ * UTF-8, is left out as {@link NotCarried}, so no node that lacks it is called in sync.
  */
 public final class TreeScanner {
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
@@ -40,6 +41,7 @@ public final class TreeScanner {
             throws IOException {
         Map<String, Entry> entries = new HashMap<>();
         List<String> warnings = new ArrayList<>();
+        List<NotCarried> notCarried = new ArrayList<>();
         boolean[] ioErrors = {false};
         BasicFileAttributes rootAttrs = Files.readAttributes(root, BasicFileAttributes.class, NOFOLLOW);
         if (!rootAttrs.isDirectory()) {
@@ -51,16 +53,16 @@ public final class TreeScanner {
                 Path p = root.resolve(name);
                 try {
                     BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, NOFOLLOW);
-                    add(root, p, a, entries, warnings, checksum);
+                    add(root, p, a, entries, warnings, notCarried, checksum);
                 } catch (NoSuchFileException e) {
                     throw new IOException(p + ": no such file");
                 }
             }
-            return new ScanResult(new Manifest(entries), List.copyOf(warnings), false);
+            return new ScanResult(new Manifest(entries), warnings, false, Set.of(), notCarried);
         }
         Set<String> leaveAlone = new HashSet<>();
-        walk(root, "", excludes, new Found(entries, warnings, leaveAlone), ioErrors, checksum);
-        return new ScanResult(new Manifest(entries), warnings, ioErrors[0], leaveAlone);
+        walk(root, "", excludes, new Found(entries, warnings, leaveAlone, notCarried), ioErrors, checksum);
+        return new ScanResult(new Manifest(entries), warnings, ioErrors[0], leaveAlone, notCarried);
     }
 
     private static final int S_IFMT = 0170000;
@@ -75,7 +77,8 @@ public final class TreeScanner {
      * walk plus a mode lookup cost two.
      */
     /** What the walk collects. */
-    private record Found(Map<String, Entry> entries, List<String> warnings, Set<String> leaveAlone) {
+    private record Found(Map<String, Entry> entries, List<String> warnings, Set<String> leaveAlone,
+                         List<NotCarried> notCarried) {
     }
 
     private static void walk(Path top, String topRel, ExcludeRules excludes, Found found, boolean[] ioErrors,
@@ -96,7 +99,7 @@ public final class TreeScanner {
             } catch (NoSuchFileException e) {
                 continue; // vanished while we looked: not an error for a live tree
             } catch (IOException | DirectoryIteratorException e) {
-                warnings.add("could not list " + Names.printable(rel.isEmpty() ? "." : rel) + ": " + e.getMessage());
+                found.notCarried().add(new NotCarried(rel, "could not list it: " + e.getMessage()));
                 ioErrors[0] = true;
                 continue;
             }
@@ -122,7 +125,7 @@ public final class TreeScanner {
         } catch (NoSuchFileException e) {
             return false;
         } catch (IOException e) {
-            warnings.add("could not read " + Names.printable(rel) + ": " + e.getMessage());
+            found.notCarried().add(new NotCarried(rel, "could not read it: " + e.getMessage()));
             ioErrors[0] = true;
             return false;
         }
@@ -132,7 +135,7 @@ public final class TreeScanner {
             return false;
         }
         if (!validName(rel)) {
-            warnings.add("skipped " + Names.printable(rel) + (type == S_IFDIR ? "/" : "") + ": the name is not valid UTF-8");
+            found.notCarried().add(new NotCarried(rel, "the name is not valid UTF-8"));
             return false;
         }
         long mtime = seconds((FileTime) a.get("lastModifiedTime"));
@@ -144,13 +147,13 @@ public final class TreeScanner {
                 entries.put(rel, Entry.symlink(rel, Files.readSymbolicLink(p).toString()));
             } else if (type == S_IFREG) {
                 if (!Files.isReadable(p)) {
-                    warnings.add("could not read " + Names.printable(rel) + ": permission denied");
+                    found.notCarried().add(new NotCarried(rel, "could not read it: permission denied"));
                     ioErrors[0] = true;
                     return false;
                 }
                 if (mtime < 0) {
-                    warnings.add(Names.printable(rel) + ": modified before 1970, which SCP and SFTP cannot carry;"
-                            + " left as it is on the nodes");
+                    found.notCarried().add(new NotCarried(rel, "modified before 1970, which SCP and SFTP cannot"
+                            + " carry; left as it is on the nodes"));
                     found.leaveAlone().add(rel);
                     return false;
                 }
@@ -162,17 +165,18 @@ public final class TreeScanner {
         } catch (NoSuchFileException e) {
             entries.remove(rel); // vanished while we looked at it: the next run picks it up or deletes it
         } catch (IOException e) {
-            warnings.add("could not read " + Names.printable(rel) + ": " + e.getMessage());
+            entries.remove(rel);
+            found.notCarried().add(new NotCarried(rel, "could not read it: " + e.getMessage()));
             ioErrors[0] = true;
         }
         return false;
     }
 
     private static void add(Path root, Path file, BasicFileAttributes attrs, Map<String, Entry> entries,
-                            List<String> warnings, boolean checksum) throws IOException {
+                            List<String> warnings, List<NotCarried> notCarried, boolean checksum) throws IOException {
         String rel = relative(root, file);
         if (!validName(rel)) {
-            warnings.add("skipped " + Names.printable(rel) + ": the name is not valid UTF-8");
+            notCarried.add(new NotCarried(rel, "the name is not valid UTF-8"));
             return;
         }
         try {

@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.tlclb.sync.scan.Names;
 import org.tlclb.sync.plan.Change;
 import org.tlclb.sync.plan.NodePlan;
 import org.tlclb.sync.plan.TempNames;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Manifest;
+import org.tlclb.sync.scan.NotCarried;
 
 /**
  * Where each changed file of a node plan is staged, and which directories the SCP stream walks
@@ -204,21 +204,19 @@ public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Inte
 
     /**
      * For a node without SFTP: every file of the source, under its real name (the original
-     * tool's full copy). Symlinks and names SCP cannot carry are left out with a warning.
+     * tool's full copy). Symlinks and names SCP cannot carry are left out, each in {@code notCarried}.
      */
-    public static StagePlan fullCopy(Manifest source, Path sourceRoot, List<String> warnings) {
+    public static StagePlan fullCopy(Manifest source, Path sourceRoot, List<NotCarried> notCarried) {
         List<StageItem> items = new ArrayList<>();
         Map<String, Integer> dirModes = new LinkedHashMap<>();
         Map<String, String> shared = new HashMap<>();
         for (Entry e : source.entries()) {
             if (e.path().indexOf('\n') >= 0 || e.path().indexOf('\r') >= 0) {
-                warnings.add(Names.printable(e.path())
-                        + ": SCP cannot carry this name and the node has no SFTP; skipped");
+                notCarried.add(new NotCarried(e.path(), "SCP cannot carry this name and the node has no SFTP"));
                 continue;
             }
             if (e.isSymlink()) {
-                warnings.add(Names.printable(e.path())
-                        + ": a symlink, and the node has no SFTP to create it; skipped");
+                notCarried.add(new NotCarried(e.path(), "a symlink, and the node has no SFTP to create it"));
             } else if (e.isDir() && !e.path().isEmpty()) {
                 dirModes.put(e.path(), e.mode());
             } else if (e.isFile()) {

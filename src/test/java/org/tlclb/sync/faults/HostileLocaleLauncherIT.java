@@ -62,7 +62,7 @@ class HostileLocaleLauncherIT {
         HostileTree t = HostileTree.build(src);
         FaultSupport.sh(src, "touch \"$(printf 'bad\\377name')\"");
         Launcher.Result r = Launcher.in(tmp.resolve("state")).timeout(Duration.ofSeconds(150))
-                .run("tlclb", "content-sync", "-c", conf.toString(), "-y", "--dest", DEST, src.toString()).exits(0);
+                .run("tlclb", "content-sync", "-c", conf.toString(), "-y", "--dest", DEST, src.toString()).exits(1);
         assertThat(r.out() + r.err()).contains("not valid UTF-8").doesNotContain("\tat ");
         FaultSupport.sh(src, "rm ./bad?name"); // Java cannot name it; it was refused, so compare without it
         for (int i = 1; i <= 2; i++) {
@@ -73,8 +73,8 @@ class HostileLocaleLauncherIT {
 
     /**
      * Without the launcher and without any locale, Java 17 decodes file names as ASCII. The product
-     * must not mangle non-ASCII names then: it refuses them (they look invalid) with a warning, and
-     * sends the ASCII ones. Documents the behaviour the launcher's LC_ALL fallback avoids.
+     * must not mangle non-ASCII names then: it names them as not carried (they look invalid), sends
+     * the ASCII ones and says the nodes are partial. Documents the behaviour the launcher's LC_ALL fallback avoids.
      */
     @Test
     void bareJavaWithoutLocaleRefusesNonAsciiNamesInsteadOfManglingThem() throws Exception {
@@ -84,7 +84,8 @@ class HostileLocaleLauncherIT {
                 "org.tlclb.sync.cli.Main", "content-sync", "-c", conf.toString(), "-y", "--dest", DEST, src.toString());
         FaultSupport.Proc p = FaultSupport.exec(argv, tmp, 150);
         assertThat(p.out()).doesNotContain("\tat ");
-        assertThat(p.exit()).as(p.out()).isZero();
+        assertThat(p.exit()).as("a name it cannot read back is not carried, so the nodes are partial: " + p.out())
+                .isEqualTo(1);
         for (int i = 1; i <= 2; i++) {
             Path www = cluster.path(i, DEST);
             assertThat(www.resolve("ascii.txt")).hasContent("plain");

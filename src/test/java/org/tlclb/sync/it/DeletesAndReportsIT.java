@@ -22,7 +22,7 @@ import org.tlclb.sync.run.TreeAssert;
  * delete); a node without SFTP that could not delete is not in sync; a directory holding excluded
  * files is not replaced by a file, and re-runs converge without leftovers; a commit that stops
  * halfway is reported as partial with what changed; a file from before 1970 and an unreadable file
- * are per-file warnings, never a failed node.
+ * are named as not carried and make the nodes partial, never a failed node.
  */
 class DeletesAndReportsIT extends LabTestBase {
     static final Instant T1 = Instant.parse("2026-01-05T10:00:00Z");
@@ -190,10 +190,10 @@ class DeletesAndReportsIT extends LabTestBase {
     }
 
     @Test
-    void aFileFromBefore1970IsAWarningAndTheRestArrives() throws Exception {
+    void aFileFromBefore1970IsNamedAsNotCarriedAndTheRestArrives() throws Exception {
         ItSupport.write(src, "index.html", "hello", "rw-r--r--", T1);
         ItSupport.write(src, "old.txt", "from the sixties", "rw-r--r--", Instant.parse("1969-06-01T00:00:00Z"));
-        Launcher.Result r = push().exits(0);
+        Launcher.Result r = push().exits(1);
         assertThat(r.out()).contains("old.txt: modified before 1970");
         for (int i = 1; i <= 2; i++) {
             assertThat(cluster.www(i).resolve("index.html")).hasContent("hello");
@@ -202,7 +202,7 @@ class DeletesAndReportsIT extends LabTestBase {
     }
 
     @Test
-    void anUnreadableSourceFileIsAWarningAndNoFileIsDeleted() throws Exception {
+    void anUnreadableSourceFileMakesTheNodesPartialAndNoFileIsDeleted() throws Exception {
         try (NodeUser user = NodeUser.create()) {
             Path userSrc = Files.createDirectories(tmp.resolve("user-src"));
             user.chown(tmp);
@@ -220,8 +220,8 @@ class DeletesAndReportsIT extends LabTestBase {
                     + "IdentityFile " + key + "\nKnownHosts " + known + "\nHostKeyPolicy strict\nConnectTimeout 5\n");
             user.chown(c);
             Launcher.Result r = launcher.as(user).run("tlclb_content_sync", "-c", c.toString(), "-y", "--delete",
-                    "--dest", DEST, userSrc.toString()).exits(0);
-            assertThat(r.out()).contains("could not read secret.txt: permission denied")
+                    "--dest", DEST, userSrc.toString()).exits(1);
+            assertThat(r.out()).contains("secret.txt: could not read it: permission denied")
                     .contains("no file is deleted on any node this run");
             assertThat(cluster.www(1).resolve("ok.txt")).hasContent("readable");
             assertThat(cluster.www(1).resolve("extra.txt")).exists();
