@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.tlclb.sync.plan.TempNames;
+import org.tlclb.sync.remote.Trust;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.ExcludeRules;
 
@@ -28,14 +29,26 @@ final class ListedTree {
     final Map<String, String> linkTargets = new HashMap<>();
     /** Symlinks listed whose target was not read ahead. */
     final List<String> unresolvedLinks = new ArrayList<>();
+    /** Directories whose entries others than root and the login may change (see {@link Trust}). */
+    final Set<String> openDirs;
+    private final int loginUid;
 
     ListedTree(String root, ExcludeRules excludes, Map<String, Entry> entries, List<String> temps,
-               Set<String> holdsExcluded) {
+               Set<String> holdsExcluded, Set<String> openDirs, int loginUid) {
         this.root = root;
         this.excludes = excludes;
         this.entries = entries;
         this.temps = temps;
         this.holdsExcluded = holdsExcluded;
+        this.openDirs = openDirs;
+        this.loginUid = loginUid;
+    }
+
+    /** Records whether the destination's own entries may be changed by others. */
+    void root(int uid, int mode) {
+        if (!Trust.sealed(uid, mode, loginUid)) {
+            openDirs.add("");
+        }
     }
 
     /**
@@ -75,6 +88,10 @@ final class ListedTree {
             }
         } else if (type == SftpNames.S_IFDIR) {
             entries.put(rel, Entry.dir(rel, n.mtime(), mode));
+            // Its parent was taken first: whoever may change the parent may swap this one too.
+            if (openDirs.contains(dir) || !Trust.sealed(n.uid(), mode, loginUid)) {
+                openDirs.add(rel);
+            }
             return rel;
         } else if (type == SftpNames.S_IFREG) {
             entries.put(rel, Entry.file(rel, n.size(), n.mtime(), mode));

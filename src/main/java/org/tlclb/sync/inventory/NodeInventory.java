@@ -13,15 +13,29 @@ import org.tlclb.sync.scan.Manifest;
  *                      temporary roots of new subtrees, end with '/')
  * @param rootExists    whether the destination directory exists yet
  * @param holdsExcluded directories that hold entries the excludes hide from the manifest
+ * @param openDirs      directories whose entries a node user other than root and the login may
+ *                      change (the directory is theirs or they may write it, or one above it is:
+ *                      {@link org.tlclb.sync.remote.Trust}), relative ("" for the destination itself)
  */
-public record NodeInventory(Manifest manifest, List<String> staleTemps, boolean rootExists, Set<String> holdsExcluded) {
+public record NodeInventory(Manifest manifest, List<String> staleTemps, boolean rootExists, Set<String> holdsExcluded,
+                            Set<String> openDirs) {
 
     public NodeInventory {
         staleTemps = List.copyOf(staleTemps);
         holdsExcluded = Set.copyOf(holdsExcluded);
+        openDirs = Set.copyOf(openDirs);
+    }
+
+    public NodeInventory(Manifest manifest, List<String> staleTemps, boolean rootExists, Set<String> holdsExcluded) {
+        this(manifest, staleTemps, rootExists, holdsExcluded, Set.of());
     }
 
     public NodeInventory(Manifest manifest, List<String> staleTemps, boolean rootExists) {
-        this(manifest, staleTemps, rootExists, Set.of());
+        this(manifest, staleTemps, rootExists, Set.of(), Set.of());
+    }
+
+    /** The same tree with other entries (hashes added for --checksum). */
+    public NodeInventory withManifest(Manifest m) {
+        return new NodeInventory(m, staleTemps, rootExists, holdsExcluded, openDirs);
     }
 }

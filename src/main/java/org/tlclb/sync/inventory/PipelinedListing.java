@@ -60,11 +60,11 @@ final class PipelinedListing {
 
     /** @param hint the source tree, whose directories and symlinks are looked up ahead; null for none */
     PipelinedListing(SftpPipeline pipe, String root, ExcludeRules excludes, Manifest hint, Map<String, Entry> entries,
-                     List<String> temps, Set<String> holdsExcluded) {
+                     List<String> temps, Set<String> holdsExcluded, Set<String> openDirs, int loginUid) {
         this.pipe = pipe;
         this.root = root;
         this.hint = hint == null ? Manifest.empty() : hint;
-        this.tree = new ListedTree(root, excludes, entries, temps, holdsExcluded);
+        this.tree = new ListedTree(root, excludes, entries, temps, holdsExcluded, openDirs, loginUid);
     }
 
     private String abs(String rel) {
@@ -93,7 +93,7 @@ final class PipelinedListing {
         // Wave 1: the root's attributes, every directory opened, the symlinks' targets.
         SftpRootStat rootStat = new SftpRootStat();
         pipe.submit(SftpConstants.SSH_FXP_STAT, SftpPipeline.pathBuffer(root), rootStat::failed,
-                r -> rootStat.attrs = r.getBuffer());
+                r -> rootStat.attrs = SftpNames.attrs(r.getBuffer()));
         dirs.forEach(this::open);
         for (Entry e : hint.unordered()) {
             if (e.isSymlink()) {
@@ -113,6 +113,7 @@ final class PipelinedListing {
             throw new IOException("destination " + root + " exists on the node but is not a directory");
         }
         tree.entries.put("", rootEntry);
+        tree.root(rootStat.uid(), rootEntry.mode());
         // Wave 2: every opened directory read to its end (as far as the source predicts) and closed.
         dirs.forEach((dir, d) -> {
             if (d.handle != null) {
@@ -246,7 +247,7 @@ final class PipelinedListing {
 
     /** The reply to the root's STAT. */
     private final class SftpRootStat {
-        Buffer attrs;
+        long[] attrs;
         boolean missing;
         IOException error;
 
@@ -258,8 +259,12 @@ final class PipelinedListing {
             }
         }
 
+        int uid() {
+            return (int) attrs[3];
+        }
+
         Entry entry() {
-            long[] a = SftpNames.attrs(attrs);
+            long[] a = attrs;
             int type = (int) a[2] & SftpNames.S_IFMT;
             int mode = (int) a[2] & 07777;
             return type == SftpNames.S_IFDIR ? Entry.dir("", a[1], mode) : Entry.file("", a[0], a[1], mode);

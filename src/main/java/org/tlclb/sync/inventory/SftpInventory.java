@@ -12,7 +12,7 @@ import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.tlclb.sync.config.Tunables;
-import org.tlclb.sync.plan.TempNames;
+import org.tlclb.sync.remote.Trust;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.ExcludeRules;
 import org.tlclb.sync.scan.Manifest;
@@ -21,36 +21,35 @@ import org.tlclb.sync.ssh.SftpPipeline;
 /**
  * Lists a node's destination tree over SFTP. Directory listings carry lstat attributes, so only
  * symlinks cost an extra round trip (their target). Excluded subtrees are not descended into.
+ * Who owns each directory is kept, as far as it tells which ones others may change.
  */
 public final class SftpInventory {
     private SftpInventory() {
     }
 
     /**
-     * @param root  absolute destination path on the node
-     * @param only  when non-null, only these top-level names are looked at (single-file units)
-     */
-    public static NodeInventory read(SftpClient sftp, String root, ExcludeRules excludes, Set<String> only)
-            throws IOException {
-        return read(sftp, root, excludes, only, null);
-    }
-
-    /**
-     * @param source the source tree, when known: the node's tree is read in a fixed number of
-     *               round trips as far as it is shaped like it (see {@link PipelinedListing})
+     * @param root     absolute destination path on the node (as the destination walk resolved it)
+     * @param only     when non-null, only these top-level names are looked at (single-file units)
+     * @param source   the source tree: the node's tree is read in a fixed number of round trips as
+     *                 far as it is shaped like it (see {@link PipelinedListing})
+     * @param loginUid the uid the run logs in as (whose directories, with root's, are trusted)
      */
     public static NodeInventory read(SftpClient sftp, String root, ExcludeRules excludes, Set<String> only,
-                                     Manifest source) throws IOException {
-        // A pipelined listing on our own client; a plain client (tests, tools) walks one directory at a time.
-        SftpPipeline pipe = only == null ? SftpPipeline.of(sftp, Tunables.SFTP_LIST_WINDOW.get()) : null;
-        if (pipe != null) {
+                                     Manifest source, int loginUid) throws IOException {
+        Set<String> openDirs = new HashSet<>();
+        if (only == null) {
+            SftpPipeline pipe = SftpPipeline.of(sftp, Tunables.SFTP_LIST_WINDOW.get());
+            if (pipe == null) {
+                throw new IllegalArgumentException("listing a tree needs the run's pipelined SFTP client");
+            }
             Map<String, Entry> entries = new HashMap<>();
             List<String> temps = new ArrayList<>();
             Set<String> holdsExcluded = new HashSet<>();
-            if (!new PipelinedListing(pipe, root, excludes, source, entries, temps, holdsExcluded).run()) {
+            if (!new PipelinedListing(pipe, root, excludes, source, entries, temps, holdsExcluded, openDirs, loginUid)
+                    .run()) {
                 return new NodeInventory(Manifest.empty(), List.of(), false);
             }
-            return new NodeInventory(new Manifest(entries), temps, true, holdsExcluded);
+            return new NodeInventory(new Manifest(entries), temps, true, holdsExcluded, openDirs);
         }
         SftpClient.Attributes rootAttrs;
         try {
@@ -64,66 +63,22 @@ public final class SftpInventory {
         if (!rootAttrs.isDirectory()) {
             throw new IOException("destination " + root + " exists on the node but is not a directory");
         }
+        if (!Trust.sealed(rootAttrs.getUserId(), rootAttrs.getPermissions() & 07777, loginUid)) {
+            openDirs.add("");
+        }
         Map<String, Entry> entries = new HashMap<>();
-        List<String> temps = new ArrayList<>();
-        Set<String> holdsExcluded = new HashSet<>();
         entries.put("", toEntry(sftp, root, "", rootAttrs));
-        if (only != null) {
-            for (String name : only) {
-                try {
-                    SftpClient.Attributes a = sftp.lstat(root + "/" + name);
-                    entries.put(name, toEntry(sftp, root + "/" + name, name, a));
-                } catch (SftpException e) {
-                    if (e.getStatus() != SftpConstants.SSH_FX_NO_SUCH_FILE) {
-                        throw e;
-                    }
+        for (String name : only) {
+            try {
+                SftpClient.Attributes a = sftp.lstat(root + "/" + name);
+                entries.put(name, toEntry(sftp, root + "/" + name, name, a));
+            } catch (SftpException e) {
+                if (e.getStatus() != SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                    throw e;
                 }
             }
-            return new NodeInventory(new Manifest(entries), temps, true);
         }
-        walk(sftp, root, "", excludes, entries, temps, holdsExcluded);
-        return new NodeInventory(new Manifest(entries), List.copyOf(temps), true, holdsExcluded);
-    }
-
-    private static void walk(SftpClient sftp, String root, String dir, ExcludeRules excludes,
-                             Map<String, Entry> entries, List<String> temps, Set<String> holdsExcluded)
-            throws IOException {
-        String abs = dir.isEmpty() ? root : root + "/" + dir;
-        List<String> subdirs = new ArrayList<>();
-        for (SftpClient.DirEntry de : sftp.readDir(abs)) {
-            String name = de.getFilename();
-            if (name.equals(".") || name.equals("..")) {
-                continue;
-            }
-            if (name.isEmpty() || name.contains("/") || name.indexOf('\0') >= 0) {
-                // A node must never make us address something outside the tree.
-                throw new IOException("node listed an invalid name in " + abs + ": " + name);
-            }
-            String rel = dir.isEmpty() ? name : dir + "/" + name;
-            if (dir.isEmpty() && name.equals(TempNames.BACKUP_DIR)) {
-                continue;
-            }
-            SftpClient.Attributes a = de.getAttributes();
-            if (TempNames.isTemp(name)) {
-                temps.add(a.isDirectory() ? rel + "/" : rel); // a subtree left by an interrupted run
-                continue;
-            }
-            if (excludes.excludes(rel, a.isDirectory())) {
-                holdsExcluded.add(dir);
-                continue;
-            }
-            Entry e = toEntry(sftp, abs + "/" + name, rel, a);
-            if (e == null) {
-                continue;
-            }
-            entries.put(rel, e);
-            if (e.isDir()) {
-                subdirs.add(rel);
-            }
-        }
-        for (String sub : subdirs) {
-            walk(sftp, root, sub, excludes, entries, temps, holdsExcluded);
-        }
+        return new NodeInventory(new Manifest(entries), List.of(), true, Set.of(), openDirs);
     }
 
     private static Entry toEntry(SftpClient sftp, String abs, String rel, SftpClient.Attributes a) throws IOException {

@@ -116,7 +116,9 @@ public final class Planner {
                 } else if (!Diff.sameContent(src, old, options.checksum())) {
                     changes.add(new Change.UpdateFile(src, old));
                 } else if (src.mode() != old.mode() || src.mtime() != old.mtime()) {
-                    changes.add(new Change.SetAttrs(src, old));
+                    // In a directory others may change, the name may be a link by the time it is set.
+                    boolean exposed = options.openDirs().contains(Entry.parentOf(src.path()));
+                    changes.add(exposed ? new Change.UpdateFile(src, old) : new Change.SetAttrs(src, old));
                 }
             }
             case SYMLINK -> {

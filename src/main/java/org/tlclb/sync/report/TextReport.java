@@ -103,7 +103,7 @@ public final class TextReport {
             case DECLINED -> "declined: nothing was changed";
             case INTERRUPTED -> "interrupted before commit: what was staged was removed, nothing was changed";
             case REFUSED -> "refused before anything was staged, so no node was changed: " + String.join(", ",
-                    v.failed()) + " would lose too many files (see above; --max-delete N allows it)";
+                    v.failed()) + " (see above)";
             case LOCKED -> "another run is working on " + String.join(", ", v.failed())
                     + ", so no node was changed; try again when it ends";
             case INTERNAL_ERROR -> "internal error: " + (v.changed().isEmpty() ? "no node was changed"

@@ -50,7 +50,8 @@ final class FullCopyPath {
             List<NotCarried> skipped = new ArrayList<>();
             StagePlan plan = StagePlan.fullCopy(source.manifest(), unit.source(), skipped);
             observer.planned(target.display(), unit, new NodePlan(List.of(), List.of()));
-            units.add(new UnitWork(unit, source, null, new NodePlan(List.of(), List.of()), plan, null, null, skipped));
+            units.add(new UnitWork(unit, source, null, new NodePlan(List.of(), List.of()), plan, null, null, skipped,
+                    null));
         }
         observer.nodeDone(target.display(), RunObserver.Phase.LIST, true);
         return new Prepared(target, link, true, List.copyOf(units), null, List.of(), null, warnings, t0);

@@ -19,7 +19,12 @@ import org.tlclb.sync.plan.Change;
 import org.tlclb.sync.plan.Diff;
 import org.tlclb.sync.plan.NodePlan;
 import org.tlclb.sync.plan.PlanOptions;
+import org.tlclb.sync.plan.ExposedChanges;
 import org.tlclb.sync.plan.Planner;
+import org.tlclb.sync.plan.TempNames;
+import org.tlclb.sync.remote.DestinationWalk;
+import org.tlclb.sync.remote.NodePaths;
+import org.tlclb.sync.remote.NodeShell;
 import org.tlclb.sync.run.NodeState.Committed;
 import org.tlclb.sync.run.NodeState.Failed;
 import org.tlclb.sync.run.NodeState.Prepared;
@@ -27,6 +32,7 @@ import org.tlclb.sync.run.NodeState.Staged;
 import org.tlclb.sync.run.NodeState.Why;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Manifest;
+import org.tlclb.sync.scan.NotCarried;
 import org.tlclb.sync.scan.ScanResult;
 import org.tlclb.sync.transfer.BackupArea;
 import org.tlclb.sync.transfer.CommitOptions;
@@ -46,6 +52,7 @@ import org.tlclb.sync.transfer.StageResult;
 final class IncrementalPath {
     private static final Logger TIMING = LoggerFactory.getLogger("tlclb.timing");
     private final SyncRequest request;
+    private final String runId;
     private final RunObserver observer;
     private final Supplier<List<ScanResult>> sources;
     private final PlanCache plans;
@@ -53,55 +60,93 @@ final class IncrementalPath {
     /** The run's budget of extra SCP channels, shared by its nodes. */
     private final Semaphore extraChannels = ScpStager.channelBudget();
 
-    IncrementalPath(SyncRequest request, RunObserver observer, Supplier<List<ScanResult>> sources, PlanCache plans,
-                    BooleanSupplier cancelled) {
+    IncrementalPath(SyncRequest request, String runId, RunObserver observer, Supplier<List<ScanResult>> sources,
+                    PlanCache plans, BooleanSupplier cancelled) {
         this.request = request;
+        this.runId = runId;
         this.observer = observer;
         this.sources = sources;
         this.plans = plans;
         this.cancelled = cancelled;
     }
 
-    /** @param reserved the node's first SCP channel, opened with no command yet (see {@link ScpStager#reserve}), or null */
+    /**
+     * @param reserved the node's first SCP channel, opened with no command yet (see {@link ScpStager#reserve}), or null
+     * @param dests    each unit's destination as resolved on the node ({@link DestinationResolver})
+     * @param loginUid the login's uid on the node (-1 when unknown)
+     */
     Prepared prepare(NodeTarget target, NodeLink link, NodeLock lock, List<String> made, NodeOwner owner,
-                     ScpStager.Opening reserved, long t0) throws IOException {
+                     ScpStager.Opening reserved, long t0, List<NodeLock.Destination> dests, int loginUid)
+            throws IOException, DestinationWalk.Unsafe {
         List<UnitWork> units = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        NodeShell shell = lock == null ? null : lock.shell();
+        boolean canHold = shell != null && shell.answer(link.replyTimeout()).capacity() > 0;
         for (int i = 0; i < request.units().size(); i++) {
             SyncUnit unit = request.units().get(i);
+            NodeLock.Destination dest = dests.get(i);
+            String root = dest.path();
+            if (i > 0 && !dest.sealed()) {
+                throw new DestinationWalk.Unsafe(root, root, "is a directory other users than root and the login can"
+                        + " change, which only the first destination of a run may be");
+            }
             // A destination this run just made (to hold the node lock) is empty: nothing to list, and
             // its root is created by the plan, not "fixed in place".
-            boolean madeNow = made.contains(unit.dest());
+            boolean madeNow = made.contains(root);
             ScanResult source = sources.get().get(i);
             NodeInventory inv = madeNow ? new NodeInventory(Manifest.empty(), List.of(), false)
-                    : SftpInventory.read(link.sftp(), unit.dest(), request.excludes(), unit.only(), source.manifest());
-            TIMING.debug("{} {} listed at {} ms", target.display(), unit.dest(), (System.nanoTime() - t0) / 1_000_000);
+                    : SftpInventory.read(link.sftp(), root, request.excludes(), unit.only(), source.manifest(), loginUid);
+            TIMING.debug("{} {} listed at {} ms", target.display(), root, (System.nanoTime() - t0) / 1_000_000);
             if (request.checksum()) {
-                inv = withChecksums(link, inv, source.manifest(), unit.dest(), warnings);
+                inv = withChecksums(link, inv, source.manifest(), root, warnings);
             }
             PlanOptions opts = new PlanOptions(unit.delete() && !source.ioErrors(), request.checksum(),
-                    unit.only() == null, request.excludes(), source.leaveAlone());
+                    unit.only() == null, request.excludes(), source.leaveAlone(), inv.openDirs());
+            // The run's private staging directory, in the state area (rooted there when others may
+            // write the destination itself: the stream then starts in the area the shell holds).
+            String stageRel = (inv.openDirs().contains("") ? "" : TempNames.BACKUP_DIR + "/") + runId + ".stage";
             NodeInventory listed = inv;
-            PlanCache.Planned planned = plans.planFor(i, inv, x -> {
-                NodePlan plan = Planner.plan(source.manifest(), x.manifest(), x.staleTemps(), x.holdsExcluded(), opts);
-                return new PlanCache.Planned(x, plan,
-                        StagePlan.of(plan, source.manifest(), x.manifest(), unit.source()));
-            });
+            List<NotCarried> notCarried = new ArrayList<>();
+            PlanCache.Planned planned;
+            if (!inv.openDirs().isEmpty() && !canHold) {
+                // Nothing in a directory others may change can be changed safely here: left as it is, and said.
+                NodePlan all = Planner.plan(source.manifest(), inv.manifest(), inv.staleTemps(), inv.holdsExcluded(), opts);
+                NodePlan plan = ExposedChanges.without(all, NodePaths.withNewDirs(inv.openDirs(), mkdirs(all)),
+                        notCarried);
+                planned = new PlanCache.Planned(inv, plan, StagePlan.of(plan, source.manifest(), inv.manifest(),
+                        unit.source()));
+            } else {
+                planned = plans.planFor(i, inv, x -> {
+                    NodePlan plan = Planner.plan(source.manifest(), x.manifest(), x.staleTemps(), x.holdsExcluded(), opts);
+                    StagePlan.Exposure exposure = x.openDirs().isEmpty() ? StagePlan.Exposure.NONE
+                            : new StagePlan.Exposure(NodePaths.withNewDirs(x.openDirs(), mkdirs(plan)), stageRel);
+                    return new PlanCache.Planned(x, plan,
+                            StagePlan.of(plan, source.manifest(), x.manifest(), unit.source(), exposure));
+                });
+            }
+            NodePaths paths = new NodePaths(link.sftp(), root,
+                    NodePaths.withNewDirs(planned.inventory().openDirs(), mkdirs(planned.plan())),
+                    canHold ? shell : null, canHold ? stageRel : null);
             observer.planned(target.display(), unit, planned.plan());
             ScpStager.Opening scp = null;
-            if (!request.dryRun() && (listed.rootExists() || madeNow) && !planned.stagePlan().items().isEmpty()) {
+            if (!request.dryRun() && (listed.rootExists() || madeNow) && !planned.stagePlan().isEmpty()) {
                 // Start the node's shell and scp now, while the other nodes are still being
                 // planned; staging then finds the sink ready.
-                scp = reserved != null ? reserved.start(unit.dest()) : ScpStager.open(link.session(), unit.dest());
+                scp = reserved != null ? reserved.start(paths.streamRoot())
+                        : ScpStager.open(link.session(), paths.streamRoot());
                 reserved = null;
             }
             units.add(new UnitWork(unit, source, planned.inventory(), planned.plan(), planned.stagePlan(), planned, scp,
-                    List.of()));
+                    notCarried, paths));
         }
         if (reserved != null) {
             reserved.close(); // no unit needs scp on this node
         }
         return new Prepared(target, link, false, List.copyOf(units), lock, made, owner, warnings, t0);
+    }
+
+    private static List<String> mkdirs(NodePlan plan) {
+        return plan.mkdirs().stream().map(Change.Mkdir::path).toList();
     }
 
     NodeState stage(Prepared p) {
@@ -114,12 +159,12 @@ final class IncrementalPath {
             for (int i = 0; i < p.units().size(); i++) {
                 UnitWork u = p.units().get(i);
                 if (!u.inventory().rootExists() && !u.plan().isEmpty()) {
-                    made.addAll(RemoteDirs.make(p.link().sftp(), u.unit().dest()));
+                    made.addAll(RemoteDirs.make(p.link().sftp(), u.dest()));
                 }
                 ScpStager stager = new ScpStager(p.link().replyTimeout(), request.bwlimit(), cancelled, u.shared(),
                         extraChannels);
-                ScpStager.Opening scp = u.scp() != null || u.stagePlan().items().isEmpty() ? u.scp()
-                        : ScpStager.open(p.link().session(), u.unit().dest());
+                ScpStager.Opening scp = u.scp() != null || u.stagePlan().isEmpty() ? u.scp()
+                        : ScpStager.open(p.link().session(), u.paths().streamRoot());
                 StageResult r = stager.stage(scp, u.stagePlan(), u.source().manifest(), p.link().sftp(),
                         NodePhases.progress(observer, name));
                 staged.add(r);
@@ -131,6 +176,9 @@ final class IncrementalPath {
                             warnings, p.startNanos(),
                             new Staged(withMade, staged, bytes, warnings));
                 }
+                // The directories others may change that the commit works in: held from now on,
+                // and each checked to be the one listed (a swap fails the node before anything changes).
+                u.paths().hold(SftpCommitter.dirsToHold(u.plan(), u.paths()), p.link().replyTimeout());
             }
         } catch (IOException | RuntimeException e) {
             boolean bug = e instanceof RuntimeException;
@@ -165,17 +213,19 @@ final class IncrementalPath {
                 }
                 BackupArea backup = null;
                 if (request.backup() && needsBackup(u.plan())) {
-                    backup = new BackupArea(p.link().sftp(), u.unit().dest());
+                    // The lock's area is reached the way the lock reaches it (held where others may write the destination).
+                    backup = i == 0 && p.lock() != null ? new BackupArea(p.link().sftp(), u.dest(), p.lock().area().area())
+                            : new BackupArea(p.link().sftp(), u.dest());
                     try {
                         backup.open(runId);
                     } catch (IOException e) {
-                        errors.add("cannot back up, so nothing in " + u.unit().dest() + " was changed: " + e.getMessage());
-                        new StagedDiscard(p.link().sftp(), u.unit().dest())
+                        errors.add("cannot back up, so nothing in " + u.dest() + " was changed: " + e.getMessage());
+                        new StagedDiscard(p.link().sftp(), u.paths())
                                 .discard(staged, u.inventory().manifest());
                         continue;
                     }
                 }
-                CommitResult r = new SftpCommitter(p.link().sftp(), u.unit().dest(), opts, backup)
+                CommitResult r = new SftpCommitter(p.link().sftp(), u.paths(), opts, backup)
                         .commit(u.plan(), staged, u.source().manifest());
                 created += r.created();
                 updated += r.updated();
@@ -207,7 +257,7 @@ final class IncrementalPath {
     void discard(Prepared p, List<StageResult> staged) {
         for (int i = 0; i < staged.size(); i++) {
             UnitWork u = p.units().get(i);
-            new StagedDiscard(p.link().sftp(), u.unit().dest())
+            new StagedDiscard(p.link().sftp(), u.paths())
                     .discard(staged.get(i), u.inventory().manifest());
         }
         if (p.lock() != null) {
@@ -247,6 +297,6 @@ final class IncrementalPath {
             }
             copy.put(n.path(), h == null ? n : n.withSha256(h));
         }
-        return new NodeInventory(new Manifest(copy), inv.staleTemps(), inv.rootExists(), inv.holdsExcluded());
+        return inv.withManifest(new Manifest(copy));
     }
 }

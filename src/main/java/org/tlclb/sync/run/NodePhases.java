@@ -12,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.config.Tunables;
+import org.tlclb.sync.remote.DestinationWalk;
+import org.tlclb.sync.remote.NodeShell;
 import org.tlclb.sync.report.HookResult;
 import org.tlclb.sync.run.NodeState.Committed;
 import org.tlclb.sync.run.NodeState.Failed;
@@ -48,7 +50,7 @@ final class NodePhases {
         this.runId = runId;
         this.ssh = ssh;
         this.observer = observer;
-        this.incremental = new IncrementalPath(request, observer, sources, plans, cancelled);
+        this.incremental = new IncrementalPath(request, runId, observer, sources, plans, cancelled);
         this.fullCopy = new FullCopyPath(request, observer, sources, cancelled);
     }
 
@@ -60,12 +62,14 @@ final class NodePhases {
         try {
             ClientSession session = ssh.connect(target.user(), target.host(), target.port());
             TIMING.debug("{} connected in {} ms", target.display(), (System.nanoTime() - t0) / 1_000_000);
-            // The first SCP channel and the node lock's command start beside the SFTP channel: scp
-            // runs on its channel once a plan needs it, the lock is taken while SFTP opens.
+            // The first SCP channel and the node's shell (which takes the node lock) start beside
+            // the SFTP channel: scp runs on its channel once a plan needs it, the lock is taken
+            // while SFTP opens. A read-only run's shell only says who the login is.
             String primary = request.units().get(0).dest();
             ScpStager.Opening scp = request.dryRun() ? null : ScpStager.reserve(session);
             NodeLock.Request locking = request.dryRun() ? null
                     : NodeLock.request(session, primary, runId, target.display(), NodeLock.thisMachine());
+            NodeShell identity = request.dryRun() ? NodeShell.identify(session) : null;
             SftpClient sftp = openSftp(session);
             link = new NodeLink(session, sftp);
             TIMING.debug("{} SFTP open at {} ms", target.display(), (System.nanoTime() - t0) / 1_000_000);
@@ -77,13 +81,17 @@ final class NodePhases {
                 if (locking != null) {
                     locking.cancel();
                 }
+                if (identity != null) {
+                    identity.close();
+                }
                 return fullCopy.prepare(target, link, t0);
             }
-            NodeOwner owner = null;
+            int uid;
+            int gid;
             if (locking != null) {
                 try {
                     lock = NodeLock.acquire(locking, sftp, link.replyTimeout(),
-                            () -> made.addAll(RemoteDirs.make(sftp, primary)));
+                            u -> DestinationResolver.resolve(sftp, primary, u, true, made));
                     TIMING.debug("{} locked at {} ms", target.display(), (System.nanoTime() - t0) / 1_000_000);
                 } catch (NodeLock.SameStorage same) {
                     RemoteDirs.removeMade(sftp, made);
@@ -95,14 +103,29 @@ final class NodePhases {
                     return new Failed(target, Why.LOCKED, held.getMessage(), List.of(), t0,
                             new Prepared(target, link, false, List.of(), null, List.of(), null, List.of(), t0));
                 }
-                if (request.owner() != null) {
-                    SftpClient.Attributes mine = sftp.lstat(lock.ownFile()); // made by this run's login
-                    owner = NodeOwner.resolve(sftp, request.owner(), mine.getUserId(), mine.getGroupId());
-                }
+                uid = lock.loginUid();
+                gid = lock.loginGid();
+            } else {
+                NodeShell.Answer who = identity.answer(link.replyTimeout());
+                identity.close();
+                uid = who == null ? -1 : who.uid();
+                gid = who == null ? -1 : who.gid();
             }
-            Prepared p = incremental.prepare(target, link, lock, made, owner, scp, t0);
+            List<NodeLock.Destination> dests = new ArrayList<>();
+            for (SyncUnit u : request.units()) {
+                dests.add(lock != null && dests.isEmpty() ? lock.destination()
+                        : DestinationResolver.resolve(sftp, u.dest(), uid, false, made));
+            }
+            NodeOwner owner = request.owner() == null || lock == null ? null
+                    : NodeOwner.resolve(sftp, request.owner(), uid, gid);
+            Prepared p = incremental.prepare(target, link, lock, made, owner, scp, t0, dests, uid);
             observer.nodeDone(target.display(), Phase.LIST, true);
             return p;
+        } catch (DestinationWalk.Unsafe e) {
+            observer.nodeDone(target.display(), Phase.LIST, false);
+            Prepared partial = link == null ? null
+                    : new Prepared(target, link, false, List.of(), lock, made, null, List.of(), t0);
+            return new Failed(target, Why.REFUSED, e.getMessage(), List.of(), t0, partial);
         } catch (IOException | RuntimeException e) {
             observer.nodeDone(target.display(), Phase.LIST, false);
             Prepared partial = link == null ? null

@@ -15,6 +15,8 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.tlclb.sync.config.NodeTarget;
+import org.tlclb.sync.remote.DestinationWalk;
+import org.tlclb.sync.remote.NodeShell;
 import org.tlclb.sync.report.NodeResult;
 import org.tlclb.sync.report.NodeStatus;
 import org.tlclb.sync.report.RunMode;
@@ -48,8 +50,13 @@ public final class RollbackRun {
                                 String error, long startNanos) {
     }
 
-    /** The run chosen for one destination, and what restoring it puts back. */
-    private record Pick(String dest, String run, BackupRestore.Result preview) {
+    /**
+     * The run chosen for one destination, and what restoring it puts back.
+     *
+     * @param dest the destination as asked for
+     * @param root where it is on the node ({@link DestinationResolver})
+     */
+    private record Pick(String dest, String root, String run, BackupRestore.Result preview) {
     }
 
     /**
@@ -93,10 +100,15 @@ public final class RollbackRun {
         try {
             session = ssh.connect(t.user(), t.host(), t.port());
             observer.nodeDone(t.display(), RunObserver.Phase.CONNECT, true);
+            NodeShell identity = NodeShell.identify(session);
             sftp = PipelinedSftpClient.open(session);
+            NodeShell.Answer who = identity.answer(CoreModuleProperties.IDLE_TIMEOUT.getRequired(session));
+            identity.close();
             List<Pick> picks = new ArrayList<>();
             for (String dest : req.dests()) {
-                BackupArea area = new BackupArea(sftp, dest);
+                String root = DestinationResolver.resolve(sftp, dest, who == null ? -1 : who.uid(), false,
+                        new ArrayList<>()).path();
+                BackupArea area = new BackupArea(sftp, root);
                 List<String> runs = area.runs();
                 String run = req.runId();
                 if (run == null) {
@@ -111,13 +123,13 @@ public final class RollbackRun {
                     throw new IOException("no backup of run " + run + " in " + dest + " (backups there: "
                             + (runs.isEmpty() ? "none" : String.join(", ", runs)) + ")");
                 }
-                BackupRestore.Result preview = area.restore(run, true);
+                BackupRestore.Result preview = area.restore(run, true, null);
                 observer.restoring(t.display(), dest, run, preview.restored(), preview.attributes());
-                picks.add(new Pick(dest, run, preview));
+                picks.add(new Pick(dest, root, run, preview));
             }
             observer.nodeDone(t.display(), RunObserver.Phase.LIST, true);
             return new NodeRollback(t, session, sftp, picks, null, t0);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | DestinationWalk.Unsafe | RuntimeException e) {
             observer.nodeDone(t.display(), RunObserver.Phase.LIST, false);
             return new NodeRollback(t, session, sftp, List.of(), NodePhases.message(e), t0);
         }
@@ -131,14 +143,19 @@ public final class RollbackRun {
         int restored = 0;
         NodeLock lock = null;
         try {
-            lock = NodeLock.acquire(n.session(), n.sftp(), n.picks().get(0).dest(), runId, n.target().display(),
-                    NodeLock.thisMachine(), CoreModuleProperties.IDLE_TIMEOUT.getRequired(n.session()));
-            for (Pick p : n.picks()) {
-                BackupRestore.Result r = new BackupArea(n.sftp(), p.dest()).restore(p.run(), false);
+            Pick first = n.picks().get(0);
+            NodeLock.Request req = NodeLock.request(n.session(), first.root(), runId, n.target().display(),
+                    NodeLock.thisMachine());
+            lock = NodeLock.acquire(req, n.sftp(), CoreModuleProperties.IDLE_TIMEOUT.getRequired(n.session()),
+                    u -> DestinationResolver.resolve(n.sftp(), first.dest(), u, false, new ArrayList<>()));
+            for (int i = 0; i < n.picks().size(); i++) {
+                Pick p = n.picks().get(i);
+                BackupArea area = i == 0 ? lock.area() : new BackupArea(n.sftp(), p.root());
+                BackupRestore.Result r = area.restore(p.run(), false, lock);
                 restored += r.count();
                 errors.addAll(r.errors());
             }
-        } catch (IOException | NodeLock.Held | NodeLock.SameStorage | RuntimeException e) {
+        } catch (IOException | NodeLock.Held | NodeLock.SameStorage | DestinationWalk.Unsafe | RuntimeException e) {
             errors.add(NodePhases.message(e));
         } finally {
             if (lock != null) {

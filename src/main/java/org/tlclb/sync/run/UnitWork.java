@@ -1,10 +1,11 @@
 package org.tlclb.sync.run;
 
-import org.tlclb.sync.inventory.NodeInventory;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.tlclb.sync.inventory.NodeInventory;
 import org.tlclb.sync.plan.NodePlan;
+import org.tlclb.sync.remote.NodePaths;
 import org.tlclb.sync.scan.NotCarried;
 import org.tlclb.sync.scan.ScanResult;
 import org.tlclb.sync.transfer.ScpStager;
@@ -21,12 +22,19 @@ import org.tlclb.sync.transfer.StagePlan;
  * @param scp       the node's scp sink, opened ahead while the other nodes plan, or null
  * @param notCarried entries of the source this node cannot get by its path (beyond what the scan left
  *                   out), relative to the unit's source
+ * @param paths     how the node's entries are reached ({@link NodePaths}: the resolved destination,
+ *                  the directories others may change); null for a full copy
  */
 record UnitWork(SyncUnit unit, ScanResult source, NodeInventory inventory, NodePlan plan, StagePlan stagePlan,
-                PlanCache.Planned planned, ScpStager.Opening scp, List<NotCarried> notCarried) {
+                PlanCache.Planned planned, ScpStager.Opening scp, List<NotCarried> notCarried, NodePaths paths) {
 
     UnitWork {
         notCarried = List.copyOf(notCarried);
+    }
+
+    /** The destination on the node: as the walk resolved it (as typed for a full copy). */
+    String dest() {
+        return paths == null ? unit.dest() : paths.root();
     }
 
     /** What this node misses of the unit's source, by the paths it has on the node. */
@@ -36,7 +44,7 @@ record UnitWork(SyncUnit unit, ScanResult source, NodeInventory inventory, NodeP
     }
 
     private String onNode(String rel) {
-        return rel.isEmpty() ? unit.dest() : unit.dest() + "/" + rel;
+        return rel.isEmpty() ? dest() : dest() + "/" + rel;
     }
 
     /** Small files read once for the nodes that stream the same plan, or null; ask once every node is planned. */

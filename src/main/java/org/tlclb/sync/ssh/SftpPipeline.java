@@ -1,6 +1,7 @@
 package org.tlclb.sync.ssh;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -30,6 +31,8 @@ import org.apache.sshd.sftp.common.SftpException;
  * Speaks SFTP version 3 (the client is opened with version 3).
  */
 public final class SftpPipeline {
+    /** How names are spelled in SFTP requests and replies. */
+    public static final Charset NAMES = StandardCharsets.UTF_8;
     private static final int SSH_FILEXFER_ATTR_PERMISSIONS = 0x04;
     private static final int SSH_FILEXFER_ATTR_ACMODTIME = 0x08;
     private static final int SSH_FILEXFER_ATTR_UIDGID = 0x02;

@@ -36,12 +36,23 @@ public final class BackupArea {
     private static final int PRIVATE = 0700;
     private final SftpClient sftp;
     private final String root;
+    private final String area;
     private final Set<String> dirsMade = new HashSet<>();
     private String run;
 
+    /** The area of a destination whose entries only root or the login can change: reached by its path. */
     public BackupArea(SftpClient sftp, String root) {
+        this(sftp, root, root + "/" + TempNames.BACKUP_DIR);
+    }
+
+    /**
+     * @param area how SFTP reaches the area: its path, or (where others may write the destination)
+     *             the node shell's descriptor holding it ({@code /proc/PID/fd/8/.})
+     */
+    public BackupArea(SftpClient sftp, String root, String area) {
         this.sftp = sftp;
         this.root = root;
+        this.area = area;
     }
 
     /** Whether a string has the form of a run id (what {@code SyncRun.newRunId} makes). */
@@ -50,7 +61,7 @@ public final class BackupArea {
     }
 
     public String area() {
-        return root + "/" + TempNames.BACKUP_DIR;
+        return area;
     }
 
     /**
@@ -168,12 +179,17 @@ public final class BackupArea {
         }
     }
 
-    /** Puts back what run {@code runId} replaced or deleted; see {@link BackupRestore}. */
-    public BackupRestore.Result restore(String runId, boolean dryRun) throws IOException {
+    /**
+     * Puts back what run {@code runId} replaced or deleted; see {@link BackupRestore}.
+     *
+     * @param lock the node lock this run holds (its shell reaches directories others may change), or
+     *             null for a dry run
+     */
+    public BackupRestore.Result restore(String runId, boolean dryRun, NodeLock lock) throws IOException {
         if (!runs().contains(runId)) {
             throw new IOException("no backup of run " + runId + " here");
         }
-        BackupRestore.Result r = new BackupRestore(sftp, root, area() + "/" + runId).restore(dryRun);
+        BackupRestore.Result r = new BackupRestore(sftp, root, area() + "/" + runId, lock).restore(dryRun);
         if (!dryRun && r.errors().isEmpty()) {
             removeTree(area() + "/" + runId);
         }

@@ -5,15 +5,19 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
+import org.tlclb.sync.remote.NodePaths;
+import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Names;
 
 /**
@@ -25,13 +29,21 @@ public final class BackupRestore {
     private final SftpClient sftp;
     private final String root;
     private final String base;
+    private final NodeLock lock;
     private final OpenSSHPosixRenameExtension posixRename;
+    /** How the real pass reaches the tree's entries (through held directories where others may change them). */
+    private NodePaths paths;
 
-    /** @param base the run's backup directory */
-    BackupRestore(SftpClient sftp, String root, String base) {
+    /**
+     * @param base the run's backup directory
+     * @param lock the node lock held (its shell holds directories others may change), or null for a dry run
+     */
+    BackupRestore(SftpClient sftp, String root, String base, NodeLock lock) {
         this.sftp = sftp;
         this.root = root;
         this.base = base;
+        this.lock = lock;
+        this.paths = NodePaths.sealed(sftp, root);
         OpenSSHPosixRenameExtension ext = sftp.getExtension(OpenSSHPosixRenameExtension.class);
         this.posixRename = ext != null && ext.isSupported() ? ext : null;
     }
@@ -50,8 +62,37 @@ public final class BackupRestore {
     public Result restore(boolean dryRun) throws IOException {
         List<String> restored = new ArrayList<>();
         List<String> errors = new ArrayList<>();
-        walk(base, "", dryRun, restored, errors);
         Map<String, long[]> attrs = readAttrs(base);
+        if (!dryRun) {
+            List<String> planned = new ArrayList<>();
+            walk(base, "", true, planned, new ArrayList<>());
+            Set<String> touched = new HashSet<>();
+            planned.forEach(r -> touched.add(Entry.parentOf(r)));
+            attrs.keySet().forEach(r -> {
+                touched.add(r);
+                touched.add(Entry.parentOf(r));
+            });
+            paths = RestorePaths.of(sftp, root, touched, lock);
+            Set<String> hold = new HashSet<>();
+            for (String r : planned) {
+                if (paths.exposed(r)) {
+                    hold.add(Entry.parentOf(r));
+                }
+            }
+            for (String r : attrs.keySet()) {
+                if (paths.exposed(r)) {
+                    hold.add(r);
+                }
+            }
+            if (!hold.isEmpty()) {
+                if (!paths.canReachExposed()) {
+                    throw new IOException("users other than root and the login can change directories of " + root
+                            + " that the rollback must write, and the node has no shell (with /proc) to do it safely");
+                }
+                paths.hold(hold, lock.timeout());
+            }
+        }
+        walk(base, "", dryRun, restored, errors);
         List<String> fixed = new ArrayList<>();
         for (Map.Entry<String, long[]> a : attrs.entrySet()) {
             String rel = a.getKey();
@@ -61,7 +102,7 @@ public final class BackupRestore {
             }
             FileTime t = FileTime.from(a.getValue()[1], TimeUnit.SECONDS);
             try {
-                sftp.setStat(root + "/" + rel, new SftpClient.Attributes().perms((int) a.getValue()[0])
+                sftp.setStat(paths.self(rel), new SftpClient.Attributes().perms((int) a.getValue()[0])
                         .modifyTime(t).accessTime(t));
                 fixed.add(rel);
             } catch (IOException e) {
@@ -97,7 +138,7 @@ public final class BackupRestore {
                 continue;
             }
             try {
-                rename(base + "/" + childRel, target);
+                rename(base + "/" + childRel, paths.of(childRel));
                 restored.add(childRel);
             } catch (IOException e) {
                 errors.add("cannot restore " + Names.printable(childRel) + ": " + e.getMessage());

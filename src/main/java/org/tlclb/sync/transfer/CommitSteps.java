@@ -8,6 +8,7 @@ import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.tlclb.sync.config.Tunables;
+import org.tlclb.sync.remote.NodePaths;
 import org.tlclb.sync.scan.Names;
 import org.tlclb.sync.ssh.SftpPipeline;
 
@@ -18,13 +19,13 @@ import org.tlclb.sync.ssh.SftpPipeline;
  */
 final class CommitSteps {
     private final SftpClient sftp;
-    private final String root;
+    private final NodePaths paths;
     private final SftpPipeline pipeline;
     private final List<String> errors = new ArrayList<>();
 
-    CommitSteps(SftpClient sftp, String root) {
+    CommitSteps(SftpClient sftp, NodePaths paths) {
         this.sftp = sftp;
-        this.root = root;
+        this.paths = paths;
         this.pipeline = SftpPipeline.of(sftp, Tunables.SFTP_COMMIT_WINDOW.get());
         if (pipeline == null) {
             throw new IllegalArgumentException("the commit needs an SFTP version 3 client");
@@ -35,19 +36,24 @@ final class CommitSteps {
         return sftp;
     }
 
-    String abs(String rel) {
-        return rel.isEmpty() ? root : root + "/" + rel;
+    /** The SFTP path of entry {@code rel}, for an operation on the entry itself ({@link NodePaths#of}). */
+    String of(String rel) {
+        return paths.of(rel);
+    }
+
+    /** The SFTP path of directory {@code dir}, for its own attributes ({@link NodePaths#self}). */
+    String self(String dir) {
+        return paths.self(dir);
+    }
+
+    /** The SFTP path of what the stream wrote at {@code streamPath} ({@link NodePaths#staged}). */
+    String staged(String streamPath) {
+        return paths.staged(streamPath);
     }
 
     List<String> errors() {
         synchronized (errors) {
             return List.copyOf(errors);
-        }
-    }
-
-    void clearErrors() {
-        synchronized (errors) {
-            errors.clear();
         }
     }
 

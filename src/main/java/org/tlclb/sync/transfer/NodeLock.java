@@ -15,6 +15,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.tlclb.sync.config.Tunables;
+import org.tlclb.sync.plan.TempNames;
+import org.tlclb.sync.remote.DestinationWalk;
+import org.tlclb.sync.remote.NodeShell;
+import org.tlclb.sync.remote.Trust;
 
 /**
  * One run at a time on a destination of a node, whichever machine it comes from: a lock in the
@@ -23,7 +27,7 @@ import org.tlclb.sync.config.Tunables;
  * files) while another is at work there.
  *
  * <p>Where the node has a shell and {@code flock} (util-linux), the lock is an OS lock held by a
- * command of this run's SSH session ({@link ShellLock}): it goes when the session goes, whether the
+ * command of this run's SSH session ({@link NodeShell}): it goes when the session goes, whether the
  * run ends, is killed or loses the node, so a stale lock cannot exist. Elsewhere it is a file created exclusively over
  * SFTP and rewritten every {@link Tunables#NODE_LOCK_HEARTBEAT}; one not rewritten for
  * {@link Tunables#NODE_LOCK_LEASE} (by the node's clock) belongs to a run that died, and is taken over.
@@ -33,7 +37,7 @@ import org.tlclb.sync.config.Tunables;
  *
  * <p>Longer than most classes here on purpose: both kinds of lock, and the request sent ahead, live
  * in this one class so that a lock is always released the way it was taken and the choice between
- * them is made in one place; the node's command is {@link ShellLock}, the lease's file operations
+ * them is made in one place; the node's command is {@link NodeShell}, the lease's file operations
  * are in {@link LockFiles}.
  */
 public final class NodeLock implements AutoCloseable {
@@ -45,7 +49,10 @@ public final class NodeLock implements AutoCloseable {
     private final SftpClient sftp;
     private final String area;
     private final byte[] holder;
-    private final ShellLock shellLock;
+    private final NodeShell shellLock;
+    private final int loginUid;
+    private final int loginGid;
+    private final Destination destination;
     private final Duration timeout;
     private final ScheduledExecutorService heartbeat;
     private final BackupArea backupArea;
@@ -81,10 +88,14 @@ public final class NodeLock implements AutoCloseable {
         }
     }
 
-    private NodeLock(SftpClient sftp, BackupArea backupArea, byte[] holder, ShellLock shellLock, Duration timeout) {
+    private NodeLock(SftpClient sftp, BackupArea backupArea, byte[] holder, NodeShell shellLock, Duration timeout,
+                     int loginUid, int loginGid, Destination destination) {
         this.sftp = sftp;
         this.timeout = timeout;
         this.backupArea = backupArea;
+        this.loginUid = loginUid;
+        this.loginGid = loginGid;
+        this.destination = destination;
         String area = backupArea.area();
         HELD.add(area + " " + new String(holder, StandardCharsets.UTF_8));
         this.area = area;
@@ -104,25 +115,22 @@ public final class NodeLock implements AutoCloseable {
     }
 
     /**
-     * A lock asked for ahead: the node's shell works on it while the caller opens SFTP and makes
-     * the destination; {@link #acquire(Request, SftpClient, Duration, DestinationMaker)} then takes
-     * the answer.
+     * A lock asked for ahead: the node's shell works on it while the caller opens SFTP;
+     * {@link #acquire(Request, SftpClient, Duration, Resolver)} then takes the answer.
      */
     public static final class Request {
-        private final String dest;
         private final String runId;
         private final String client;
         private final byte[] holder;
-        private final ShellLock shell;
+        private final NodeShell shell;
 
         private Request(ClientSession session, String dest, String runId, String node, String client)
                 throws IOException {
-            this.dest = dest;
             this.runId = runId;
             this.client = client;
             String line = "run " + runId + " node " + node + " from " + client + " pid " + ProcessHandle.current().pid();
             this.holder = (line + "\n").getBytes(StandardCharsets.UTF_8);
-            this.shell = ShellLock.send(session, dest, line);
+            this.shell = NodeShell.lock(session, dest, line);
         }
 
         /** Drops the request (the node needs no lock after all); a lock it took goes with it. */
@@ -132,60 +140,85 @@ public final class NodeLock implements AutoCloseable {
     }
 
     /**
-     * Asks for the lock of {@code dest} for run {@code runId} on behalf of {@code node};
-     * {@code client} names this machine for whoever finds the lock. Nothing waits for the node.
+     * Asks for the lock of {@code dest} (as typed: absolute, without "." or ".." components) for
+     * run {@code runId} on behalf of {@code node}; {@code client} names this machine for whoever
+     * finds the lock. Nothing waits for the node.
      */
     public static Request request(ClientSession session, String dest, String runId, String node, String client)
             throws IOException {
         return new Request(session, dest, runId, node, client);
     }
 
-    /** What a run does to make a destination that is not there yet (and its missing parents). */
+    /** Where the destination really is on the node, found once the login's uid is known. */
     @FunctionalInterface
-    public interface DestinationMaker {
-        void make() throws IOException;
-    }
-
-    /** {@link #request} and the other {@code acquire} at once, for a destination that exists. */
-    public static NodeLock acquire(ClientSession session, SftpClient sftp, String dest, String runId, String node,
-                                   String client, Duration timeout) throws IOException, Held, SameStorage {
-        return acquire(request(session, dest, runId, node, client), sftp, timeout, () -> { });
+    public interface Resolver {
+        /**
+         * Walks the destination ({@link DestinationWalk}) as the login {@code loginUid} (-1 when
+         * the node did not say), making it when it is missing.
+         */
+        Destination resolve(int loginUid) throws IOException, DestinationWalk.Unsafe;
     }
 
     /**
-     * Takes the lock asked for. Where the node's command found the destination and its state area
-     * as they must be, that is all; otherwise (a first run, an area that is not private, no shell
-     * or no flock) the destination is made with {@code makeDest} and the area over SFTP, and the
-     * lock asked for again (or taken as a lease).
+     * The destination as resolved on the node.
+     *
+     * @param path   its path, with no symlink in it
+     * @param sealed whether only root or the login can change its entries ({@link Trust})
      */
-    public static NodeLock acquire(Request req, SftpClient sftp, Duration timeout, DestinationMaker makeDest)
-            throws IOException, Held, SameStorage {
-        BackupArea backupArea = new BackupArea(sftp, req.dest);
-        String area = backupArea.area();
-        String answer;
+    public record Destination(String path, boolean sealed) {
+    }
+
+    /**
+     * Takes the lock asked for, once {@code resolver} has said where the destination is: the
+     * node's command took it already where the destination's path holds no link and the state
+     * area was as it must be; otherwise (a link on the path, a destination or area to make) it is
+     * asked again for the resolved path, and where the node has no shell or no flock the lock is
+     * a lease over SFTP.
+     *
+     * @throws DestinationWalk.Unsafe the destination's path cannot be trusted (nothing was written)
+     */
+    public static NodeLock acquire(Request req, SftpClient sftp, Duration timeout, Resolver resolver)
+            throws IOException, Held, SameStorage, DestinationWalk.Unsafe {
+        NodeShell shell = req.shell;
+        NodeShell.Answer answer;
+        Destination dest;
         try {
-            answer = req.shell.answer(timeout);
-            boolean askAgain = ShellLock.NO_AREA.equals(answer) || ShellLock.NOT_FILE.equals(answer);
-            if (askAgain || answer == null) {
-                makeDest.make();
-                backupArea.prepareArea();
+            answer = shell.answer(timeout);
+            dest = resolver.resolve(answer == null ? -1 : answer.uid());
+            if (answer != null && (!dest.path().equals(shell.dest()) || NodeShell.MOVED.equals(answer.word())
+                    || NodeShell.NO_DEST.equals(answer.word()))) {
+                shell.resend(dest.path());
+                answer = shell.answer(timeout);
             }
-            if (ShellLock.NOT_FILE.equals(answer)) {
-                sftp.remove(area + "/" + NAME); // inside our private area: a planted link is removed, never followed
+            boolean badArea = answer != null && (NodeShell.NO_AREA.equals(answer.word())
+                    || NodeShell.NOT_FILE.equals(answer.word()));
+            if (badArea) {
+                if (!dest.sealed()) {
+                    // Others may write the destination: its area is only ever touched by the shell.
+                    throw new IOException("the state and backup area " + dest.path() + "/" + TempNames.BACKUP_DIR
+                            + " is not a private directory of the user this run logs in as: remove it on the node");
+                }
+                BackupArea plain = new BackupArea(sftp, dest.path());
+                plain.prepareArea();
+                if (NodeShell.NOT_FILE.equals(answer.word())) {
+                    sftp.remove(plain.area() + "/" + NAME); // inside our private area: a planted link is removed, never followed
+                }
+                shell.resend(dest.path());
+                answer = shell.answer(timeout);
             }
-            if (askAgain) {
-                req.shell.resend();
-                answer = req.shell.answer(timeout);
-            }
-        } catch (IOException | RuntimeException e) {
-            req.shell.cancel();
+        } catch (IOException | DestinationWalk.Unsafe | RuntimeException e) {
+            shell.cancel();
             throw e;
         }
-        if (ShellLock.LOCKED.equals(answer)) {
-            return new NodeLock(sftp, backupArea, req.holder, req.shell, timeout);
+        if (answer != null && answer.locked()) {
+            BackupArea area = dest.sealed() ? new BackupArea(sftp, dest.path())
+                    : new BackupArea(sftp, dest.path(), shell.heldArea() + "/.");
+            return new NodeLock(sftp, area, req.holder, shell, timeout, answer.uid(), answer.gid(), dest);
         }
-        req.shell.cancel();
-        if (ShellLock.BUSY.equals(answer)) {
+        shell.cancel();
+        BackupArea backupArea = new BackupArea(sftp, dest.path());
+        String area = backupArea.area();
+        if (answer != null && NodeShell.BUSY.equals(answer.word())) {
             // The holder writes its note right after taking the lock: give it a moment to appear.
             String who = LockFiles.read(sftp, area + "/" + HOLDER);
             for (long end = System.nanoTime() + HOLDER_WAIT.toNanos(); (who == null || who.isBlank())
@@ -193,18 +226,23 @@ public final class NodeLock implements AutoCloseable {
                 sleep(HOLDER_POLL);
             }
             sameRun(who, req.runId);
-            throw new Held("another run is working on " + req.dest + (who == null ? "" : " (" + who.strip() + ")"));
+            throw new Held("another run is working on " + dest.path() + (who == null ? "" : " (" + who.strip() + ")"));
         }
-        if (ShellLock.NOT_OWNED.equals(answer)) {
+        if (answer != null && NodeShell.NOT_OWNED.equals(answer.word())) {
             throw backupArea.notOwnedByLogin();
         }
-        if (ShellLock.NO_HOLDER.equals(answer)) {
+        if (answer != null && NodeShell.NO_HOLDER.equals(answer.word())) {
             throw new IOException("cannot write " + area + "/" + HOLDER + " on the node");
         }
         if (answer != null) {
-            throw new IOException("the node answered the lock request with '" + answer + "'");
+            throw new IOException("the node answered the lock request with '" + answer.word() + "'");
         }
-        return leaseLock(sftp, backupArea, req.holder, req.runId, req.dest, req.client, timeout);
+        if (!dest.sealed()) {
+            throw new IOException("others than root and the login can change " + dest.path() + ", and the node has no"
+                    + " shell with flock to lock and change it safely");
+        }
+        backupArea.prepareArea();
+        return leaseLock(sftp, backupArea, req.holder, req.runId, dest, req.client, timeout);
     }
 
     private static void sleep(Duration d) {
@@ -227,7 +265,8 @@ public final class NodeLock implements AutoCloseable {
 
     /** The fallback without flock: an exclusively created file, renewed by a heartbeat. */
     private static NodeLock leaseLock(SftpClient sftp, BackupArea backupArea, byte[] holder, String runId,
-                                      String dest, String client, Duration timeout) throws IOException, Held, SameStorage {
+                                      Destination dest, String client, Duration timeout)
+            throws IOException, Held, SameStorage {
         String area = backupArea.area();
         String path = area + "/" + NAME + ".lease";
         for (int attempt = 0; attempt < 2; attempt++) {
@@ -237,7 +276,8 @@ public final class NodeLock implements AutoCloseable {
                     throw backupArea.notOwnedByLogin();
                 }
                 writeHolder(sftp, area, holder);
-                return new NodeLock(sftp, backupArea, holder, null, timeout);
+                SftpClient.Attributes mine = sftp.lstat(path);
+                return new NodeLock(sftp, backupArea, holder, null, timeout, mine.getUserId(), mine.getGroupId(), dest);
             }
             String who = LockFiles.read(sftp, path);
             if (who == null) {
@@ -245,11 +285,11 @@ public final class NodeLock implements AutoCloseable {
             }
             sameRun(who, runId);
             if (!deadHere(area, who, client) && !LockFiles.stale(sftp, area, path)) {
-                throw new Held("another run is working on " + dest + " (" + who.strip() + ")");
+                throw new Held("another run is working on " + dest.path() + " (" + who.strip() + ")");
             }
             sftp.remove(path); // its run died: the lease ran out without a renewal
         }
-        throw new Held("another run keeps taking the lock of " + dest);
+        throw new Held("another run keeps taking the lock of " + dest.path());
     }
 
     private static void writeHolder(SftpClient sftp, String area, byte[] holder) throws IOException {
@@ -297,9 +337,34 @@ public final class NodeLock implements AutoCloseable {
         }
     }
 
-    /** A file this run's login made on the node (the holder note, whichever kind of lock): its owner is the login's. */
-    public String ownFile() {
-        return area + "/" + HOLDER;
+    /** The uid this run logs in as on the node (said by its shell, or the owner of the lease it made). */
+    public int loginUid() {
+        return loginUid;
+    }
+
+    /** How long any one answer of the node may take. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** The login's primary gid on the node. */
+    public int loginGid() {
+        return loginGid;
+    }
+
+    /** The destination the lock guards, as resolved on the node. */
+    public Destination destination() {
+        return destination;
+    }
+
+    /** The state area as this run reaches it (through the shell's held descriptor where others may write the destination). */
+    public BackupArea area() {
+        return backupArea;
+    }
+
+    /** The node's shell that holds the lock, or null for a lease. */
+    public NodeShell shell() {
+        return shellLock;
     }
 
     /**

@@ -192,7 +192,7 @@ public final class ScpStager {
     /** Over one channel, opened now (the SCP-only full copy). */
     public StageResult stage(ClientSession session, String root, StagePlan plan, StageProgress progress)
             throws IOException {
-        return stage(plan.items().isEmpty() ? null : openChannel(session).start(root), plan, null, progress);
+        return stage(plan.isEmpty() ? null : openChannel(session).start(root), plan, null, progress);
     }
 
     /** Over the channel from {@link #open} alone; it is closed at the end. */
@@ -218,7 +218,7 @@ public final class ScpStager {
      * @param sftp the node's SFTP client, or null to send every file whole
      */
     public StageResult stage(Opening opening, StagePlan plan, Manifest source, SftpClient sftp, StageProgress progress) {
-        if (plan.items().isEmpty()) {
+        if (plan.isEmpty()) {
             if (opening != null) {
                 opening.close();
             }

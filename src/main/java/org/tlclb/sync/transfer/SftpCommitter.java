@@ -5,14 +5,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.sshd.sftp.client.SftpClient;
 import org.tlclb.sync.plan.Change;
 import org.tlclb.sync.plan.NodePlan;
 import org.tlclb.sync.plan.TempNames;
+import org.tlclb.sync.remote.NodePaths;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Manifest;
 
@@ -22,6 +25,12 @@ import org.tlclb.sync.scan.Manifest;
  * symlinks made under a temporary name and renamed, every staged file renamed over its target
  * (atomic per file), attributes fixed, deletions applied, leftovers of interrupted runs removed, and
  * directory modes and mtimes set last (every change touches its parent's mtime).
+ *
+ * <p>Every entry is reached through {@link NodePaths}: by its path where only root and the login
+ * can change its directory, else through the directory the node's shell holds. What goes into a
+ * directory others may change was staged apart (in the run's private staging directory), and a new
+ * subtree there is finished where it was staged (its symlinks, owners, directory modes and times)
+ * before it is renamed in, so the commit never sets an attribute on a name someone may swap.
  *
  * <p>With a backup run, every replaced or deleted entry is kept in the {@link BackupArea} first, and
  * an entry whose backup cannot be made is left as it is (never replaced or deleted without one).
@@ -33,6 +42,7 @@ import org.tlclb.sync.scan.Manifest;
  */
 public final class SftpCommitter {
     private final SftpClient sftp;
+    private final NodePaths paths;
     private final CommitOptions options;
     private final BackupArea backup;
     private final HardLink hardLink;
@@ -42,25 +52,52 @@ public final class SftpCommitter {
     private final AtomicInteger deleted = new AtomicInteger();
 
     /** @param backup the node's backup area with the run opened, or null without backups */
-    public SftpCommitter(SftpClient sftp, String root, CommitOptions options, BackupArea backup) {
+    public SftpCommitter(SftpClient sftp, NodePaths paths, CommitOptions options, BackupArea backup) {
         this.sftp = sftp;
+        this.paths = paths;
         this.options = options;
         this.backup = backup;
         HardLink hl = new HardLink(sftp, sftp.getServerExtensions());
         this.hardLink = hl.isSupported() ? hl : null;
-        this.steps = new CommitSteps(sftp, root);
+        this.steps = new CommitSteps(sftp, paths);
     }
 
-    private String abs(String rel) {
-        return steps.abs(rel);
+    /**
+     * The directories others may change that the commit works in: they must be held
+     * ({@link NodePaths#hold}) before it starts. New directories are not among them: what goes into
+     * one made in an open directory is finished where it was staged.
+     */
+    public static Set<String> dirsToHold(NodePlan plan, NodePaths paths) {
+        Set<String> made = new HashSet<>();
+        plan.mkdirs().forEach(m -> made.add(m.path()));
+        Set<String> out = new TreeSet<>();
+        for (Change c : plan.changes()) {
+            String parent = Entry.parentOf(c.path());
+            if (parent != null && paths.open(parent) && !made.contains(parent)) {
+                out.add(parent);
+            }
+            if (c instanceof Change.SetAttrs a && a.src().isDir() && paths.exposed(a.path())) {
+                out.add(a.path());
+            }
+        }
+        for (String temp : plan.staleTemps()) {
+            String parent = Entry.parentOf(temp.endsWith("/") ? temp.substring(0, temp.length() - 1) : temp);
+            if (parent != null && paths.open(parent)) {
+                out.add(parent);
+            }
+        }
+        return out;
     }
 
     public CommitResult commit(NodePlan plan, StageResult staged, Manifest source) {
         Set<String> dirsToFix = new HashSet<>();
+        Set<String> made = new HashSet<>();
+        plan.mkdirs().forEach(m -> made.add(m.path()));
         // Files that changed while they were read never become visible: inside a new subtree they
         // have their real names, so they go before the subtree is renamed into place.
         List<String> abandoned = staged.abandoned();
-        steps.wave(abandoned, (p, temp) -> p.remove(abs(temp), e -> steps.fail("remove the temporary file", temp, e)));
+        steps.wave(abandoned, (p, temp) -> p.remove(steps.staged(temp), e -> steps.fail("remove the temporary file",
+                temp, e)));
         for (String temp : abandoned) {
             dirsToFix.add(Entry.parentOf(staged.realPath(temp)));
         }
@@ -68,20 +105,28 @@ public final class SftpCommitter {
             recordAttrs(plan);
         }
         Set<String> clearedOut = clear(plan.forcedDeletes(), plan);
-        steps.wave(List.copyOf(staged.subtrees().entrySet()), (p, s) -> p.posixRename(abs(s.getKey()), abs(s.getValue()),
-                e -> steps.fail("install the new directory", s.getValue(), e)));
+        finishApart(plan, staged, source, made);
+        steps.wave(List.copyOf(staged.subtrees().entrySet()), (p, s) -> p.posixRename(steps.staged(s.getKey()),
+                steps.of(s.getValue()), e -> steps.fail("install the new directory", s.getValue(), e)));
         Set<String> madeByStream = staged.createdRealDirs();
         for (Change.Mkdir m : plan.mkdirs()) {
             if (!m.path().isEmpty() && !madeByStream.contains(m.path())) {
-                steps.op("create directory", m.path(), () -> sftp.mkdir(abs(m.path())));
+                if (paths.exposed(m.path())) {
+                    steps.error("cannot create " + m.display() + " safely: a name SCP cannot carry, in a directory"
+                            + " other users can change");
+                    continue;
+                }
+                steps.op("create directory", m.path(), () -> sftp.mkdir(steps.of(m.path())));
             }
             created.incrementAndGet();
         }
         for (Change.MakeSymlink s : plan.symlinks()) {
-            symlink(s, clearedOut);
+            if (!madeApart(s.path(), made)) {
+                symlink(s, clearedOut);
+            }
         }
         install(plan.filesToSend(), staged, clearedOut);
-        steps.wave(plan.fileAttrs(), (p, c) -> p.setStat(abs(c.path()), c.src().mode(), c.src().mtime(), -1, -1,
+        steps.wave(plan.fileAttrs(), (p, c) -> p.setStat(steps.of(c.path()), c.src().mode(), c.src().mtime(), -1, -1,
                 e -> steps.fail("set attributes of", c.path(), e), () -> updated.incrementAndGet()));
         deleteAll(plan.deletes());
         removeLeftovers(plan.staleTemps(), dirsToFix);
@@ -99,18 +144,92 @@ public final class SftpCommitter {
             updated.incrementAndGet();
         }
         // Last, since every change inside a directory moves its mtime; a child's setstat does not
-        // touch its parent, so the order among directories does not matter.
+        // touch its parent, so the order among directories does not matter. New directories made
+        // apart were finished before they were renamed in.
         List<Entry> dirs = new ArrayList<>();
         for (String d : dirsToFix) {
-            source.get(d).filter(Entry::isDir).ifPresent(dirs::add);
+            if (!madeApart(d, made)) {
+                source.get(d).filter(Entry::isDir).ifPresent(dirs::add);
+            }
         }
         // --chown: the directories this run made get the owner too, as its files do
-        Set<String> made = new HashSet<>();
-        plan.mkdirs().forEach(m -> made.add(m.path()));
-        steps.wave(dirs, (p, e) -> p.setStat(abs(e.path()), e.mode(), e.mtime(),
+        steps.wave(dirs, (p, e) -> p.setStat(steps.self(e.path()), e.mode(), e.mtime(),
                 made.contains(e.path()) ? options.uid() : -1, made.contains(e.path()) ? options.gid() : -1,
                 x -> steps.fail("set attributes of", e.path(), x)));
+        if (paths.stageDir() != null && staged.createdDirs().contains(paths.stageDir())) {
+            // Empty by now, unless a file of it could not be renamed in (the next run's lock removes it).
+            steps.wave(List.of(paths.stageDir()), (p, d) -> p.rmdir(steps.staged(d), x -> { }));
+        }
         return new CommitResult(created.get(), updated.get(), deleted.get(), steps.errors());
+    }
+
+    /** Whether {@code rel} is in (or is) a new directory made in a directory others may change. */
+    private boolean madeApart(String rel, Set<String> made) {
+        for (String d = rel; d != null && !d.isEmpty(); d = Entry.parentOf(d)) {
+            if (made.contains(d) && paths.exposed(d)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * New subtrees staged apart, finished where they are before they are renamed in: their
+     * symlinks, --chown of what is in them, and the modes and times of their directories.
+     */
+    private void finishApart(NodePlan plan, StageResult staged, Manifest source, Set<String> made) {
+        Map<String, String> subtrees = staged.subtrees();
+        if (subtrees.isEmpty() || subtrees.values().stream().noneMatch(paths::exposed)) {
+            return;
+        }
+        Map<String, String> tempOf = new TreeMap<>();
+        subtrees.forEach((temp, real) -> {
+            if (paths.exposed(real)) {
+                tempOf.put(real, temp);
+            }
+        });
+        for (Change.MakeSymlink s : plan.symlinks()) {
+            String wire = wire(s.path(), tempOf);
+            if (wire != null && madeApart(s.path(), made)) {
+                steps.op("symlink", s.path(), () -> {
+                    sftp.symLink(steps.staged(wire), s.src().linkTarget());
+                    created.incrementAndGet();
+                });
+            }
+        }
+        List<String> owned = new ArrayList<>();
+        List<Entry> dirs = new ArrayList<>();
+        for (Change c : plan.changes()) {
+            String wire = wire(c.path(), tempOf);
+            if (wire == null) {
+                continue;
+            }
+            if (c instanceof Change.Mkdir m) {
+                dirs.add(m.src());
+            } else if (c instanceof Change.CreateFile || c instanceof Change.UpdateFile) {
+                owned.add(wire);
+            }
+        }
+        if (options.uid() >= 0 || options.gid() >= 0) {
+            steps.wave(owned, (p, w) -> p.setStat(steps.staged(w), -1, -1, options.uid(), options.gid(),
+                    e -> steps.fail("change the owner of", w, e)));
+        }
+        steps.wave(dirs, (p, e) -> p.setStat(steps.staged(wire(e.path(), tempOf)), e.mode(), e.mtime(),
+                options.uid(), options.gid(), x -> steps.fail("set attributes of", e.path(), x)));
+    }
+
+    /** Where the stream put {@code rel}, inside the new subtree staged apart that holds it; null if none does. */
+    private static String wire(String rel, Map<String, String> tempOf) {
+        for (Map.Entry<String, String> t : tempOf.entrySet()) {
+            String real = t.getKey();
+            if (rel.equals(real)) {
+                return t.getValue();
+            }
+            if (rel.startsWith(real + "/")) {
+                return t.getValue() + rel.substring(real.length());
+            }
+        }
+        return null;
     }
 
     /** The attributes the plan changes in place, kept for rollback before they change. */
@@ -137,13 +256,13 @@ public final class SftpCommitter {
                 }
             } else if (d.old().isDir()) {
                 dirs.add(d);
-            } else if (steps.op("delete", d.path(), () -> sftp.remove(abs(d.path())))) {
+            } else if (steps.op("delete", d.path(), () -> sftp.remove(steps.of(d.path())))) {
                 clear.add(d.path());
                 deleted.incrementAndGet();
             }
         }
         for (Change.Delete d : dirs) { // children came first in the plan: deepest first here too
-            if (steps.op("delete", d.path(), () -> sftp.rmdir(abs(d.path())))) {
+            if (steps.op("delete", d.path(), () -> sftp.rmdir(steps.of(d.path())))) {
                 clear.add(d.path());
                 deleted.incrementAndGet();
             }
@@ -164,7 +283,7 @@ public final class SftpCommitter {
     private boolean moveToBackup(Entry old, String what) {
         return steps.op(what, old.path(), () -> {
             backup.ensureDirs(Entry.parentOf(old.path()));
-            steps.rename(abs(old.path()), backup.pathOf(old.path()));
+            steps.rename(steps.of(old.path()), backup.pathOf(old.path()));
         });
     }
 
@@ -194,7 +313,7 @@ public final class SftpCommitter {
                     }
                 }
                 steps.wave(replaced.stream().filter(c -> !notBackedUp.contains(c.path())).toList(),
-                        (p, c) -> p.hardLink(abs(c.path()), backup.pathOf(c.path()), e -> {
+                        (p, c) -> p.hardLink(steps.of(c.path()), backup.pathOf(c.path()), e -> {
                             steps.fail("back up (so not replaced)", c.path(), e);
                             synchronized (notBackedUp) {
                                 notBackedUp.add(c.path());
@@ -216,12 +335,20 @@ public final class SftpCommitter {
                 toRename.add(c);
             }
         }
-        steps.wave(dropped, (p, temp) -> p.remove(abs(temp), e -> steps.fail("remove the temporary file", temp, e)));
-        steps.wave(toRename, (p, c) -> p.posixRename(abs(staged.staged().get(c.path()).tempPath()), abs(c.path()),
-                e -> steps.fail("replace", c.path(), e), () -> count(c)));
-        if (options.uid() >= 0 || options.gid() >= 0) {
-            steps.wave(ready.stream().filter(c -> !notBackedUp.contains(c.path())).toList(),
-                    (p, c) -> p.setStat(abs(c.path()), -1, -1, options.uid(), options.gid(),
+        steps.wave(dropped, (p, temp) -> p.remove(steps.staged(temp), e -> steps.fail("remove the temporary file",
+                temp, e)));
+        boolean chown = options.uid() >= 0 || options.gid() >= 0;
+        if (chown) {
+            // Where others may change the directory, the owner is set while the file is still staged apart.
+            steps.wave(toRename.stream().filter(c -> paths.exposed(c.path())).toList(),
+                    (p, c) -> p.setStat(steps.staged(staged.staged().get(c.path()).tempPath()), -1, -1, options.uid(),
+                            options.gid(), e -> steps.fail("change the owner of", c.path(), e)));
+        }
+        steps.wave(toRename, (p, c) -> p.posixRename(steps.staged(staged.staged().get(c.path()).tempPath()),
+                steps.of(c.path()), e -> steps.fail("replace", c.path(), e), () -> count(c)));
+        if (chown) {
+            steps.wave(ready.stream().filter(c -> !notBackedUp.contains(c.path()) && !paths.exposed(c.path())).toList(),
+                    (p, c) -> p.setStat(steps.of(c.path()), -1, -1, options.uid(), options.gid(),
                             e -> steps.fail("change the owner of", c.path(), e)));
         }
     }
@@ -254,7 +381,7 @@ public final class SftpCommitter {
             }
             return;
         }
-        steps.wave(deletes.stream().filter(d -> !d.old().isDir()).toList(), (p, d) -> p.remove(abs(d.path()),
+        steps.wave(deletes.stream().filter(d -> !d.old().isDir()).toList(), (p, d) -> p.remove(steps.of(d.path()),
                 x -> steps.fail("delete", d.path(), x), () -> deleted.incrementAndGet()));
         TreeMap<Integer, List<Change.Delete>> byDepth = new TreeMap<>(Comparator.reverseOrder());
         for (Change.Delete d : deletes) {
@@ -263,7 +390,7 @@ public final class SftpCommitter {
             }
         }
         for (List<Change.Delete> level : byDepth.values()) {
-            steps.wave(level, (p, d) -> p.rmdir(abs(d.path()), x -> steps.fail("delete", d.path(), x),
+            steps.wave(level, (p, d) -> p.rmdir(steps.of(d.path()), x -> steps.fail("delete", d.path(), x),
                     () -> deleted.incrementAndGet()));
         }
     }
@@ -277,15 +404,27 @@ public final class SftpCommitter {
         return false;
     }
 
-    /** Leftovers of interrupted runs: temporary files, and temporary subtrees (listed with a trailing '/'). */
+    /**
+     * Leftovers of interrupted runs: temporary files, and temporary subtrees (listed with a trailing
+     * '/'). A subtree in a directory others may change is first moved into the run's private
+     * staging directory, then removed there: never walked through a name someone may swap.
+     */
     private void removeLeftovers(List<String> staleTemps, Set<String> dirsToFix) {
         steps.wave(staleTemps.stream().filter(t -> !t.endsWith("/")).toList(),
-                (p, temp) -> p.remove(abs(temp), e -> steps.failUnlessGone("remove leftover temporary file", temp, e)));
+                (p, temp) -> p.remove(steps.of(temp), e -> steps.failUnlessGone("remove leftover temporary file", temp, e)));
         for (String temp : staleTemps) {
             boolean dir = temp.endsWith("/");
             String path = dir ? temp.substring(0, temp.length() - 1) : temp;
             if (dir) {
-                steps.op("remove leftover temporary directory", path, () -> removeTree(abs(path)));
+                steps.op("remove leftover temporary directory", path, () -> {
+                    String where = steps.of(path);
+                    if (paths.exposed(path)) {
+                        String apart = paths.stageBase() + "/" + TempNames.next();
+                        steps.rename(where, apart);
+                        where = apart;
+                    }
+                    RemoteTree.remove(sftp, where);
+                });
             }
             dirsToFix.add(Entry.parentOf(path));
         }
@@ -297,30 +436,28 @@ public final class SftpCommitter {
         }
         steps.op("symlink", ms.path(), () -> {
             String parent = Entry.parentOf(ms.path());
-            String temp = (parent.isEmpty() ? "" : parent + "/") + TempNames.next();
-            sftp.symLink(abs(temp), ms.src().linkTarget());
+            // Made beside its target, or apart where others may change the directory.
+            String temp = paths.exposed(ms.path()) ? paths.stageBase() + "/" + TempNames.next()
+                    : steps.of((parent.isEmpty() ? "" : parent + "/") + TempNames.next());
+            sftp.symLink(temp, ms.src().linkTarget());
             if (ms.old() != null && backup != null && !clearedOut.contains(ms.path())) {
                 try {
                     backup.ensureDirs(parent);
                     if (hardLink == null) {
                         throw new IOException("the node's SFTP server has no hardlink@openssh.com; run with --no-backup");
                     }
-                    hardLink.link(abs(ms.path()), backup.pathOf(ms.path()));
+                    hardLink.link(steps.of(ms.path()), backup.pathOf(ms.path()));
                 } catch (IOException e) {
-                    sftp.remove(abs(temp));
+                    sftp.remove(temp);
                     throw new IOException("cannot back it up (so not replaced): " + e.getMessage(), e);
                 }
             }
-            steps.rename(abs(temp), abs(ms.path()));
+            steps.rename(temp, steps.of(ms.path()));
             if (ms.old() == null) {
                 created.incrementAndGet();
             } else {
                 updated.incrementAndGet();
             }
         });
-    }
-
-    private void removeTree(String path) throws IOException {
-        RemoteTree.remove(sftp, path);
     }
 }

@@ -31,6 +31,10 @@ import org.tlclb.sync.scan.NotCarried;
  * <li>When the stream cannot reach the target's directory (a name the line-based SCP protocol
  *     cannot carry, or an entry of another type in the way) the file is staged under a temporary
  *     name in the deepest directory that can be reached and moved into place at commit.</li>
+ * <li>A file or new subtree whose directory others may change ({@link Exposure}) is never written
+ *     there: it is staged in the run's private staging directory inside the state area, where only
+ *     the run can reach it, and renamed in at commit through the directory the node's shell holds.
+ *     New empty directories there are streamed into that directory too.</li>
  * </ul>
  * Paths here ({@code stageDir}, {@code dirModes}, {@code newDirs}) are as the stream sees them:
  * inside a new subtree they start with its temporary name.
@@ -68,7 +72,27 @@ public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Inte
             .comparing((StageItem i) -> i.stageDir().replace('/', '\0'))
             .thenComparing(StageItem::target);
 
+    /**
+     * Which directories others may change, and where the run stages what goes into them.
+     *
+     * @param openDirs the node's open directories, with the plan's new directories made in them
+     *                 ({@link org.tlclb.sync.remote.NodePaths#withNewDirs})
+     * @param stageDir the run's private staging directory as the stream sees it, and every
+     *                 directory above it that the stream enters ("" separated by '/')
+     */
+    public record Exposure(Set<String> openDirs, String stageDir) {
+        public static final Exposure NONE = new Exposure(Set.of(), null);
+
+        boolean exposed(String rel) {
+            return rel != null && !rel.isEmpty() && openDirs.contains(Entry.parentOf(rel));
+        }
+    }
+
     public static StagePlan of(NodePlan plan, Manifest source, Manifest node, Path sourceRoot) {
+        return of(plan, source, node, sourceRoot, Exposure.NONE);
+    }
+
+    public static StagePlan of(NodePlan plan, Manifest source, Manifest node, Path sourceRoot, Exposure exposure) {
         Set<String> forced = new HashSet<>();
         for (Change c : plan.changes()) {
             if (c instanceof Change.Delete d && d.forced()) {
@@ -97,7 +121,11 @@ public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Inte
             String target = c.path();
             String top = rootOf.get(target);
             if (top != null && !unfit.contains(top)) {
+                boolean apart = exposure.exposed(top);
                 String tempRoot = tempRoots.computeIfAbsent(top, t -> {
+                    if (apart) {
+                        return exposure.stageDir() + "/" + TempNames.next();
+                    }
                     String parent = Entry.parentOf(t);
                     return (parent.isEmpty() ? "" : parent + "/") + TempNames.next();
                 });
@@ -111,8 +139,18 @@ public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Inte
                         break;
                     }
                 }
-                existingAncestors(Entry.parentOf(top), node, dirModes);
+                if (apart) {
+                    stageDirChain(exposure, dirModes, newDirs);
+                } else {
+                    existingAncestors(Entry.parentOf(top), node, dirModes);
+                }
                 items.add(StageItem.underOwnName(target, dir));
+                continue;
+            }
+            if (exposure.exposed(target)) {
+                String dir = shared.computeIfAbsent(exposure.stageDir(), d -> d);
+                stageDirChain(exposure, dirModes, newDirs);
+                items.add(new StageItem(target, dir, TempNames.randomHigh(), TempNames.randomLow()));
                 continue;
             }
             String dir = shared.computeIfAbsent(reachable(Entry.parentOf(target), source, node, forced), d -> d);
@@ -127,10 +165,43 @@ public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Inte
             }
             items.add(new StageItem(target, dir, TempNames.randomHigh(), TempNames.randomLow()));
         }
+        // New directories without files in directories others may change: streamed apart as well.
+        for (Change.Mkdir m : plan.mkdirs()) {
+            if (m.path().isEmpty() || !exposure.openDirs().contains(Entry.parentOf(m.path()))) {
+                continue;
+            }
+            String top = missingTop(m.path(), node, forced);
+            if (top == null || !exposure.exposed(top) || unfit.contains(top) || !scpSafe(m.path().substring(top.length()))) {
+                continue;
+            }
+            String tempRoot = tempRoots.computeIfAbsent(top, t -> exposure.stageDir() + "/" + TempNames.next());
+            stageDirChain(exposure, dirModes, newDirs);
+            for (String real = m.path(), wire = tempRoot + m.path().substring(top.length());
+                 real.length() >= top.length(); real = Entry.parentOf(real), wire = Entry.parentOf(wire)) {
+                dirModes.putIfAbsent(wire, source.get(real).map(Entry::mode).orElse(0755));
+                newDirs.add(wire);
+                if (real.equals(top)) {
+                    break;
+                }
+            }
+        }
         items.sort(TREE_ORDER);
         Map<String, String> subtrees = new LinkedHashMap<>();
         tempRoots.forEach((real, temp) -> subtrees.put(temp, real));
         return new StagePlan(sourceRoot, List.copyOf(items), dirModes, newDirs, subtrees);
+    }
+
+    /**
+     * The stream enters the staging directory through the state area: both private (0700); the
+     * area exists (the node lock made it), the staging directory is the stream's to make.
+     */
+    private static void stageDirChain(Exposure exposure, Map<String, Integer> dirModes, Set<String> newDirs) {
+        String stage = exposure.stageDir();
+        for (String d = Entry.parentOf(stage); d != null && !d.isEmpty(); d = Entry.parentOf(d)) {
+            dirModes.putIfAbsent(d, 0700);
+        }
+        dirModes.putIfAbsent(stage, 0700);
+        newDirs.add(stage);
     }
 
     /** The stream walks through existing directories with their current modes. */
@@ -168,6 +239,11 @@ public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Inte
 
     private static boolean scpSafe(String name) {
         return name.indexOf('\n') < 0 && name.indexOf('\r') < 0;
+    }
+
+    /** Nothing to stream: no file, and no new directory (one in a directory others may change is streamed too). */
+    public boolean isEmpty() {
+        return items.isEmpty() && newDirs.isEmpty();
     }
 
     /** Index of the item for {@code target} in {@link #items()}, or -1. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.apache.sshd.sftp.client.SftpClient;
+import org.tlclb.sync.remote.NodePaths;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Manifest;
 
@@ -19,12 +20,12 @@ import org.tlclb.sync.scan.Manifest;
 public final class StagedDiscard {
     private final CommitSteps steps;
 
-    public StagedDiscard(SftpClient sftp, String root) {
-        this.steps = new CommitSteps(sftp, root);
+    public StagedDiscard(SftpClient sftp, NodePaths paths) {
+        this.steps = new CommitSteps(sftp, paths);
     }
 
     public void discard(StageResult staged, Manifest node) {
-        steps.wave(staged.written(), (p, item) -> p.remove(steps.abs(item.tempPath()), e -> { }));
+        steps.wave(staged.written(), (p, item) -> p.remove(steps.staged(item.tempPath()), e -> { }));
         Set<String> touched = new HashSet<>();
         for (StageItem item : staged.written()) {
             String dir = Entry.parentOf(item.tempPath());
@@ -43,11 +44,12 @@ public final class StagedDiscard {
         }
         List<String> made = new ArrayList<>(staged.createdDirs());
         made.sort(Comparator.reverseOrder());
-        steps.wave(made, (p, d) -> p.rmdir(steps.abs(d), e -> { }));
+        steps.wave(made, (p, d) -> p.rmdir(steps.staged(d), e -> { }));
         List<Entry> dirs = new ArrayList<>();
         for (String d : touched) {
             node.get(d).filter(Entry::isDir).ifPresent(dirs::add);
         }
-        steps.wave(dirs, (p, e) -> p.setStat(steps.abs(e.path()), -1, e.mtime(), -1, -1, x -> { }));
+        // Only directories the stream wrote into: never an open one (what goes there is staged apart).
+        steps.wave(dirs, (p, e) -> p.setStat(steps.self(e.path()), -1, e.mtime(), -1, -1, x -> { }));
     }
 }

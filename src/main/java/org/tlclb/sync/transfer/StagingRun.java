@@ -58,6 +58,19 @@ final class StagingRun {
                 shared, progress, source);
     }
 
+    /** The plan's new directories that no item's directory lies in. */
+    private Set<String> emptyNewDirs() {
+        Set<String> entered = new HashSet<>();
+        for (StageItem i : plan.items()) {
+            for (String d = i.stageDir(); d != null && !d.isEmpty() && entered.add(d); d = Entry.parentOf(d)) {
+                // every directory on the way is entered
+            }
+        }
+        Set<String> out = new HashSet<>(plan.newDirs());
+        out.removeAll(entered);
+        return out;
+    }
+
     StageResult run() {
         try {
             opening.future.verify(timeout);
@@ -90,6 +103,9 @@ final class StagingRun {
             ScpStream first = new ScpStream(opening.channel, opening.acks, plan, context, channels > 1);
             streams.add(first);
             AtomicInteger next = new AtomicInteger();
+            if (channels == 1 && !emptyNewDirs().isEmpty()) {
+                first.makeDirs(emptyNewDirs()); // new directories no file goes into (streamed apart, see StagePlan)
+            }
             if (channels > 1) {
                 first.makeDirs(plan.newDirs());
                 long made = first.expected();
