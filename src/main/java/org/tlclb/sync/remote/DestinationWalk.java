@@ -47,7 +47,7 @@ public final class DestinationWalk {
         private final String component;
 
         public Unsafe(String dest, String component, String why) {
-            super("refusing the destination " + dest + ": " + component + " on its way " + why
+            super("refusing the destination " + dest + ": on its way, " + component + " " + why
                     + ", so whoever controls it could swap what the run writes for a link at any moment; push to a"
                     + " path whose directories only root or the login user can change, or log in as their owner");
             this.component = component;

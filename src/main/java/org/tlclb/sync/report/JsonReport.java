@@ -85,6 +85,7 @@ public final class JsonReport {
         g.writeNumberField("bytes", n.bytes());
         g.writeNumberField("seconds", n.seconds());
         g.writeStringField("note", n.note());
+        strings(g, "destinations", n.destinations());
         strings(g, "warnings", n.warnings());
         g.writeArrayFieldStart("not_carried");
         for (NotCarried m : n.notCarried()) {

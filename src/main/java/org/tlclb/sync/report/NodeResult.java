@@ -16,14 +16,25 @@ import org.tlclb.sync.scan.NotCarried;
  * @param note      what the report adds after the counts (e.g. "same storage as node1"), or null
  * @param notCarried entries of the source the node did not get, and why: a node that misses one is
  *                   not in sync (PARTIAL after a push, drift for check)
+ * @param destinations where the run's destinations are on this node, resolved once at its start
+ *                   (a root-owned link such as {@code live -> releases/42} followed); empty when
+ *                   the node was not reached that far
  */
 public record NodeResult(String node, NodeStatus status, long created, long updated, long deleted, long leftovers,
                          long bytes, double seconds, String error, List<String> warnings, HookResult hook,
-                         String mode, String note, List<NotCarried> notCarried) {
+                         String mode, String note, List<NotCarried> notCarried, List<String> destinations) {
 
     public NodeResult {
         warnings = List.copyOf(warnings);
         notCarried = List.copyOf(notCarried);
+        destinations = List.copyOf(destinations);
+    }
+
+    public NodeResult(String node, NodeStatus status, long created, long updated, long deleted, long leftovers,
+                      long bytes, double seconds, String error, List<String> warnings, HookResult hook, String mode,
+                      String note, List<NotCarried> notCarried) {
+        this(node, status, created, updated, deleted, leftovers, bytes, seconds, error, warnings, hook, mode, note,
+                notCarried, List.of());
     }
 
     /** A node of which every entry was carried (or that was not worked on). */
@@ -31,7 +42,7 @@ public record NodeResult(String node, NodeStatus status, long created, long upda
                       long bytes, double seconds, String error, List<String> warnings, HookResult hook, String mode,
                       String note) {
         this(node, status, created, updated, deleted, leftovers, bytes, seconds, error, warnings, hook, mode, note,
-                List.of());
+                List.of(), List.of());
     }
 
     public static NodeResult skipped(String node, String why) {

@@ -50,6 +50,7 @@ final class NodeResults {
             long leftovers = 0;
             long bytes = 0;
             List<String> warnings = new ArrayList<>(p.warnings());
+            warnings.addAll(followed(p));
             for (UnitWork u : p.units()) {
                 warnings.addAll(u.plan().warnings());
                 updated += check ? u.plan().warnings().size() : 0;
@@ -60,7 +61,7 @@ final class NodeResults {
                 leftovers += u.plan().staleTemps().size();
             }
             return new NodeResult(name, NodeStatus.PLANNED, created, updated, deleted, leftovers, bytes, secs, null,
-                    warnings, null, mode(p), note(p), missing(p));
+                    warnings, null, mode(p), note(p), missing(p), destinations(p));
         }
         if (state instanceof Staged s) {
             return new NodeResult(name, NodeStatus.ABORTED, 0, 0, 0, 0, 0, secs, null, s.warnings(), null,
@@ -89,9 +90,23 @@ final class NodeResults {
             status = NodeStatus.OK;
         }
         long leftovers = c.staged().prepared().units().stream().mapToLong(u -> u.plan().staleTemps().size()).sum();
+        List<String> warnings = new ArrayList<>(followed(c.staged().prepared()));
+        warnings.addAll(c.warnings());
         return new NodeResult(name, status, r.created(), r.updated(), r.deleted(), leftovers, c.staged().bytes(), secs,
-                error, c.warnings(), c.hook(), mode(c.staged().prepared()), note(c.staged().prepared()),
-                missing(c.staged().prepared()));
+                error, warnings, c.hook(), mode(c.staged().prepared()), note(c.staged().prepared()),
+                missing(c.staged().prepared()), destinations(c.staged().prepared()));
+    }
+
+    /** A line per destination whose path led through a link: where it really is on this node. */
+    private static List<String> followed(Prepared p) {
+        return p.units().stream().filter(u -> !u.dest().equals(u.unit().dest()))
+                .map(u -> u.unit().dest() + " is " + u.dest() + " on this node (a link owned by root or the login"
+                        + " was followed)").toList();
+    }
+
+    /** Where the units' destinations are on the node, as resolved. */
+    private static List<String> destinations(Prepared p) {
+        return p.units().stream().map(UnitWork::dest).toList();
     }
 
     /** The entries of the source the node does not get, by their paths on the node. */

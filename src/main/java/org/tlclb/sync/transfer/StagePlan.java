@@ -227,10 +227,11 @@ public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Inte
             int slash = dir.indexOf('/', from);
             String d = slash < 0 ? dir : dir.substring(0, slash);
             Entry existing = node.get(d).orElse(null);
-            if (existing == null) {
-                return forced.contains(d) || !scpSafe(d.substring(d.lastIndexOf('/') + 1)) ? null : d;
+            // An entry of another type there is cleared before the new subtrees go in: as good as missing.
+            if (existing == null || forced.contains(d)) {
+                return !scpSafe(d.substring(d.lastIndexOf('/') + 1)) ? null : d;
             }
-            if (!existing.isDir() || forced.contains(d) || slash < 0) {
+            if (!existing.isDir() || slash < 0) {
                 return null;
             }
             from = slash + 1;

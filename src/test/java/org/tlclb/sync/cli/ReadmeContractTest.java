@@ -223,7 +223,8 @@ class ReadmeContractTest {
     /** A report with every optional part present (a hook, a note, an error, warnings). */
     private static JsonNode written() throws IOException {
         NodeResult n = new NodeResult("node1", NodeStatus.HOOK_FAILED, 1, 2, 3, 0, 100, 1.5, "e", List.of("w"),
-                new HookResult("true", 1, "tail"), "sftp", "note", List.of(new NotCarried("/var/www/html/x", "why")));
+                new HookResult("true", 1, "tail"), "sftp", "note", List.of(new NotCarried("/var/www/html/x", "why")),
+                List.of("/var/www/html"));
         RunReport r = new RunReport("20261125-084100-120-3fa2", "tlclb_content_sync", RunMode.PUSH,
                 Instant.parse("2026-11-25T08:41:00Z"), Instant.parse("2026-11-25T08:41:07Z"), List.of("/var/www/html"),
                 List.of(n), RunStop.NONE, List.of("w"));

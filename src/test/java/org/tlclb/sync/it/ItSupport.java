@@ -40,12 +40,14 @@ public final class ItSupport {
         return file;
     }
 
-    /** Empties the node's private www, etc and lic directories (from the host side) and resets their modes. */
+    /** Empties the node's private www, etc and lic directories (from the host side) and resets their modes and owners. */
     public static void wipe(OpenSshCluster c) throws IOException {
         for (int i = 1; i <= c.size(); i++) {
             for (Path dir : List.of(c.www(i), c.etc(i), c.lic(i))) {
                 emptyDir(dir);
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.setAttribute(dir, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS); // a test may have given it to a node user
+                Files.setAttribute(dir, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
             }
         }
     }

@@ -120,7 +120,11 @@ class NodeCommandContractIT {
                     assertThat(Files.getAttribute(f, "unix:gid", LinkOption.NOFOLLOW_LINKS)).as(f.toString()).isEqualTo(1);
                 }
             }
-            // The lease lock refuses a state area another user made, as the shell lock does.
+            // The lease lock refuses a state area another user made, as the shell lock does. (The
+            // destination itself went to uid 1 with --chown; a node without a shell cannot change a
+            // destination another user owns safely at all, so it is given back to root first.)
+            Files.setAttribute(www, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(www, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
             Path area = Files.createDirectory(www.resolve(".tlclb-backup"));
             Files.setAttribute(area, "unix:uid", 65534);
             Files.writeString(src.resolve("new.txt"), "new");

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.tlclb.sync.plan.Change;
@@ -13,6 +14,7 @@ import org.tlclb.sync.plan.NodePlan;
 import org.tlclb.sync.plan.PlanOptions;
 import org.tlclb.sync.plan.Planner;
 import org.tlclb.sync.plan.TempNames;
+import org.tlclb.sync.remote.NodePaths;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.ExcludeRules;
 import org.tlclb.sync.scan.Manifest;
@@ -135,7 +137,7 @@ class StagePlanTest {
     }
 
     @Test
-    void fileUnderADirectoryThatReplacesANodeFileIsStagedAboveIt() {
+    void aDirectoryThatReplacesANodeFileIsANewSubtreeRenamedInOnceTheFileIsCleared() {
         Entry p = Entry.dir("p", T, 0755);
         Entry x = Entry.dir("p/x", T, 0755);
         Entry y = Entry.dir("p/x/y", T, 0755);
@@ -147,20 +149,24 @@ class StagePlanTest {
                 .extracting(Change::path).containsExactly("p/x");
 
         StagePlan sp = StagePlan.of(plan, source, node, SRC);
-        assertThat(item(sp, "p/x/y/f").stageDir()).isEqualTo("p");
-        assertThat(sp.dirModes()).containsOnlyKeys("p");
-        assertThat(sp.newDirs()).isEmpty();
+        StageItem item = item(sp, "p/x/y/f");
+        assertThat(item.underOwnName()).isTrue();
+        String temp = item.stageDir().substring(0, item.stageDir().indexOf("/y"));
+        assertThat(temp).matches("p/\\.tlclb\\.[a-z2-7]{16}\\.tmp");
+        assertThat(sp.subtrees()).containsExactly(Map.entry(temp, "p/x"));
+        assertThat(sp.newDirs()).containsExactlyInAnyOrder(temp, temp + "/y");
     }
 
     @Test
-    void fileUnderADirectoryThatReplacesANodeSymlinkIsStagedAboveIt() {
+    void aDirectoryThatReplacesANodeSymlinkIsStreamedAsANewSubtreeNeverIntoTheLink() {
         // Never stream into a node symlink: it could point out of the tree.
         Entry d = Entry.dir("d", T, 0755);
         Entry f = Entry.file("d/f", 2, T, 0644);
         StagePlan sp = stage(tree(d, f), tree(Entry.symlink("d", "/etc")));
-        assertThat(item(sp, "d/f").stageDir()).isEqualTo("");
-        assertThat(sp.dirModes()).isEmpty();
-        assertThat(sp.newDirs()).isEmpty();
+        StageItem item = item(sp, "d/f");
+        assertThat(item.stageDir()).matches("\\.tlclb\\.[a-z2-7]{16}\\.tmp").isNotEqualTo("d");
+        assertThat(sp.subtrees()).containsExactly(Map.entry(item.stageDir(), "d"));
+        assertThat(sp.dirModes()).doesNotContainKey("d");
     }
 
     @Test
@@ -204,5 +210,49 @@ class StagePlanTest {
         assertThat(sp.items()).isEmpty();
         assertThat(sp.dirModes()).isEmpty();
         assertThat(sp.newDirs()).isEmpty();
+    }
+
+    @Test
+    void whatGoesIntoADirectoryOthersMayChangeIsStagedApartInTheRunsStagingDirectory() {
+        Entry up = Entry.dir("up", T, 0755);
+        Entry sub = Entry.dir("up/sub", T, 0755);
+        Entry changed = Entry.file("up/sub/f", 3, T + 1, 0644);
+        Entry fresh = Entry.dir("up/new", T, 0750);
+        Entry inside = Entry.file("up/new/g", 1, T, 0644);
+        Entry empty = Entry.dir("up/empty", T, 0700);
+        Entry sealed = Entry.file("index.html", 5, T, 0644);
+        Manifest source = tree(up, sub, changed, fresh, inside, empty, sealed);
+        Manifest node = tree(up, sub, Entry.file("up/sub/f", 2, T, 0644));
+        Set<String> open = Set.of("up", "up/sub");
+        PlanOptions opts = new PlanOptions(true, false, true, ExcludeRules.none(), Set.of(), open);
+        NodePlan plan = Planner.plan(source, node, List.of(), opts);
+        String stage = ".tlclb-backup/run.stage";
+        StagePlan sp = StagePlan.of(plan, source, node, SRC, new StagePlan.Exposure(
+                NodePaths.withNewDirs(open, plan.mkdirs().stream().map(Change.Mkdir::path).toList()), stage));
+        assertThat(item(sp, "index.html").stageDir()).isEmpty();
+        StageItem f = item(sp, "up/sub/f");
+        assertThat(f.stageDir()).isEqualTo(stage);
+        assertThat(f.underOwnName()).isFalse();
+        StageItem g = item(sp, "up/new/g");
+        assertThat(g.underOwnName()).isTrue();
+        assertThat(g.stageDir()).startsWith(stage + "/.tlclb.");
+        assertThat(sp.subtrees()).containsValues("up/new", "up/empty");
+        sp.subtrees().keySet().forEach(temp -> assertThat(temp).startsWith(stage + "/"));
+        assertThat(sp.dirModes()).containsEntry(".tlclb-backup", 0700).containsEntry(stage, 0700)
+                .doesNotContainKeys("up", "up/sub");
+        assertThat(sp.newDirs()).contains(stage).doesNotContain(".tlclb-backup");
+    }
+
+    @Test
+    void aFileWhoseAttributesAloneDifferIsSentAgainWhereOthersMayChangeItsDirectory() {
+        Entry d = Entry.dir("d", T, 0755);
+        Manifest source = tree(d, Entry.file("d/f", 2, T, 0600), Entry.file("g", 2, T, 0600));
+        Manifest node = tree(d, Entry.file("d/f", 2, T, 0644), Entry.file("g", 2, T, 0644));
+        NodePlan plan = Planner.plan(source, node, List.of(),
+                new PlanOptions(true, false, true, ExcludeRules.none(), Set.of(), Set.of("d")));
+        assertThat(plan.changes()).filteredOn(c -> c.path().equals("d/f")).singleElement()
+                .isInstanceOf(Change.UpdateFile.class).extracting(Change::code).isEqualTo("<f...p.....");
+        assertThat(plan.changes()).filteredOn(c -> c.path().equals("g")).singleElement()
+                .isInstanceOf(Change.SetAttrs.class);
     }
 }
