@@ -78,7 +78,7 @@ final class CheckCommand implements Callable<Integer> {
         SyncRequest req = new SyncRequest("tlclb check", RunMode.CHECK, units,
                 SshSetup.applyHostConfig(targets, ssh, cfg.user()), RequestResolver.excludes(cfg, compare),
                 compare.checksum, false, false, cfg.backupKeep(), null, RequestResolver.parallel(parallel, cfg), null, 0,
-                null);
+                null, compare.hardLinks());
         out.openLog(cfg);
         ConsoleObserver observer = out.observer(prompter, false, req.mode());
         RunReport report;

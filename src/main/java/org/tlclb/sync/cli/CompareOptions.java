@@ -14,6 +14,16 @@ final class CompareOptions {
             description = "leave matching paths alone, rsync-style pattern (repeatable)")
     List<String> excludes = new ArrayList<>();
 
+    @Option(names = {"-H", "--hard-links"}, negatable = true,
+            description = "names of one file stay one file on the nodes, as rsync -H (the default);"
+                    + " --no-hard-links: each name is a file of its own")
+    Boolean hardLinks;
+
+    /** Whether names of one file are kept linked (unless --no-hard-links). */
+    boolean hardLinks() {
+        return hardLinks == null || hardLinks;
+    }
+
     /** rsync's -e is its remote shell: taken only to be refused with a hint, never as a pattern. */
     @Option(names = "-e", hidden = true, paramLabel = "COMMAND")
     String remoteShell;

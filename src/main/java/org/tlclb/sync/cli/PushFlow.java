@@ -68,7 +68,7 @@ final class PushFlow {
                 RequestResolver.excludes(cfg, args.compare), args.compare.checksum, push.partialOk, push.backup != null ? push.backup : kind.defaultBackup(cfg),
                 cfg.backupKeep(), push.postSync != null ? push.postSync : cfg.postSync().get(kind.hookTarget()),
                 RequestResolver.parallel(args.parallel, cfg), RequestResolver.owner(push), RequestResolver.bwlimit(push),
-                RequestResolver.maxDelete(push, cfg));
+                RequestResolver.maxDelete(push, cfg), args.compare.hardLinks());
         kind.validate(cfg, output);
         Prompter prompter = ctx.terminal().get();
         SshOptions ssh = RequestResolver.ssh(cfg, args.connection, ctx.paths(), prompter);

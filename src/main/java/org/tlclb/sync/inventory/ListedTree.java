@@ -32,6 +32,8 @@ final class ListedTree {
     /** Directories whose entries others than root and the login may change (see {@link Trust}). */
     final Set<String> openDirs;
     private final int loginUid;
+    /** The listed mtimes of those symlinks. */
+    private final Map<String, Long> unresolvedTimes = new HashMap<>();
 
     ListedTree(String root, ExcludeRules excludes, Map<String, Entry> entries, List<String> temps,
                Set<String> holdsExcluded, Set<String> openDirs, int loginUid) {
@@ -82,9 +84,10 @@ final class ListedTree {
         if (type == SftpNames.S_IFLNK) {
             String target = linkTargets.get(rel);
             if (target != null) {
-                entries.put(rel, Entry.symlink(rel, target));
+                entries.put(rel, Entry.symlink(rel, target, n.mtime()));
             } else {
                 unresolvedLinks.add(rel);
+                unresolvedTimes.put(rel, n.mtime());
             }
         } else if (type == SftpNames.S_IFDIR) {
             entries.put(rel, Entry.dir(rel, n.mtime(), mode));
@@ -109,7 +112,7 @@ final class ListedTree {
             if (target == null) {
                 throw new IOException("cannot read link " + root + "/" + link);
             }
-            entries.put(link, Entry.symlink(link, target));
+            entries.put(link, Entry.symlink(link, target, unresolvedTimes.getOrDefault(link, 0L)));
         }
     }
 }

@@ -17,6 +17,7 @@ import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.ExcludeRules;
 import org.tlclb.sync.scan.Manifest;
 import org.tlclb.sync.ssh.SftpPipeline;
+import org.tlclb.sync.ssh.SftpTimes;
 
 /**
  * Lists a node's destination tree over SFTP. Directory listings carry lstat attributes, so only
@@ -49,7 +50,7 @@ public final class SftpInventory {
                     .run()) {
                 return new NodeInventory(Manifest.empty(), List.of(), false);
             }
-            return new NodeInventory(new Manifest(entries), temps, true, holdsExcluded, openDirs);
+            return new NodeInventory(new Manifest(entries), temps, true, holdsExcluded, NodeFacts.NONE, openDirs);
         }
         SftpClient.Attributes rootAttrs;
         try {
@@ -78,14 +79,14 @@ public final class SftpInventory {
                 }
             }
         }
-        return new NodeInventory(new Manifest(entries), List.of(), true, Set.of(), openDirs);
+        return new NodeInventory(new Manifest(entries), List.of(), true, Set.of(), NodeFacts.NONE, openDirs);
     }
 
     private static Entry toEntry(SftpClient sftp, String abs, String rel, SftpClient.Attributes a) throws IOException {
-        long mtime = a.getModifyTime() == null ? 0 : a.getModifyTime().toMillis() / 1000;
+        long mtime = a.getModifyTime() == null ? 0 : SftpTimes.listed(a.getModifyTime().toMillis() / 1000);
         int mode = a.getPermissions() & 07777;
         if (a.isSymbolicLink()) {
-            return Entry.symlink(rel, sftp.readLink(abs));
+            return Entry.symlink(rel, sftp.readLink(abs), mtime);
         }
         if (a.isDirectory()) {
             return Entry.dir(rel, mtime, mode);

@@ -103,6 +103,31 @@ public sealed interface Change {
     }
 
     /**
+     * A name of a file the source has under several names (rsync -H): made a hard link to its
+     * group's leader, which is sent (or is already there) under its own name. {@code old} is what the
+     * node has at that name (a file not linked to the leader), or null.
+     */
+    record LinkFile(Entry src, Entry old, String leader) implements Change {
+        public String path() {
+            return src.path();
+        }
+
+        /** Whether a file was there before (it is replaced, so a backup keeps it). */
+        public boolean replacesFile() {
+            return old != null && old.isFile();
+        }
+
+        public String code() {
+            return old == null ? "hf+++++++++" : "hf.........";
+        }
+
+        @Override
+        public String display() {
+            return Change.super.display() + " => " + Names.printable(leader);
+        }
+    }
+
+    /**
      * An entry the node has and the source does not. {@code forced} deletes clear an entry of
      * another type out of the way of a source entry; they happen even without --delete.
      */
@@ -121,7 +146,7 @@ public sealed interface Change {
         }
     }
 
-    /** Same content, different mode or mtime: fixed in place. */
+    /** Same content, different mode or mtime (for a symlink: its own mtime): fixed in place. */
     record SetAttrs(Entry src, Entry old, Set<Diff> diffs) implements Change {
         public SetAttrs(Entry src, Entry old) {
             this(src, old, Diff.between(src, old));
@@ -136,7 +161,7 @@ public sealed interface Change {
         }
 
         public String code() {
-            return "." + (src.isDir() ? 'd' : 'f') + ".." + (diffs.contains(Diff.MTIME) ? 't' : '.')
+            return "." + (src.isDir() ? 'd' : src.isSymlink() ? 'L' : 'f') + ".." + (diffs.contains(Diff.MTIME) ? 't' : '.')
                     + (diffs.contains(Diff.MODE) ? 'p' : '.') + ".....";
         }
 

@@ -23,6 +23,8 @@ public final class NodePlan {
     private final List<Change.MakeSymlink> symlinks = new ArrayList<>();
     private final List<Change.SetAttrs> fileAttrs = new ArrayList<>();
     private final List<Change.SetAttrs> dirAttrs = new ArrayList<>();
+    private final List<Change.SetAttrs> linkAttrs = new ArrayList<>();
+    private final List<Change.LinkFile> links = new ArrayList<>();
     private final List<Change.Delete> deletes = new ArrayList<>();
     private final long created;
     private final long updated;
@@ -69,8 +71,15 @@ public final class NodePlan {
                     u++;
                 }
             } else if (ch instanceof Change.SetAttrs a) {
-                (a.src().isDir() ? dirAttrs : fileAttrs).add(a);
+                (a.src().isDir() ? dirAttrs : a.src().isSymlink() ? linkAttrs : fileAttrs).add(a);
                 u++;
+            } else if (ch instanceof Change.LinkFile l) {
+                links.add(l);
+                if (l.old() == null) {
+                    c++;
+                } else {
+                    u++;
+                }
             }
         }
         this.created = c;
@@ -128,6 +137,16 @@ public final class NodePlan {
     /** Directories whose mode or mtime is fixed (the root too, unless the unit is of single files). */
     public List<Change.SetAttrs> dirAttrs() {
         return dirAttrs;
+    }
+
+    /** Symlinks whose own time is fixed in place (only where the node can set it). */
+    public List<Change.SetAttrs> linkAttrs() {
+        return linkAttrs;
+    }
+
+    /** Names made hard links to a file sent (or already there) under another name, in path order. */
+    public List<Change.LinkFile> links() {
+        return links;
     }
 
     /** Entries the source lacks (with delete on), children before their directory. */

@@ -42,10 +42,8 @@ public final class Planner {
         List<String> warnings = new ArrayList<>();
         Map<String, List<Change>> clearing = new HashMap<>();
         Set<String> cleared = new HashSet<>();
+        List<Entry[]> followers = new ArrayList<>();
         for (Entry src : source.unordered()) {
-            if (options.leaveAlone().contains(src.path())) {
-                continue;
-            }
             Entry old = node.get(src.path()).orElse(null);
             if (old != null && old.type() != src.type() && !(src.isSymlink() && old.isFile())) {
                 if (old.isDir() && protectedDirs.contains(old.path())) {
@@ -60,8 +58,13 @@ public final class Planner {
                 clearing.put(src.path(), group);
                 old = null;
             }
+            if (src.isFile() && options.links().isFollower(src.path())) {
+                followers.add(new Entry[] {src, old}); // once every leader is planned
+                continue;
+            }
             planEntry(src, old, options, found);
         }
+        planLinks(followers, options, found);
         found.sort(Comparator.comparing(Change::path));
         List<Change> changes = new ArrayList<>(found.size() + clearing.size());
         for (Change c : found) {
@@ -75,7 +78,6 @@ public final class Planner {
             List<Entry> gone = new ArrayList<>();
             for (Entry old : node.unordered()) {
                 if (!source.contains(old.path()) && !cleared.contains(old.path())
-                        && !options.leaveAlone().contains(old.path())
                         && !(old.isDir() && protectedDirs.contains(old.path()))
                         && !options.excludes().excludesWithAncestors(old.path(), old.isDir())) {
                     gone.add(old);
@@ -124,7 +126,36 @@ public final class Planner {
             case SYMLINK -> {
                 if (old == null || !old.isSymlink() || !src.linkTarget().equals(old.linkTarget())) {
                     changes.add(new Change.MakeSymlink(src, old));
+                } else if (options.linkTimes() && src.mtime() != old.mtime()) {
+                    changes.add(new Change.SetAttrs(src, old)); // its own time, where the node can set it
                 }
+            }
+        }
+    }
+
+    /**
+     * A name of a file with several names is linked to its leader on the node unless it already is
+     * the same file there and the leader is not sent anew (a new leader is a new file, which every
+     * name must then be linked to). Its attributes are the leader's: that file's fix covers it.
+     */
+    private static void planLinks(List<Entry[]> followers, PlanOptions options, List<Change> found) {
+        if (followers.isEmpty()) {
+            return;
+        }
+        Set<String> sent = new HashSet<>();
+        for (Change c : found) {
+            if (c instanceof Change.CreateFile || c instanceof Change.UpdateFile) {
+                sent.add(c.path());
+            }
+        }
+        for (Entry[] f : followers) {
+            Entry src = f[0];
+            Entry old = f[1];
+            String leader = options.links().leader(src.path());
+            boolean linked = old != null && old.isFile() && !sent.contains(leader)
+                    && options.linkedOnNode(src.path(), leader);
+            if (!linked) {
+                found.add(new Change.LinkFile(src, old, leader));
             }
         }
     }

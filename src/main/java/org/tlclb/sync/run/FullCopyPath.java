@@ -13,12 +13,16 @@ import org.tlclb.sync.run.NodeState.Failed;
 import org.tlclb.sync.run.NodeState.Prepared;
 import org.tlclb.sync.run.NodeState.Staged;
 import org.tlclb.sync.run.NodeState.Why;
+import org.tlclb.sync.scan.Entry;
+import org.tlclb.sync.scan.HardLinks;
 import org.tlclb.sync.scan.NotCarried;
 import org.tlclb.sync.scan.ScanResult;
+import org.tlclb.sync.ssh.ShellBatch;
 import org.tlclb.sync.transfer.CommitResult;
 import org.tlclb.sync.transfer.ScpStager;
 import org.tlclb.sync.transfer.StagePlan;
 import org.tlclb.sync.transfer.StageResult;
+import org.tlclb.sync.transfer.TimeFixes;
 
 /**
  * A node without the SFTP subsystem gets the original tool's behaviour: a full recursive SCP copy
@@ -49,6 +53,13 @@ final class FullCopyPath {
             ScanResult source = sources.get().get(i);
             List<NotCarried> skipped = new ArrayList<>();
             StagePlan plan = StagePlan.fullCopy(source.manifest(), unit.source(), skipped);
+            if (request.hardLinks()) {
+                HardLinks links = source.links();
+                for (String f : links.followers()) {
+                    skipped.add(new NotCarried(f, "a hard link of " + links.leader(f) + ", and the node has no SFTP to"
+                            + " make it: it is a separate copy there"));
+                }
+            }
             observer.planned(target.display(), unit, new NodePlan(List.of(), List.of()));
             units.add(new UnitWork(unit, source, null, new NodePlan(List.of(), List.of()), plan, null, null, skipped,
                     null));
@@ -86,8 +97,27 @@ final class FullCopyPath {
         return new Staged(p, staged, bytes, warnings);
     }
 
-    /** Nothing left to do on the node; the result says what the copy could not do. */
+    /**
+     * Nothing left to do on the node but the times SCP could not carry (before 1970), set by the
+     * node's shell; the result says what the copy could not do.
+     */
     NodeState commit(Staged s) {
+        List<NotCarried> notCarried = new ArrayList<>();
+        for (int i = 0; i < s.staged().size(); i++) {
+            UnitWork u = s.prepared().units().get(i);
+            StageResult r = s.staged().get(i);
+            TimeFixes times = new TimeFixes();
+            for (Entry e : u.source().manifest().unordered()) {
+                if (e.isDir() || (e.isFile() && r.staged().contains(e.path()))) {
+                    times.add(e);
+                }
+            }
+            if (!times.isEmpty()) {
+                NodeLink link = s.prepared().link();
+                times.apply(new ShellBatch(link.session(), u.unit().dest(), link.replyTimeout()))
+                        .forEach(n -> notCarried.add(new NotCarried(u.onNode(n.path()), n.why())));
+            }
+        }
         List<String> errors = new ArrayList<>();
         if (s.prepared().units().stream().anyMatch(u -> u.unit().delete())) {
             errors.add("the node has no SFTP, so files the source lacks could not be deleted there (a full SCP copy"
@@ -97,6 +127,6 @@ final class FullCopyPath {
             errors.add("the node has no SFTP, so --chown " + request.owner() + " could not be applied");
         }
         int files = s.staged().stream().mapToInt(r -> r.staged().size()).sum();
-        return new Committed(s, new CommitResult(files, 0, 0, errors), false, null, s.warnings());
+        return new Committed(s, new CommitResult(files, 0, 0, errors, notCarried), false, null, s.warnings());
     }
 }

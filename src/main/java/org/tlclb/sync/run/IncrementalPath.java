@@ -12,7 +12,9 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tlclb.sync.config.NodeTarget;
+import org.tlclb.sync.inventory.NodeFacts;
 import org.tlclb.sync.inventory.NodeInventory;
+import org.tlclb.sync.inventory.NodeProbe;
 import org.tlclb.sync.inventory.RemoteChecksums;
 import org.tlclb.sync.inventory.SftpInventory;
 import org.tlclb.sync.plan.Change;
@@ -31,9 +33,12 @@ import org.tlclb.sync.run.NodeState.Prepared;
 import org.tlclb.sync.run.NodeState.Staged;
 import org.tlclb.sync.run.NodeState.Why;
 import org.tlclb.sync.scan.Entry;
+import org.tlclb.sync.scan.HardLinks;
 import org.tlclb.sync.scan.Manifest;
 import org.tlclb.sync.scan.NotCarried;
 import org.tlclb.sync.scan.ScanResult;
+import org.tlclb.sync.ssh.ShellBatch;
+import org.tlclb.sync.ssh.SftpPipeline;
 import org.tlclb.sync.transfer.BackupArea;
 import org.tlclb.sync.transfer.CommitOptions;
 import org.tlclb.sync.transfer.CommitResult;
@@ -97,19 +102,20 @@ final class IncrementalPath {
             NodeInventory inv = madeNow ? new NodeInventory(Manifest.empty(), List.of(), false)
                     : SftpInventory.read(link.sftp(), root, request.excludes(), unit.only(), source.manifest(), loginUid);
             TIMING.debug("{} {} listed at {} ms", target.display(), root, (System.nanoTime() - t0) / 1_000_000);
+            List<NotCarried> notCarried = new ArrayList<>();
+            HardLinks links = hardLinks(link, source, notCarried);
+            inv = probed(link, inv, source.manifest(), links, root, warnings);
             if (request.checksum()) {
                 inv = withChecksums(link, inv, source.manifest(), root, warnings);
             }
-            PlanOptions opts = new PlanOptions(unit.delete() && !source.ioErrors(), request.checksum(),
-                    unit.only() == null, request.excludes(), source.leaveAlone(), inv.openDirs());
             // The run's private staging directory, in the state area (rooted there when others may
             // write the destination itself: the stream then starts in the area the shell holds).
             String stageRel = (inv.openDirs().contains("") ? "" : TempNames.BACKUP_DIR + "/") + runId + ".stage";
             NodeInventory listed = inv;
-            List<NotCarried> notCarried = new ArrayList<>();
             PlanCache.Planned planned;
             if (!inv.openDirs().isEmpty() && !canHold) {
                 // Nothing in a directory others may change can be changed safely here: left as it is, and said.
+                PlanOptions opts = options(unit, source, links, inv);
                 NodePlan all = Planner.plan(source.manifest(), inv.manifest(), inv.staleTemps(), inv.holdsExcluded(), opts);
                 NodePlan plan = ExposedChanges.without(all, NodePaths.withNewDirs(inv.openDirs(), mkdirs(all)),
                         notCarried);
@@ -117,7 +123,8 @@ final class IncrementalPath {
                         unit.source()));
             } else {
                 planned = plans.planFor(i, inv, x -> {
-                    NodePlan plan = Planner.plan(source.manifest(), x.manifest(), x.staleTemps(), x.holdsExcluded(), opts);
+                    NodePlan plan = Planner.plan(source.manifest(), x.manifest(), x.staleTemps(), x.holdsExcluded(),
+                            options(unit, source, links, x));
                     StagePlan.Exposure exposure = x.openDirs().isEmpty() ? StagePlan.Exposure.NONE
                             : new StagePlan.Exposure(NodePaths.withNewDirs(x.openDirs(), mkdirs(plan)), stageRel);
                     return new PlanCache.Planned(x, plan,
@@ -143,6 +150,11 @@ final class IncrementalPath {
             reserved.close(); // no unit needs scp on this node
         }
         return new Prepared(target, link, false, List.copyOf(units), lock, made, owner, warnings, t0);
+    }
+
+    private PlanOptions options(SyncUnit unit, ScanResult source, HardLinks links, NodeInventory x) {
+        return new PlanOptions(unit.delete() && !source.ioErrors(), request.checksum(), unit.only() == null,
+                request.excludes(), links, x.facts().sameFile(), x.facts().linkTimes(), x.openDirs());
     }
 
     private static List<String> mkdirs(NodePlan plan) {
@@ -200,6 +212,7 @@ final class IncrementalPath {
         int gid = p.owner() == null ? -1 : p.owner().gid();
         CommitOptions opts = new CommitOptions(request.backup() ? runId : null, uid, gid);
         List<String> errors = new ArrayList<>();
+        List<NotCarried> notCarried = new ArrayList<>();
         List<String> warnings = new ArrayList<>(s.warnings());
         int created = 0;
         int updated = 0;
@@ -231,6 +244,7 @@ final class IncrementalPath {
                 updated += r.updated();
                 deleted += r.deleted();
                 errors.addAll(r.errors());
+                r.notCarried().forEach(n -> notCarried.add(new NotCarried(u.onNode(n.path()), n.why())));
                 if (backup != null) {
                     try {
                         backup.prune(request.backupKeep());
@@ -241,16 +255,57 @@ final class IncrementalPath {
             }
         } catch (RuntimeException e) {
             errors.add("internal error during the commit: " + e);
-            return new Committed(s, new CommitResult(created, updated, deleted, errors), true, null, warnings);
+            return new Committed(s, new CommitResult(created, updated, deleted, errors, notCarried), true, null, warnings);
         }
-        return new Committed(s, new CommitResult(created, updated, deleted, errors), false, null, warnings);
+        return new Committed(s, new CommitResult(created, updated, deleted, errors, notCarried), false, null, warnings);
     }
 
     /** Whether the plan replaces or deletes anything, or changes attributes in place: what a backup keeps. */
     private static boolean needsBackup(NodePlan plan) {
         return !plan.deletes().isEmpty() || !plan.forcedDeletes().isEmpty() || !plan.fileAttrs().isEmpty()
                 || !plan.dirAttrs().isEmpty() || plan.symlinks().stream().anyMatch(s -> s.old() != null)
-                || plan.filesToSend().stream().anyMatch(c -> c instanceof Change.UpdateFile uf && uf.replacesFile());
+                || plan.filesToSend().stream().anyMatch(c -> c instanceof Change.UpdateFile uf && uf.replacesFile())
+                || plan.links().stream().anyMatch(Change.LinkFile::replacesFile);
+    }
+
+    /**
+     * The source's files with several names that this node is to link, and what the node tells of
+     * itself; a node whose SFTP server cannot make hard links gets each name as a file of its own, and
+     * those names are not carried (as links).
+     */
+    private HardLinks hardLinks(NodeLink link, ScanResult source, List<NotCarried> notCarried) {
+        HardLinks links = request.hardLinks() ? source.links() : HardLinks.NONE;
+        if (!links.isEmpty() && !link.sftp().getServerExtensions().containsKey(HARDLINK)) {
+            for (String f : links.followers()) {
+                notCarried.add(new NotCarried(f, "a hard link of " + links.leader(f) + ", and the node's SFTP server"
+                        + " cannot make hard links (no " + HARDLINK + "): it is a separate copy there"));
+            }
+            return HardLinks.NONE;
+        }
+        return links;
+    }
+
+    private static final String HARDLINK = "hardlink@openssh.com";
+
+    /**
+     * The listing with what SFTP v3 cannot tell (true times beyond 32 bits, which names are one
+     * file), from the node's shell, for the entries that need it only. A node whose shell cannot
+     * tell has those entries planned as changed, with a warning.
+     */
+    private static NodeInventory probed(NodeLink link, NodeInventory inv, Manifest source, HardLinks links,
+                                        String dest, List<String> warnings) {
+        NodeInventory withFacts = inv.with(inv.manifest(), new NodeFacts(Map.of(), !links.isEmpty(),
+                link.sftp().getServerExtensions().containsKey(SftpPipeline.LSETSTAT)));
+        if (!inv.rootExists()) {
+            return withFacts;
+        }
+        try {
+            return NodeProbe.complete(withFacts, source, links, new ShellBatch(link.session(), dest, link.replyTimeout()));
+        } catch (IOException e) {
+            warnings.add("could not read the times beyond 1970-2106 or the hard links of the tree on the node ("
+                    + e.getMessage() + "): those entries are planned as changed");
+            return withFacts;
+        }
     }
 
     /** Removes what was staged and the directories the run made, so the node is as it was. */
@@ -297,6 +352,6 @@ final class IncrementalPath {
             }
             copy.put(n.path(), h == null ? n : n.withSha256(h));
         }
-        return inv.withManifest(new Manifest(copy));
+        return inv.with(new Manifest(copy), inv.facts());
     }
 }

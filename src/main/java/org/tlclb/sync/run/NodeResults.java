@@ -79,9 +79,9 @@ final class NodeResults {
         } else if (!refusals(c).isEmpty()) {
             status = NodeStatus.PARTIAL;
             error = "left as it is: " + summarize(refusals(c));
-        } else if (!missing(c.staged().prepared()).isEmpty()) {
+        } else if (!missing(c).isEmpty()) {
             status = NodeStatus.PARTIAL;
-            List<NotCarried> missing = missing(c.staged().prepared());
+            List<NotCarried> missing = missing(c);
             error = missing.size() + (missing.size() == 1 ? " entry" : " entries") + " of the source not carried: "
                     + summarize(missing.stream().map(NotCarried::display).toList());
         } else if (c.hook() != null && !c.hook().ok()) {
@@ -94,7 +94,14 @@ final class NodeResults {
         warnings.addAll(c.warnings());
         return new NodeResult(name, status, r.created(), r.updated(), r.deleted(), leftovers, c.staged().bytes(), secs,
                 error, warnings, c.hook(), mode(c.staged().prepared()), note(c.staged().prepared()),
-                missing(c.staged().prepared()), destinations(c.staged().prepared()));
+                missing(c), destinations(c.staged().prepared()));
+    }
+
+    /** What the node missed after its commit: what it could not get by its path, and what the commit could not set. */
+    private static List<NotCarried> missing(Committed c) {
+        List<NotCarried> out = missing(c.staged().prepared());
+        out.addAll(c.result().notCarried());
+        return out;
     }
 
     /** A line per destination whose path led through a link: where it really is on this node. */

@@ -20,10 +20,12 @@ import org.tlclb.sync.scan.ExcludeRules;
  * @param bwlimit    bytes per second per node (--bwlimit), 0 for no limit
  * @param maxDelete  the most files a node may lose (--max-delete, MaxDelete), or null for the
  *                   built-in guard (half of the node's files when over 20; none from an empty source)
+ * @param hardLinks  names of one file in the source are one file on the nodes (rsync -H; on by default)
  */
 public record SyncRequest(String command, RunMode mode, List<SyncUnit> units, List<NodeTarget> nodes,
                           ExcludeRules excludes, boolean checksum, boolean partialOk, boolean backup, int backupKeep,
-                          String postSync, int parallel, OwnerSpec owner, long bwlimit, Integer maxDelete) {
+                          String postSync, int parallel, OwnerSpec owner, long bwlimit, Integer maxDelete,
+                          boolean hardLinks) {
 
     public SyncRequest {
         units = List.copyOf(units);
@@ -38,6 +40,6 @@ public record SyncRequest(String command, RunMode mode, List<SyncUnit> units, Li
     /** The same request for other nodes (after ~/.ssh/config resolved them). */
     public SyncRequest withNodes(List<NodeTarget> resolved) {
         return new SyncRequest(command, mode, units, resolved, excludes, checksum, partialOk, backup, backupKeep,
-                postSync, parallel, owner, bwlimit, maxDelete);
+                postSync, parallel, owner, bwlimit, maxDelete, hardLinks);
     }
 }

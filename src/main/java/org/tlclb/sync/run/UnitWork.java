@@ -43,7 +43,8 @@ record UnitWork(SyncUnit unit, ScanResult source, NodeInventory inventory, NodeP
                 .map(n -> new NotCarried(onNode(n.path()), n.why())).toList();
     }
 
-    private String onNode(String rel) {
+    /** A path relative to the unit's source, as it is on the node. */
+    String onNode(String rel) {
         return rel.isEmpty() ? dest() : dest() + "/" + rel;
     }
 

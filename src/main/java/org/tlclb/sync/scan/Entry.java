@@ -6,7 +6,8 @@ package org.tlclb.sync.scan;
  * @param path       relative path with '/' separators; "" is the root directory itself
  * @param type       file, directory or symlink
  * @param size       size in bytes (files only, 0 otherwise)
- * @param mtime      modification time in whole seconds since the epoch (the precision SCP and SFTP v3 carry)
+ * @param mtime      modification time in whole seconds since the epoch, floored (before 1970 negative, after
+ *                   2106 beyond 32 bits: every time a filesystem holds); sub-second parts are not compared
  * @param mode       permission bits, 07777 at most
  * @param linkTarget the symlink's target as stored, or null
  * @param sha256     lowercase hex SHA-256 of the content when known, or null
@@ -22,7 +23,12 @@ public record Entry(String path, EntryType type, long size, long mtime, int mode
     }
 
     public static Entry symlink(String path, String target) {
-        return new Entry(path, EntryType.SYMLINK, 0, 0, 0777, target, null);
+        return symlink(path, target, 0);
+    }
+
+    /** A symlink with its own (lstat) modification time. */
+    public static Entry symlink(String path, String target, long mtime) {
+        return new Entry(path, EntryType.SYMLINK, 0, mtime, 0777, target, null);
     }
 
     public Entry withSha256(String hash) {

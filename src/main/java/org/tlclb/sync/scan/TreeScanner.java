@@ -14,7 +14,6 @@ import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -58,11 +57,11 @@ public final class TreeScanner {
                     throw new IOException(p + ": no such file");
                 }
             }
-            return new ScanResult(new Manifest(entries), warnings, false, Set.of(), notCarried);
+            return new ScanResult(new Manifest(entries), warnings, false, notCarried, HardLinks.NONE);
         }
-        Set<String> leaveAlone = new HashSet<>();
-        walk(root, "", excludes, new Found(entries, warnings, leaveAlone, notCarried), ioErrors, checksum);
-        return new ScanResult(new Manifest(entries), warnings, ioErrors[0], leaveAlone, notCarried);
+        Found found = new Found(entries, warnings, notCarried, new HashMap<>());
+        walk(root, "", excludes, found, ioErrors, checksum);
+        return new ScanResult(new Manifest(entries), warnings, ioErrors[0], notCarried, found.hardLinks());
     }
 
     private static final int S_IFMT = 0170000;
@@ -76,9 +75,22 @@ public final class TreeScanner {
      * gives type, mode, size and mtime together ("unix:mode" carries the type bits), where a file
      * walk plus a mode lookup cost two.
      */
-    /** What the walk collects. */
-    private record Found(Map<String, Entry> entries, List<String> warnings, Set<String> leaveAlone,
-                         List<NotCarried> notCarried) {
+    /** One file of the filesystem, whatever its names. */
+    private record FileKey(Object dev, Object ino) {
+    }
+
+    /** What the walk collects; {@code names} holds the paths of files with more than one link. */
+    private record Found(Map<String, Entry> entries, List<String> warnings, List<NotCarried> notCarried,
+                         Map<FileKey, List<String>> names) {
+
+        /** The files with several names among the entries taken (a name that vanished or was not read is not one). */
+        HardLinks hardLinks() {
+            if (names.isEmpty()) {
+                return HardLinks.NONE;
+            }
+            names.values().forEach(l -> l.removeIf(p -> !entries.containsKey(p)));
+            return HardLinks.of(names);
+        }
     }
 
     private static void walk(Path top, String topRel, ExcludeRules excludes, Found found, boolean[] ioErrors,
@@ -121,7 +133,8 @@ public final class TreeScanner {
         List<String> warnings = found.warnings();
         Map<String, Object> a;
         try {
-            a = Files.readAttributes(p, "unix:mode,size,lastModifiedTime", NOFOLLOW);
+            // The same lstat gives the link count and the file's identity, for hard links (rsync -H).
+            a = Files.readAttributes(p, "unix:mode,size,lastModifiedTime,nlink,ino,dev", NOFOLLOW);
         } catch (NoSuchFileException e) {
             return false;
         } catch (IOException e) {
@@ -144,21 +157,19 @@ public final class TreeScanner {
                 entries.put(rel, Entry.dir(rel, mtime, mode & 07777));
                 return true;
             } else if (type == S_IFLNK) {
-                entries.put(rel, Entry.symlink(rel, Files.readSymbolicLink(p).toString()));
+                entries.put(rel, Entry.symlink(rel, Files.readSymbolicLink(p).toString(), mtime));
             } else if (type == S_IFREG) {
                 if (!Files.isReadable(p)) {
                     found.notCarried().add(new NotCarried(rel, "could not read it: permission denied"));
                     ioErrors[0] = true;
                     return false;
                 }
-                if (mtime < 0) {
-                    found.notCarried().add(new NotCarried(rel, "modified before 1970, which SCP and SFTP cannot"
-                            + " carry; left as it is on the nodes"));
-                    found.leaveAlone().add(rel);
-                    return false;
-                }
                 Entry e = Entry.file(rel, (Long) a.get("size"), mtime, mode & 07777);
                 entries.put(rel, checksum ? e.withSha256(sha256(p)) : e);
+                if ((Integer) a.get("nlink") > 1) {
+                    found.names().computeIfAbsent(new FileKey(a.get("dev"), a.get("ino")), k -> new ArrayList<>())
+                            .add(rel);
+                }
             } else {
                 warnings.add("skipped " + Names.printable(rel) + ": a special file (FIFO, socket or device)");
             }
@@ -181,7 +192,8 @@ public final class TreeScanner {
         }
         try {
             if (attrs.isSymbolicLink()) {
-                entries.put(rel, Entry.symlink(rel, Files.readSymbolicLink(file).toString()));
+                entries.put(rel, Entry.symlink(rel, Files.readSymbolicLink(file).toString(),
+                        seconds(attrs.lastModifiedTime())));
             } else if (attrs.isRegularFile()) {
                 Entry e = Entry.file(rel, attrs.size(), seconds(attrs.lastModifiedTime()), mode(file));
                 entries.put(rel, checksum ? e.withSha256(sha256(file)) : e);

@@ -109,7 +109,28 @@ public final class SftpPipeline {
     }
 
     /**
-     * Sets mode (when >= 0), mtime/atime (when mtime >= 0) and owner and group (when uid >= 0: SFTP
+     * Sets a symlink's own mtime and atime (OpenSSH's lsetstat@openssh.com, which never follows
+     * the link), for a time {@link SftpTimes#carries} only.
+     */
+    public void setLinkTime(String path, long mtimeSeconds, Consumer<IOException> onError) throws IOException {
+        if (!SftpTimes.carries(mtimeSeconds)) {
+            throw new IllegalArgumentException("SFTP cannot carry the time " + mtimeSeconds);
+        }
+        Buffer b = new ByteArrayBuffer(64 + path.length() * 3, false);
+        b.putString(LSETSTAT);
+        b.putString(path, StandardCharsets.UTF_8);
+        b.putInt(SSH_FILEXFER_ATTR_ACMODTIME);
+        b.putUInt(mtimeSeconds); // atime
+        b.putUInt(mtimeSeconds); // mtime
+        submit(SftpConstants.SSH_FXP_EXTENDED, b, onError);
+    }
+
+    /** The extension that sets a symlink's own attributes (OpenSSH 8.0 and later). */
+    public static final String LSETSTAT = "lsetstat@openssh.com";
+
+    /**
+     * Sets mode (when >= 0), mtime/atime (when SFTP carries the time: see {@link SftpTimes}; else
+     * the time is left for the node's shell) and owner and group (when uid >= 0: SFTP
      * version 3 sets both at once, so gid must be given with it).
      */
     public void setStat(String path, int mode, long mtimeSeconds, int uid, int gid, Consumer<IOException> onError)
@@ -121,7 +142,8 @@ public final class SftpPipeline {
     public void setStat(String path, int mode, long mtimeSeconds, int uid, int gid, Consumer<IOException> onError,
                         Runnable onOk) throws IOException {
         Buffer b = pathBuffer(path);
-        int flags = (mode >= 0 ? SSH_FILEXFER_ATTR_PERMISSIONS : 0) | (mtimeSeconds >= 0 ? SSH_FILEXFER_ATTR_ACMODTIME : 0)
+        boolean time = SftpTimes.carries(mtimeSeconds);
+        int flags = (mode >= 0 ? SSH_FILEXFER_ATTR_PERMISSIONS : 0) | (time ? SSH_FILEXFER_ATTR_ACMODTIME : 0)
                 | (uid >= 0 ? SSH_FILEXFER_ATTR_UIDGID : 0);
         b.putInt(flags);
         if (uid >= 0) {
@@ -131,9 +153,10 @@ public final class SftpPipeline {
         if (mode >= 0) {
             b.putInt(mode);
         }
-        if (mtimeSeconds >= 0) {
-            b.putInt(mtimeSeconds); // atime
-            b.putInt(mtimeSeconds); // mtime
+        if (time) {
+            // Unsigned: MINA's putInt(long) refuses a time from 2038 on (2^31 seconds and more).
+            b.putUInt(mtimeSeconds); // atime
+            b.putUInt(mtimeSeconds); // mtime
         }
         submit(SftpConstants.SSH_FXP_SETSTAT, b, onError, null, onOk);
     }

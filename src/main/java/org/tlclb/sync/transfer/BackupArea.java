@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.apache.sshd.sftp.client.SftpClient;
@@ -18,6 +19,7 @@ import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.tlclb.sync.plan.TempNames;
 import org.tlclb.sync.scan.Entry;
+import org.tlclb.sync.ssh.SftpPipeline;
 
 /**
  * The backups of one destination on one node: {@code DEST/.tlclb-backup/RUN/}, holding the entries
@@ -118,7 +120,18 @@ public final class BackupArea {
     }
 
     private void keepTime(FileTime t) throws IOException {
-        sftp.setStat(root, new SftpClient.Attributes().modifyTime(t).accessTime(t));
+        SftpPipeline pipe = SftpPipeline.of(sftp, 1);
+        if (pipe == null) {
+            sftp.setStat(root, new SftpClient.Attributes().modifyTime(t).accessTime(t));
+            return;
+        }
+        // As unsigned 32 bits, as it was listed: MINA's own encoding refuses a time from 2038 on.
+        IOException[] failure = new IOException[1];
+        pipe.setStat(root, -1, t.to(TimeUnit.SECONDS), -1, -1, e -> failure[0] = e);
+        pipe.drain();
+        if (failure[0] != null) {
+            throw failure[0];
+        }
     }
 
     /** The backup path of a destination entry in the open run. */

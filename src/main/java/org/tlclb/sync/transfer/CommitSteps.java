@@ -36,6 +36,11 @@ final class CommitSteps {
         return sftp;
     }
 
+    /** The destination's resolved path. */
+    String root() {
+        return paths.root();
+    }
+
     /** The SFTP path of entry {@code rel}, for an operation on the entry itself ({@link NodePaths#of}). */
     String of(String rel) {
         return paths.of(rel);

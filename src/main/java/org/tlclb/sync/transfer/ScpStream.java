@@ -149,6 +149,14 @@ final class ScpStream {
             if (created && newDirsWritable) {
                 mode |= 0700;
             }
+            Long time = plan.dirTimes().get(child);
+            if (time != null) {
+                // The sink sets it when it leaves the directory. Its T line takes digits only: a time
+                // before 1970 goes as 0 and is set afterwards by the node's shell (TimeFixes).
+                long t = Math.max(0, time);
+                out.write(("T" + t + " 0 " + t + " 0\n").getBytes(StandardCharsets.UTF_8));
+                expected++;
+            }
             out.write(("D" + octal4(mode) + " 0 " + name + "\n").getBytes(StandardCharsets.UTF_8));
             if (created) {
                 createdDirs.add(child);

@@ -9,8 +9,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.tlclb.sync.plan.Change;
 import org.tlclb.sync.plan.NodePlan;
@@ -18,13 +20,19 @@ import org.tlclb.sync.plan.TempNames;
 import org.tlclb.sync.remote.NodePaths;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Manifest;
+import org.tlclb.sync.scan.NotCarried;
+import org.tlclb.sync.ssh.ShellBatch;
+import org.tlclb.sync.ssh.SftpPipeline;
+import org.tlclb.sync.ssh.SftpTimes;
 
 /**
  * Makes a staged node plan visible, over SFTP, executing the plan's groups in order: entries of
  * another type in the way are cleared, new subtrees renamed into place, missing directories made,
  * symlinks made under a temporary name and renamed, every staged file renamed over its target
  * (atomic per file), attributes fixed, deletions applied, leftovers of interrupted runs removed, and
- * directory modes and mtimes set last (every change touches its parent's mtime).
+ * directory modes and mtimes set last (every change touches its parent's mtime). Names of a file with
+ * several names are linked to it once it is in place ({@link LinkInstaller}); times SFTP cannot
+ * carry are set by the node's shell at the very end ({@link TimeFixes}).
  *
  * <p>Every entry is reached through {@link NodePaths}: by its path where only root and the login
  * can change its directory, else through the directory the node's shell holds. What goes into a
@@ -47,6 +55,14 @@ public final class SftpCommitter {
     private final BackupArea backup;
     private final HardLink hardLink;
     private final CommitSteps steps;
+    private final String root;
+    /** The node can set a symlink's own time (lsetstat@openssh.com). */
+    private final boolean linkTimes;
+    private final TimeFixes times = new TimeFixes();
+    /** Symlinks made, whose own time is set once they are all in place (where the node can). */
+    private final List<Entry> linksMade = new ArrayList<>();
+    /** Files the commit put in place (leaders of hard links among them). */
+    private final Set<String> installed = ConcurrentHashMap.newKeySet();
     private final AtomicInteger created = new AtomicInteger();
     private final AtomicInteger updated = new AtomicInteger();
     private final AtomicInteger deleted = new AtomicInteger();
@@ -60,6 +76,8 @@ public final class SftpCommitter {
         HardLink hl = new HardLink(sftp, sftp.getServerExtensions());
         this.hardLink = hl.isSupported() ? hl : null;
         this.steps = new CommitSteps(sftp, paths);
+        this.root = paths.root();
+        this.linkTimes = sftp.getServerExtensions().containsKey(SftpPipeline.LSETSTAT);
     }
 
     /**
@@ -125,9 +143,21 @@ public final class SftpCommitter {
                 symlink(s, clearedOut);
             }
         }
+        setLinkTimes(linksMade); // one wave for every link made, not a round trip each
         install(plan.filesToSend(), staged, clearedOut);
+        Set<String> notInstalled = new HashSet<>();
+        plan.filesToSend().forEach(c -> notInstalled.add(c.path()));
+        notInstalled.removeAll(installed);
+        for (Change.LinkFile l : new LinkInstaller(steps, backup).install(plan, notInstalled, clearedOut)) {
+            (l.old() == null ? created : updated).incrementAndGet();
+        }
         steps.wave(plan.fileAttrs(), (p, c) -> p.setStat(steps.of(c.path()), c.src().mode(), c.src().mtime(), -1, -1,
-                e -> steps.fail("set attributes of", c.path(), e), () -> updated.incrementAndGet()));
+                e -> steps.fail("set attributes of", c.path(), e), () -> {
+                    updated.incrementAndGet();
+                    times.add(c.src());
+                }));
+        setLinkTimes(plan.linkAttrs().stream().map(Change.SetAttrs::src).toList());
+        updated.addAndGet(plan.linkAttrs().size());
         deleteAll(plan.deletes());
         removeLeftovers(plan.staleTemps(), dirsToFix);
         for (Change c : plan.changes()) {
@@ -152,6 +182,9 @@ public final class SftpCommitter {
                 source.get(d).filter(Entry::isDir).ifPresent(dirs::add);
             }
         }
+        if (backup != null && source.get("").filter(r -> !SftpTimes.carries(r.mtime())).isPresent()) {
+            dirs.add(source.get("").get()); // the backup area's making moved the root's time, which SFTP cannot put back
+        }
         // --chown: the directories this run made get the owner too, as its files do
         steps.wave(dirs, (p, e) -> p.setStat(steps.self(e.path()), e.mode(), e.mtime(),
                 made.contains(e.path()) ? options.uid() : -1, made.contains(e.path()) ? options.gid() : -1,
@@ -160,7 +193,11 @@ public final class SftpCommitter {
             // Empty by now, unless a file of it could not be renamed in (the next run's lock removes it).
             steps.wave(List.of(paths.stageDir()), (p, d) -> p.rmdir(steps.staged(d), x -> { }));
         }
-        return new CommitResult(created.get(), updated.get(), deleted.get(), steps.errors());
+        dirs.forEach(times::add);
+        List<NotCarried> notCarried = times.isEmpty() ? List.of() : times.apply(
+                new ShellBatch(sftp.getClientSession(), root, CoreModuleProperties.IDLE_TIMEOUT.getRequired(
+                        sftp.getClientSession())));
+        return new CommitResult(created.get(), updated.get(), deleted.get(), steps.errors(), notCarried);
     }
 
     /** Whether {@code rel} is in (or is) a new directory made in a directory others may change. */
@@ -360,6 +397,12 @@ public final class SftpCommitter {
 
     private void count(Change c) {
         (c instanceof Change.CreateFile ? created : updated).incrementAndGet();
+        installed.add(c.path());
+        if (c instanceof Change.CreateFile f) {
+            times.add(f.src());
+        } else if (c instanceof Change.UpdateFile f) {
+            times.add(f.src());
+        }
     }
 
     /**
@@ -453,10 +496,24 @@ public final class SftpCommitter {
                 }
             }
             steps.rename(temp, steps.of(ms.path()));
+            if (linkTimes) {
+                linksMade.add(ms.src());
+            }
             if (ms.old() == null) {
                 created.incrementAndGet();
             } else {
                 updated.incrementAndGet();
+            }
+        });
+    }
+
+    /** A symlink's own time: by lsetstat in a wave, or at the end by the node's shell. */
+    private void setLinkTimes(List<Entry> links) {
+        steps.wave(links, (p, e) -> {
+            if (SftpTimes.carries(e.mtime())) {
+                p.setLinkTime(steps.of(e.path()), e.mtime(), x -> steps.fail("set the time of", e.path(), x));
+            } else {
+                times.add(e);
             }
         });
     }

@@ -197,10 +197,15 @@ final class SourceSender {
         context.throttle().pace(data.length);
     }
 
-    /** The T and C lines of a file: mtime, mode, size and the name it is written under. */
+    /**
+     * The T and C lines of a file: mtime, mode, size and the name it is written under. OpenSSH's
+     * sink takes any time from 0 up in a T line (64 bits, so after 2106 too), but digits only: a
+     * time before 1970 goes as 0, and the commit sets it through the node's shell.
+     */
     private static byte[] header(StageItem item, long mtime, int mode, long size) {
         StringBuilder h = new StringBuilder(64 + item.tempName().length());
-        h.append('T').append(mtime).append(" 0 ").append(mtime).append(" 0\nC");
+        long t = Math.max(0, mtime);
+        h.append('T').append(t).append(" 0 ").append(t).append(" 0\nC");
         h.append(ScpStream.octal4(mode)).append(' ').append(size).append(' ').append(item.tempName()).append('\n');
         return h.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -46,13 +46,15 @@ import org.tlclb.sync.scan.NotCarried;
  * @param newDirs  directories the stream creates
  * @param subtrees temporary path of each new subtree -> the path it is renamed to at commit
  * @param index    target -> position in {@code items}
+ * @param dirTimes directories whose mtime the stream sets itself (a T line before their D line): the
+ *                 full copy's, which nothing else sets; empty where the commit sets them
  */
 public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Integer> dirModes, Set<String> newDirs,
-                        Map<String, String> subtrees, Map<String, Integer> index) {
+                        Map<String, String> subtrees, Map<String, Integer> index, Map<String, Long> dirTimes) {
 
     public StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Integer> dirModes, Set<String> newDirs,
                      Map<String, String> subtrees) {
-        this(sourceRoot, items, dirModes, newDirs, subtrees, index(items));
+        this(sourceRoot, items, dirModes, newDirs, subtrees, index(items), Map.of());
     }
 
     /** Immutable: one plan is shared by every node whose tree is the same (views, not copies, of large maps). */
@@ -62,6 +64,7 @@ public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Inte
         newDirs = Collections.unmodifiableSet(newDirs);
         subtrees = Collections.unmodifiableMap(subtrees);
         index = Collections.unmodifiableMap(index);
+        dirTimes = Collections.unmodifiableMap(dirTimes);
     }
 
     /**
@@ -286,8 +289,12 @@ public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Inte
     public static StagePlan fullCopy(Manifest source, Path sourceRoot, List<NotCarried> notCarried) {
         List<StageItem> items = new ArrayList<>();
         Map<String, Integer> dirModes = new LinkedHashMap<>();
+        Map<String, Long> dirTimes = new HashMap<>();
         Map<String, String> shared = new HashMap<>();
         for (Entry e : source.entries()) {
+            if (e.isDir()) {
+                dirTimes.put(e.path(), e.mtime());
+            }
             if (e.path().indexOf('\n') >= 0 || e.path().indexOf('\r') >= 0) {
                 notCarried.add(new NotCarried(e.path(), "SCP cannot carry this name and the node has no SFTP"));
                 continue;
@@ -302,7 +309,9 @@ public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Inte
             }
         }
         items.sort(TREE_ORDER);
-        return new StagePlan(sourceRoot, List.copyOf(items), dirModes, new HashSet<>(dirModes.keySet()), Map.of());
+        List<StageItem> all = List.copyOf(items);
+        return new StagePlan(sourceRoot, all, dirModes, new HashSet<>(dirModes.keySet()), Map.of(), index(all),
+                dirTimes);
     }
 
     /**
@@ -324,6 +333,9 @@ public record StagePlan(Path sourceRoot, List<StageItem> items, Map<String, Inte
         made.add(name);
         newDirs.forEach(d -> made.add(name + "/" + d));
         moved.sort(TREE_ORDER);
-        return new StagePlan(sourceRoot, List.copyOf(moved), modes, made, Map.of());
+        Map<String, Long> times = new HashMap<>();
+        dirTimes.forEach((d, t) -> times.put(d.isEmpty() ? name : name + "/" + d, t));
+        List<StageItem> all = List.copyOf(moved);
+        return new StagePlan(sourceRoot, all, modes, made, Map.of(), index(all), times);
     }
 }

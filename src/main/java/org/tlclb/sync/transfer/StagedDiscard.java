@@ -6,10 +6,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.tlclb.sync.remote.NodePaths;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Manifest;
+import org.tlclb.sync.ssh.ShellBatch;
 
 /**
  * Removes staged files everywhere they were written (abort before commit), and puts back the
@@ -51,5 +53,12 @@ public final class StagedDiscard {
         }
         // Only directories the stream wrote into: never an open one (what goes there is staged apart).
         steps.wave(dirs, (p, e) -> p.setStat(steps.self(e.path()), -1, e.mtime(), -1, -1, x -> { }));
+        // A time SFTP cannot carry (the node's true one, read by its shell) goes back the same way.
+        TimeFixes times = new TimeFixes();
+        dirs.forEach(times::add);
+        if (!times.isEmpty()) {
+            times.apply(new ShellBatch(steps.sftp().getClientSession(), steps.root(), CoreModuleProperties.IDLE_TIMEOUT
+                    .getRequired(steps.sftp().getClientSession())));
+        }
     }
 }

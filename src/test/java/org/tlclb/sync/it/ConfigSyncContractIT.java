@@ -115,6 +115,31 @@ class ConfigSyncContractIT extends LabTestBase {
     }
 
     @Test
+    @Exercises(value = {"--no-hard-links", "--hard-links", "-H"}, exits = 0)
+    void namesOfOneConfigurationFileAreLinkedUnlessToldNotTo() throws Exception {
+        Path a = ItSupport.write(etc, "conf.d/a.conf", "shared=1\n", "rw-r--r--", Contracts.T0);
+        Files.createLink(etc.resolve("b.conf"), a);
+        Files.setLastModifiedTime(etc.resolve("conf.d"), FileTime.from(Contracts.T0));
+        configSync("-y", "--no-hard-links").exits(0);
+        assertNodesHoldTheConfiguration();
+        assertThat(Files.getAttribute(cluster.etc(1).resolve("b.conf"), "unix:nlink")).isEqualTo(1);
+        // With hard links (and the backup config sync keeps by default), conf.d/a.conf becomes a link to b.conf,
+        // the lowest of the file's names, and the file it was is kept in the backup.
+        Result linked = configSync("-y", "--hard-links", "--json", "-").exits(0);
+        assertThat(linked.json().get("nodes").get(0).get("updated").asLong()).as(linked.describe()).isEqualTo(1);
+        for (int i = 1; i <= cluster.size(); i++) {
+            assertThat(Files.getAttribute(cluster.etc(i).resolve("b.conf"), "unix:ino"))
+                    .isEqualTo(Files.getAttribute(cluster.etc(i).resolve("conf.d/a.conf"), "unix:ino"));
+            String run = linked.json().get("run_id").asText();
+            assertThat(cluster.etc(i).resolve(".tlclb-backup/" + run + "/conf.d/a.conf")).hasContent("shared=1\n");
+        }
+        Result again = configSync("-y", "-H", "--json", "-").exits(0);
+        for (JsonNode n : again.json().get("nodes")) {
+            assertThat(n.get("created").asLong() + n.get("updated").asLong() + n.get("deleted").asLong()).isZero();
+        }
+    }
+
+    @Test
     @Exercises(value = {"--delete", "--no-delete", "--backup", "--no-backup"}, exits = 0)
     void deleteAndBackupCanBeTurnedOffAndOn() throws Exception {
         ItSupport.write(cluster.etc(1), "stale.conf", "old\n", "rw-r--r--", Contracts.T0);

@@ -21,8 +21,8 @@ import org.tlclb.sync.run.TreeAssert;
  * delete guard (an empty source, more than half, --max-delete, MaxDelete, config sync's default
  * delete); a node without SFTP that could not delete is not in sync; a directory holding excluded
  * files is not replaced by a file, and re-runs converge without leftovers; a commit that stops
- * halfway is reported as partial with what changed; a file from before 1970 and an unreadable file
- * are named as not carried and make the nodes partial, never a failed node.
+ * halfway is reported as partial with what changed; a file from before 1970 arrives with its time, and
+ * an unreadable file is named as not carried and makes the nodes partial, never a failed node.
  */
 class DeletesAndReportsIT extends LabTestBase {
     static final Instant T1 = Instant.parse("2026-01-05T10:00:00Z");
@@ -190,14 +190,15 @@ class DeletesAndReportsIT extends LabTestBase {
     }
 
     @Test
-    void aFileFromBefore1970IsNamedAsNotCarriedAndTheRestArrives() throws Exception {
+    void aFileFromBefore1970ArrivesWithItsTime() throws Exception {
         ItSupport.write(src, "index.html", "hello", "rw-r--r--", T1);
-        ItSupport.write(src, "old.txt", "from the sixties", "rw-r--r--", Instant.parse("1969-06-01T00:00:00Z"));
-        Launcher.Result r = push().exits(1);
-        assertThat(r.out()).contains("old.txt: modified before 1970");
+        Instant sixtyNine = Instant.parse("1969-06-01T00:00:00Z");
+        ItSupport.write(src, "old.txt", "from the sixties", "rw-r--r--", sixtyNine);
+        push().exits(0); // once named as not carried (issue 29); carried since issue 31 (CarryContractIT)
         for (int i = 1; i <= 2; i++) {
             assertThat(cluster.www(i).resolve("index.html")).hasContent("hello");
-            assertThat(cluster.www(i).resolve("old.txt")).doesNotExist();
+            assertThat(cluster.www(i).resolve("old.txt")).hasContent("from the sixties");
+            assertThat(Files.getLastModifiedTime(cluster.www(i).resolve("old.txt")).toInstant()).isEqualTo(sixtyNine);
         }
     }
 

@@ -140,6 +140,51 @@ class NodeCommandContractIT {
         }
     }
 
+    /**
+     * Issue 31 on a node without a shell: times from 2038 on are listed (as OpenSSH lists them, the
+     * low 32 bits), hard links and link times are kept through SFTP, and a time SFTP cannot carry
+     * (before 1970) is named as not carried, the node partial, never "in sync".
+     */
+    @Test
+    @Exercises(command = "content-sync", value = "--json", exits = {0, 1})
+    void aTimeNoProtocolCarriesToANodeWithoutAShellIsNamedAndTheRestArrives() throws Exception {
+        Path root = tmp.resolve("node-root");
+        Path authorized = Files.writeString(tmp.resolve("authorized_keys"), Files.readString(Path.of(key + ".pub")));
+        RunningLauncher node = launcher.spawn("tlclb", "node", "--root", root.toString(), "--port", "0",
+                "--authorized-keys", authorized.toString(), "--state-dir", tmp.resolve("node-state").toString());
+        int port = Integer.parseInt(node.awaitOut(LISTENING).group(1));
+        try {
+            Path one = CarryContractIT.file(src, "linked/one", "one file, two names", 1600000000L);
+            Files.createLink(src.resolve("linked/two"), one);
+            CarryContractIT.file(src, "y2040.txt", "past 2^31", 2200000000L);
+            Files.createSymbolicLink(src.resolve("link"), Path.of("y2040.txt"));
+            CarryContractIT.touch(src.resolve("link"), 1600000000L);
+            Path known = tmp.resolve("known_hosts");
+            pushTo(port, known).exits(0);
+            Path www = root.resolve("var/www/html");
+            assertThat(CarryContractIT.describe(www, true)).isEqualTo(CarryContractIT.describe(src, true));
+            Result again = launcher.run("tlclb_content_sync", "-y", "-w", "root@127.0.0.1:" + port, "-i",
+                    key.toString(), "--known-hosts", known.toString(), "--json", "-", "--dest", "/var/www/html",
+                    src.toString()).exits(0);
+            assertThat(again.json().get("nodes").get(0).get("bytes").asLong()).as(again.describe()).isZero();
+
+            CarryContractIT.file(src, "old.txt", "from the sixties", -315619200L);
+            Result old = launcher.run("tlclb_content_sync", "-y", "-w", "root@127.0.0.1:" + port, "-i",
+                    key.toString(), "--known-hosts", known.toString(), "--json", "-", "--dest", "/var/www/html",
+                    src.toString()).exits(1);
+            var n = old.json().get("nodes").get(0);
+            assertThat(n.get("status").asText()).isEqualTo("partial");
+            assertThat(n.get("not_carried")).hasSize(1);
+            assertThat(n.get("not_carried").get(0).get("path").asText()).isEqualTo("/var/www/html/old.txt");
+            assertThat(n.get("not_carried").get(0).get("why").asText()).contains("1960-01-01T00:00:00Z",
+                    "beyond what SFTP carries");
+            assertThat(www.resolve("old.txt")).hasContent("from the sixties");
+        } finally {
+            node.signal("TERM");
+            node.await().exits(143);
+        }
+    }
+
     @Test
     @Exercises("--root")
     void byDefaultItTakesTheUsersAuthorizedKeysAndKeepsItsStateBesideTheRoot() throws Exception {

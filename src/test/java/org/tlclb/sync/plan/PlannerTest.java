@@ -16,6 +16,7 @@ import org.tlclb.sync.plan.Change.SetAttrs;
 import org.tlclb.sync.plan.Change.UpdateFile;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.ExcludeRules;
+import org.tlclb.sync.scan.HardLinks;
 import org.tlclb.sync.scan.Manifest;
 
 class PlannerTest {
@@ -484,5 +485,79 @@ class PlannerTest {
         assertThat(new MakeSymlink(Entry.symlink("l", "a\nb"), null).itemize())
                 .isEqualTo("cL+++++++++ l -> a\\#012b");
         assertThat(p.changes()).allSatisfy(c -> assertThat(c.code()).hasSize(11));
+    }
+
+    // ---- times beyond SFTP, symlink times, hard links ----
+
+    private static PlanOptions links(Map<String, List<String>> groups, Map<String, String> sameFile, boolean linkTimes) {
+        return new PlanOptions(false, false, true, ExcludeRules.none(), HardLinks.of(groups), sameFile, linkTimes);
+    }
+
+    @Test
+    void timesBeforeNineteenSeventyAndAfterTwentyOneSixAreComparedAsTheyAre() {
+        long sixties = -315619200L;
+        long far = 7258118400L;
+        Manifest src = tree(Entry.dir("old", sixties, 0755), Entry.file("old/f", 3, sixties, 0644),
+                Entry.file("far", 3, far, 0644));
+        assertThat(plan(src, src, DEFAULT).changes()).isEmpty();
+        // What a listing shows before the node's true time is read: the low 32 bits differ from the source's time.
+        Manifest listed = tree(Entry.dir("old", sixties & 0xFFFFFFFFL, 0755),
+                Entry.file("old/f", 3, sixties & 0xFFFFFFFFL, 0644), Entry.file("far", 3, far & 0xFFFFFFFFL, 0644));
+        assertThat(lines(plan(src, listed, DEFAULT))).containsExactly("<f..t...... far", ".d..t...... old/",
+                "<f..t...... old/f");
+    }
+
+    @Test
+    void aSymlinksOwnTimeIsComparedOnlyWhereTheNodeCanSetIt() {
+        Manifest src = tree(Entry.symlink("l", "t", T));
+        Manifest node = tree(Entry.symlink("l", "t", T + 60));
+        assertThat(plan(src, node, DEFAULT).changes()).as("the node cannot set it: not compared").isEmpty();
+        NodePlan p = plan(src, node, links(Map.of(), Map.of(), true));
+        assertThat(lines(p)).containsExactly(".L..t...... l");
+        assertThat(p.linkAttrs()).hasSize(1);
+        assertThat(p.fileAttrs()).isEmpty();
+        assertThat(plan(src, src, links(Map.of(), Map.of(), true)).changes()).isEmpty();
+    }
+
+    @Test
+    void namesOfOneFileAreSentOnceAndLinkedAndLinkedNamesAreLeftAlone() {
+        Map<String, List<String>> group = Map.of("k", List.of("a", "d/b", "d/c"));
+        Manifest src = tree(Entry.file("a", 5, T, 0644), Entry.dir("d", T, 0755), Entry.file("d/b", 5, T, 0644),
+                Entry.file("d/c", 5, T, 0644));
+        NodePlan first = plan(src, tree(), links(group, Map.of(), false));
+        assertThat(lines(first)).containsExactly("<f+++++++++ a", "cd+++++++++ d/", "hf+++++++++ d/b => a",
+                "hf+++++++++ d/c => a");
+        assertThat(first.filesToSend()).extracting(Change::path).containsExactly("a");
+        assertThat(first.bytesToSend()).isEqualTo(5);
+        assertThat(first.created()).isEqualTo(4);
+        // Linked on the node as in the source: nothing to do.
+        Map<String, String> linked = Map.of("a", "a", "d/b", "a", "d/c", "a");
+        assertThat(plan(src, src, links(group, linked, false)).changes()).isEmpty();
+        // d/c is a file of its own on the node (same size and time): it is linked again.
+        Map<String, String> apart = Map.of("a", "a", "d/b", "a", "d/c", "d/c");
+        assertThat(lines(plan(src, src, links(group, apart, false)))).containsExactly("hf......... d/c => a");
+        // Unknown (the node's stat could not tell): linked again, never taken as linked.
+        assertThat(lines(plan(src, src, links(group, Map.of(), false)))).containsExactly("hf......... d/b => a",
+                "hf......... d/c => a");
+    }
+
+    @Test
+    void aChangeThroughOneNameSendsTheLeaderOnceAndLinksEveryOtherNameToTheNewFile() {
+        Map<String, List<String>> group = Map.of("k", List.of("a", "b"));
+        Manifest node = tree(Entry.file("a", 5, T, 0644), Entry.file("b", 5, T, 0644));
+        Manifest src = tree(Entry.file("a", 6, T + 9, 0644), Entry.file("b", 6, T + 9, 0644));
+        NodePlan p = plan(src, node, links(group, Map.of("a", "a", "b", "a"), false));
+        assertThat(lines(p)).containsExactly("<f.st...... a", "hf......... b => a");
+        assertThat(p.updated()).isEqualTo(2);
+        assertThat(p.links()).singleElement().satisfies(l -> assertThat(l.replacesFile()).isTrue());
+    }
+
+    @Test
+    void aNameWhereTheNodeHasADirectoryIsClearedBeforeItIsLinked() {
+        Map<String, List<String>> group = Map.of("k", List.of("a", "b"));
+        Manifest src = tree(Entry.file("a", 5, T, 0644), Entry.file("b", 5, T, 0644));
+        Manifest node = tree(Entry.file("a", 5, T, 0644), Entry.dir("b", T, 0755), Entry.file("b/x", 1, T, 0644));
+        NodePlan p = plan(src, node, links(group, Map.of("a", "a"), false));
+        assertThat(lines(p)).containsExactly("*deleting   b/x", "*deleting   b/", "hf+++++++++ b => a");
     }
 }

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -92,10 +94,11 @@ class TreeScannerTest {
         Files.createSymbolicLink(root.resolve("up"), Path.of("../outside"));
         Manifest m = scan(root).manifest();
 
-        assertThat(m.get("out").orElseThrow()).isEqualTo(Entry.symlink("out", outside.toString()));
-        assertThat(m.get("rel").orElseThrow()).isEqualTo(Entry.symlink("rel", "real"));
-        assertThat(m.get("dangling").orElseThrow()).isEqualTo(Entry.symlink("dangling", "nowhere/x"));
-        assertThat(m.get("up").orElseThrow()).isEqualTo(Entry.symlink("up", "../outside"));
+        assertThat(m.get("out").orElseThrow()).isEqualTo(Entry.symlink("out", outside.toString(), lmtime(root, "out")));
+        assertThat(m.get("rel").orElseThrow()).isEqualTo(Entry.symlink("rel", "real", lmtime(root, "rel")));
+        assertThat(m.get("dangling").orElseThrow())
+                .isEqualTo(Entry.symlink("dangling", "nowhere/x", lmtime(root, "dangling")));
+        assertThat(m.get("up").orElseThrow()).isEqualTo(Entry.symlink("up", "../outside", lmtime(root, "up")));
         assertThat(m.asMap().keySet()).containsExactly("", "dangling", "out", "real", "rel", "up");
     }
 
@@ -106,7 +109,63 @@ class TreeScannerTest {
         Files.createSymbolicLink(root.resolve("self"), Path.of("self"));
         Manifest m = TreeScanner.scan(root, ExcludeRules.none(), null, true).manifest();
         assertThat(m.get("dangling").orElseThrow().sha256()).isNull();
-        assertThat(m.get("self").orElseThrow()).isEqualTo(Entry.symlink("self", "self"));
+        assertThat(m.get("self").orElseThrow()).isEqualTo(Entry.symlink("self", "self", lmtime(root, "self")));
+    }
+
+    /** A link's own mtime in seconds (lstat). */
+    private static long lmtime(Path root, String name) throws IOException {
+        return Math.floorDiv(Files.getLastModifiedTime(root.resolve(name), LinkOption.NOFOLLOW_LINKS)
+                .toMillis(), 1000L);
+    }
+
+    /** touch -h -d @SECONDS: Java cannot set a symlink's own time. */
+    private static void touch(Path p, long seconds) throws Exception {
+        touch(p, Long.toString(seconds));
+    }
+
+    private static void touch(Path p, String seconds) throws Exception {
+        Process t = new ProcessBuilder("touch", "-h", "-d", "@" + seconds, p.toString()).inheritIO().start();
+        assertThat(t.waitFor()).isZero();
+    }
+
+    @Test
+    void everyTimeIsTakenAsItIsBeforeNineteenSeventyAndAfterTwentyOneSixAndALinksOwn() throws Exception {
+        Path root = root();
+        file(root.resolve("old"), "o", "rw-r--r--");
+        file(root.resolve("far"), "f", "rw-r--r--");
+        Files.createDirectories(root.resolve("sixties"));
+        Files.createSymbolicLink(root.resolve("link"), Path.of("old"));
+        touch(root.resolve("old"), -315619200L);           // 1960-01-01
+        touch(root.resolve("far"), 7258118400L);           // 2200-01-01
+        touch(root.resolve("link"), 4294967296L);          // 2106-02-07T06:28:16Z, the first time past 32 bits
+        touch(root.resolve("sixties"), "-0.3");             // 1969-12-31T23:59:59.7Z (Java's own setter makes it 0)
+        ScanResult r = scan(root);
+        assertThat(r.notCarried()).isEmpty();
+        assertThat(r.manifest().get("old").orElseThrow().mtime()).isEqualTo(-315619200L);
+        assertThat(r.manifest().get("far").orElseThrow().mtime()).isEqualTo(7258118400L);
+        assertThat(r.manifest().get("sixties").orElseThrow().mtime()).as("whole seconds, floored").isEqualTo(-1L);
+        assertThat(r.manifest().get("link").orElseThrow().mtime()).isEqualTo(4294967296L);
+    }
+
+    @Test
+    void namesOfOneFileAreAGroupLedByTheLowestPathAndOtherNamesOutsideTheTreeDoNotCount() throws Exception {
+        Path root = root();
+        Path a = file(root.resolve("b/one"), "shared", "rw-r--r--");
+        Files.createDirectories(root.resolve("a"));
+        Files.createLink(root.resolve("a/two"), a);
+        Files.createLink(root.resolve("b/three"), a);
+        Path lonely = file(root.resolve("lonely"), "one name in the tree", "rw-r--r--");
+        Files.createLink(tmp.resolve("outside-name"), lonely);
+        Path ex = file(root.resolve("x.swp"), "excluded", "rw-r--r--");
+        Files.createLink(root.resolve("keep"), ex);
+        ScanResult r = TreeScanner.scan(root, ExcludeRules.of(List.of("*.swp")), null, false);
+        HardLinks links = r.links();
+        assertThat(links.leaderOf()).containsOnly(Map.entry("a/two", "a/two"),
+                Map.entry("b/one", "a/two"), Map.entry("b/three", "a/two"));
+        assertThat(links.followers()).containsExactly("b/one", "b/three");
+        assertThat(links.isFollower("a/two")).isFalse();
+        assertThat(links.leader("lonely")).isNull();
+        assertThat(links.leader("keep")).as("its other name is excluded").isNull();
     }
 
     @Test

@@ -17,6 +17,7 @@ import org.tlclb.sync.plan.TempNames;
 import org.tlclb.sync.remote.NodePaths;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.ExcludeRules;
+import org.tlclb.sync.scan.HardLinks;
 import org.tlclb.sync.scan.Manifest;
 
 class StagePlanTest {
@@ -224,7 +225,7 @@ class StagePlanTest {
         Manifest source = tree(up, sub, changed, fresh, inside, empty, sealed);
         Manifest node = tree(up, sub, Entry.file("up/sub/f", 2, T, 0644));
         Set<String> open = Set.of("up", "up/sub");
-        PlanOptions opts = new PlanOptions(true, false, true, ExcludeRules.none(), Set.of(), open);
+        PlanOptions opts = new PlanOptions(true, false, true, ExcludeRules.none(), HardLinks.NONE, Map.of(), false, open);
         NodePlan plan = Planner.plan(source, node, List.of(), opts);
         String stage = ".tlclb-backup/run.stage";
         StagePlan sp = StagePlan.of(plan, source, node, SRC, new StagePlan.Exposure(
@@ -249,7 +250,7 @@ class StagePlanTest {
         Manifest source = tree(d, Entry.file("d/f", 2, T, 0600), Entry.file("g", 2, T, 0600));
         Manifest node = tree(d, Entry.file("d/f", 2, T, 0644), Entry.file("g", 2, T, 0644));
         NodePlan plan = Planner.plan(source, node, List.of(),
-                new PlanOptions(true, false, true, ExcludeRules.none(), Set.of(), Set.of("d")));
+                new PlanOptions(true, false, true, ExcludeRules.none(), HardLinks.NONE, Map.of(), false, Set.of("d")));
         assertThat(plan.changes()).filteredOn(c -> c.path().equals("d/f")).singleElement()
                 .isInstanceOf(Change.UpdateFile.class).extracting(Change::code).isEqualTo("<f...p.....");
         assertThat(plan.changes()).filteredOn(c -> c.path().equals("g")).singleElement()
