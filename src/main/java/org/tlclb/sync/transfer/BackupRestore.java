@@ -63,6 +63,7 @@ public final class BackupRestore {
         List<String> restored = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         Map<String, long[]> attrs = readAttrs(base);
+        Map<String, SftpClient.Attributes> keepTimes = new LinkedHashMap<>();
         if (!dryRun) {
             List<String> planned = new ArrayList<>();
             walk(base, "", true, planned, new ArrayList<>());
@@ -84,6 +85,17 @@ public final class BackupRestore {
                     hold.add(r);
                 }
             }
+            // A directory the run did not record kept its attributes through the run (its commit set
+            // them back); the renames below move its mtime, so it gets back the one it has now.
+            List<String> keep = new ArrayList<>();
+            for (String d : touched) {
+                if (d != null && !attrs.containsKey(d)) {
+                    keep.add(d);
+                    if (paths.exposed(d)) {
+                        hold.add(d);
+                    }
+                }
+            }
             if (!hold.isEmpty()) {
                 if (!paths.canReachExposed()) {
                     throw new IOException("users other than root and the login can change directories of " + root
@@ -91,8 +103,24 @@ public final class BackupRestore {
                 }
                 paths.hold(hold, lock.timeout());
             }
+            for (String d : keep) {
+                // a held directory is reached by its /proc link, which stat follows; lstat elsewhere
+                SftpClient.Attributes a = paths.exposed(d) ? sftp.stat(paths.self(d))
+                        : RemoteTree.lstatOrNull(sftp, paths.self(d));
+                if (a != null && a.isDirectory()) {
+                    keepTimes.put(d, a);
+                }
+            }
         }
         walk(base, "", dryRun, restored, errors);
+        for (Map.Entry<String, SftpClient.Attributes> k : keepTimes.entrySet()) {
+            FileTime t = k.getValue().getModifyTime();
+            try {
+                sftp.setStat(paths.self(k.getKey()), new SftpClient.Attributes().modifyTime(t).accessTime(t));
+            } catch (IOException e) {
+                errors.add("cannot restore the time of " + Names.printable(k.getKey()) + ": " + e.getMessage());
+            }
+        }
         List<String> fixed = new ArrayList<>();
         for (Map.Entry<String, long[]> a : attrs.entrySet()) {
             String rel = a.getKey();
