@@ -4,13 +4,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.tlclb.sync.config.Limit;
 import picocli.CommandLine.Option;
 
 /** How a command reaches and trusts the nodes: keys, known_hosts, host key policy, timeouts. */
 final class ConnectionOptions {
-    static final int MAX_TIMEOUT = 86400;
-    static final int MAX_RETRIES = 20;
-
     @Option(names = {"-i", "--identity"}, paramLabel = "FILE", description = "private key (repeatable)")
     List<Path> identities = new ArrayList<>();
 
@@ -23,11 +21,11 @@ final class ConnectionOptions {
     String hostKeyPolicy;
 
     @Option(names = "--connect-timeout", paramLabel = "SECONDS",
-            description = "per connection attempt, 1.." + MAX_TIMEOUT + "; also bounds every later wait for a node"
+            description = "per connection attempt, 1.." + Limit.MAX_CONNECT_TIMEOUT + "; also bounds every later wait for a node"
                     + " (see README, Timeouts)")
     Integer connectTimeout;
 
     @Option(names = "--retries", paramLabel = "N",
-            description = "further connection attempts, with backoff, 0.." + MAX_RETRIES)
+            description = "further connection attempts, with backoff, 0.." + Limit.MAX_RETRIES)
     Integer retries;
 }

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import org.tlclb.sync.config.ConfigException;
 import org.tlclb.sync.config.ConfigParser;
 import org.tlclb.sync.config.HostKeyPolicy;
+import org.tlclb.sync.config.Limit;
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.config.OwnerSpec;
 import org.tlclb.sync.config.ServerSelector;
@@ -61,7 +62,7 @@ final class RequestResolver {
         if (o.parallel == null) {
             return cfg.parallel();
         }
-        return inRange("-j/--parallel", o.parallel, 1, ParallelOption.MAX);
+        return inRange("-j/--parallel", o.parallel, Limit.PARALLEL);
     }
 
     static SshOptions ssh(SyncConfig cfg, ConnectionOptions o, StatePaths paths, Prompter prompter)
@@ -80,9 +81,9 @@ final class RequestResolver {
         ids.addAll(cfg.identityFiles());
         // null when neither names one: then each host's ssh_config ConnectTimeout (else the default) applies
         Duration timeout = o.connectTimeout != null
-                ? Duration.ofSeconds(inRange("--connect-timeout", o.connectTimeout, 1, ConnectionOptions.MAX_TIMEOUT))
+                ? Duration.ofSeconds(inRange("--connect-timeout", o.connectTimeout, Limit.CONNECT_TIMEOUT))
                 : cfg.connectTimeoutSetting();
-        int retries = o.retries != null ? inRange("--retries", o.retries, 0, ConnectionOptions.MAX_RETRIES)
+        int retries = o.retries != null ? inRange("--retries", o.retries, Limit.RETRIES)
                 : cfg.retries();
         return new SshOptions(paths, prompter, o.knownHosts != null ? o.knownHosts : cfg.knownHosts(), policy, ids,
                 timeout, retries);
@@ -102,7 +103,7 @@ final class RequestResolver {
 
     static Integer maxDelete(PushOptions o, SyncConfig cfg) throws UsageError {
         if (o.maxDelete != null) {
-            return inRange("--max-delete", o.maxDelete, 0, Integer.MAX_VALUE);
+            return inRange("--max-delete", o.maxDelete, Limit.MAX_DELETE);
         }
         return cfg.maxDelete();
     }
@@ -135,9 +136,9 @@ final class RequestResolver {
         return (long) rate;
     }
 
-    private static int inRange(String option, int value, int min, int max) throws UsageError {
-        if (value < min || value > max) {
-            throw new UsageError(option + " must be " + min + ".." + max + ", not " + value);
+    private static int inRange(String option, int value, Limit limit) throws UsageError {
+        if (!limit.allows(value)) {
+            throw new UsageError(option + " must be " + limit.range() + ", not " + value);
         }
         return value;
     }

@@ -99,7 +99,7 @@ public final class ConfigParser {
                 break;
             case PARALLEL:
                 once(kw.spelling, at);
-                draft.parallel = Values.intIn(v, 1, 1024, at, kw.spelling, "Parallel N, a whole number 1..1024");
+                draft.parallel = Values.intIn(v, Limit.PARALLEL, at);
                 break;
             case USER:
                 once(kw.spelling, at);
@@ -125,12 +125,11 @@ public final class ConfigParser {
                 break;
             case CONNECT_TIMEOUT:
                 once(kw.spelling, at);
-                draft.connectTimeout = Duration.ofSeconds(
-                        Values.intIn(v, 1, 86400, at, kw.spelling, "ConnectTimeout SECONDS, a whole number 1..86400"));
+                draft.connectTimeout = Duration.ofSeconds(Values.intIn(v, Limit.CONNECT_TIMEOUT, at));
                 break;
             case RETRIES:
                 once(kw.spelling, at);
-                draft.retries = Values.intIn(v, 0, 20, at, kw.spelling, "Retries N, a whole number 0..20");
+                draft.retries = Values.intIn(v, Limit.RETRIES, at);
                 break;
             case BACKUP:
                 once(kw.spelling, at);
@@ -138,12 +137,11 @@ public final class ConfigParser {
                 break;
             case BACKUP_KEEP:
                 once(kw.spelling, at);
-                draft.backupKeep = Values.intIn(v, 1, Integer.MAX_VALUE, at, kw.spelling, "BackupKeep N, a whole number 1 or more");
+                draft.backupKeep = Values.intIn(v, Limit.BACKUP_KEEP, at);
                 break;
             case MAX_DELETE:
                 once(kw.spelling, at);
-                draft.maxDelete = Values.intIn(v, 0, Integer.MAX_VALUE, at, kw.spelling,
-                        "MaxDelete N, a whole number 0 or more");
+                draft.maxDelete = Values.intIn(v, Limit.MAX_DELETE, at);
                 break;
             case POST_SYNC:
                 hook(kw, draft.postSync, args, at);

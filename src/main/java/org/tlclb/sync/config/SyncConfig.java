@@ -33,11 +33,9 @@ public record SyncConfig(
 
     public static final Path DEFAULT_CONTENT_DIR = Path.of("/var/www/html");
     public static final Path DEFAULT_CONFIG_DIR = Path.of("/etc/clusterserver");
-    public static final int DEFAULT_PARALLEL = 16;
     public static final String DEFAULT_USER = "root";
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    public static final int DEFAULT_RETRIES = 2;
-    public static final int DEFAULT_BACKUP_KEEP = 5;
+    /** The connect timeout when neither the run nor ssh_config names one ({@link Limit#CONNECT_TIMEOUT}). */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(Limit.CONNECT_TIMEOUT.defaultValue());
 
     public SyncConfig {
         servers = servers == null ? List.of() : List.copyOf(servers);
@@ -62,7 +60,7 @@ public record SyncConfig(
     /** The built-in defaults, as if an empty sync.conf had been read. */
     public static SyncConfig defaults() {
         return new SyncConfig(null, List.of(), DEFAULT_CONTENT_DIR, DEFAULT_CONFIG_DIR, List.of(), List.of(),
-                DEFAULT_PARALLEL, DEFAULT_USER, List.of(), null, null, null,
-                DEFAULT_RETRIES, null, DEFAULT_BACKUP_KEEP, null, Map.of(), Map.of(), null);
+                Limit.PARALLEL.defaultValue(), DEFAULT_USER, List.of(), null, null, null,
+                Limit.RETRIES.defaultValue(), null, Limit.BACKUP_KEEP.defaultValue(), null, Map.of(), Map.of(), null);
     }
 }

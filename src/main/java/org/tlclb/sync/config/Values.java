@@ -42,6 +42,12 @@ final class Values {
         throw at.error(label + ": bad value '" + v + "' (expected " + what + ")");
     }
 
+    /** A whole number in the range of {@code limit}. */
+    static int intIn(String v, Limit limit, Where at) throws ConfigException {
+        return intIn(v, limit.min(), limit.max(), at, limit.keyword(), limit.keyword() + " "
+                + limit.placeholder() + ", a whole number " + limit.range());
+    }
+
     static int port(String v, Where at, String label) throws ConfigException {
         return intIn(v, 1, 65535, at, label, "a port number 1..65535");
     }

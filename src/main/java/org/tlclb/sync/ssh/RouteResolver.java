@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.tlclb.sync.config.ProcessUser;
+import org.tlclb.sync.config.SyncConfig;
 import org.tlclb.sync.ssh.config.HostConfig;
 import org.tlclb.sync.ssh.config.JumpHost;
 import org.tlclb.sync.ssh.config.SshConfig;
@@ -139,7 +140,7 @@ final class RouteResolver {
                 Boolean.TRUE.equals(hc.hashKnownHosts()));
 
         Duration timeout = options.givenConnectTimeout() != null ? options.givenConnectTimeout()
-                : hc.connectTimeout() != null ? hc.connectTimeout() : SshOptions.DEFAULT_CONNECT_TIMEOUT;
+                : hc.connectTimeout() != null ? hc.connectTimeout() : SyncConfig.DEFAULT_CONNECT_TIMEOUT;
         if (hc.hostName() != null) {
             origin = "the HostName for " + alias + " in the ssh configuration";
         }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.tlclb.sync.config.SyncConfig;
 import org.tlclb.sync.ssh.config.SshConfigException;
 
 /** The routes of a run's nodes, each settled once (the node list's up front, any other when first connected). */
@@ -27,7 +28,7 @@ final class Routes {
 
     /** The longest connect timeout of the routes known so far (MINA's own TCP timeout must not cut one short). */
     Duration longestConnectTimeout() {
-        Duration longest = SshOptions.DEFAULT_CONNECT_TIMEOUT;
+        Duration longest = SyncConfig.DEFAULT_CONNECT_TIMEOUT;
         for (SshRoute r : byNode.values()) {
             for (SshRoute hop : r.hops()) {
                 if (hop.connectTimeout().compareTo(longest) > 0) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.tlclb.sync.config.StatePaths;
+import org.tlclb.sync.config.SyncConfig;
 
 /**
  * The SSH side of a run as the user chose it (command line over sync.conf); what the user did not choose is
@@ -19,14 +20,11 @@ import org.tlclb.sync.config.StatePaths;
  *                       StrictHostKeyChecking, else ask on a terminal and strict without one
  * @param identities     keys named with -i, then IdentityFile of sync.conf; ssh_config IdentityFile lines follow
  * @param connectTimeout TCP connect plus key exchange, per attempt, named with --connect-timeout or ConnectTimeout
- *                       of sync.conf, or null: then ConnectTimeout of ssh_config, else {@link #DEFAULT_CONNECT_TIMEOUT}
+ *                       of sync.conf, or null: then ConnectTimeout of ssh_config, else {@link SyncConfig#DEFAULT_CONNECT_TIMEOUT}
  * @param retries        further attempts after a failed connect, with backoff
  */
 public record SshOptions(StatePaths paths, Prompter prompter, Path knownHosts, TrustPolicy policy,
                          List<Path> identities, Duration connectTimeout, int retries) {
-
-    /** The connect timeout when neither the run nor ssh_config names one. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     public SshOptions {
         identities = List.copyOf(identities);
@@ -44,7 +42,7 @@ public record SshOptions(StatePaths paths, Prompter prompter, Path knownHosts, T
     /** The run's connect timeout: the one named, else the default (a host's ssh_config may still set its own). */
     @Override
     public Duration connectTimeout() {
-        return connectTimeout != null ? connectTimeout : DEFAULT_CONNECT_TIMEOUT;
+        return connectTimeout != null ? connectTimeout : SyncConfig.DEFAULT_CONNECT_TIMEOUT;
     }
 
     /** The policy when neither the run nor ssh_config names one: ask on a terminal, strict without one. */

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tlclb.sync.config.Limit;
 import org.tlclb.sync.it.Launcher;
 import org.tlclb.sync.report.ExitCode;
 import org.tlclb.sync.report.HookResult;
@@ -53,6 +54,40 @@ class ReadmeContractTest {
     @BeforeAll
     static void read() throws IOException {
         readme = Files.readString(Launcher.repo().resolve("README.md"), StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------ limits and defaults
+
+    @Test
+    void theLimitsTableIsTheCodesTableAndTheOptionRowsGiveTheSameRanges() {
+        int start = readme.indexOf("### Limits and defaults");
+        assertThat(start).as("README has a Limits and defaults section").isPositive();
+        Map<String, List<String>> rows = new TreeMap<>();
+        for (String line : readme.substring(start).split("\n")) {
+            if (line.startsWith("## ")) {
+                break;
+            }
+            Matcher m = Pattern.compile("^\\| `([A-Za-z]+)` \\|([^|]*)\\|([^|]*)\\|([^|]*)\\|$").matcher(line);
+            if (m.matches()) {
+                rows.put(m.group(1), List.of(m.group(2).strip(), m.group(3).strip(), m.group(4).strip()));
+            }
+        }
+        Map<String, List<String>> expected = new TreeMap<>();
+        for (Limit l : Limit.values()) {
+            expected.put(l.keyword(), List.of(l.option() == null ? "" : "`" + l.option() + "`", l.range(),
+                    l.hasDefault() ? String.valueOf(l.defaultValue()) : "none: the delete guard's own rule"));
+        }
+        assertThat(rows).isEqualTo(expected);
+        for (Limit l : Limit.values()) {
+            if (l.option() == null || l.max() == Integer.MAX_VALUE) {
+                continue;
+            }
+            String longName = l.option().substring(l.option().lastIndexOf(' ') + 1);
+            List<String> optionRows = Arrays.stream(readme.split("\n"))
+                    .filter(r -> r.startsWith("| `") && r.contains(longName + " ")).toList();
+            assertThat(optionRows).as("the options table's row of %s", longName).isNotEmpty()
+                    .allSatisfy(r -> assertThat(r).contains(l.range()));
+        }
     }
 
     // ------------------------------------------------------------------ options

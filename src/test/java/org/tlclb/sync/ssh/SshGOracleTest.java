@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.tlclb.sync.config.SyncConfig;
 import org.tlclb.sync.config.StatePaths;
 import org.tlclb.sync.ssh.config.HostConfig;
 import org.tlclb.sync.ssh.config.JumpHost;
@@ -137,7 +138,7 @@ class SshGOracleTest {
         assertThat(r.trust().policy()).isEqualTo(expected);
         assertThat(r.trust().hashNew() ? "yes" : "no").isEqualTo(one(g, "hashknownhosts"));
         String timeout = one(g, "connecttimeout");
-        assertThat(r.connectTimeout()).isEqualTo(timeout.equals("none") ? SshOptions.DEFAULT_CONNECT_TIMEOUT
+        assertThat(r.connectTimeout()).isEqualTo(timeout.equals("none") ? SyncConfig.DEFAULT_CONNECT_TIMEOUT
                 : Duration.ofSeconds(Long.parseLong(timeout)));
         assertThat(String.valueOf(r.serverAliveInterval().toSeconds())).isEqualTo(one(g, "serveraliveinterval"));
         assertThat(String.valueOf(r.serverAliveCountMax())).isEqualTo(one(g, "serveralivecountmax"));
