@@ -7,12 +7,8 @@ import java.util.concurrent.Callable;
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.config.SyncConfig;
 import org.tlclb.sync.report.RunMode;
-import org.tlclb.sync.report.RunReport;
-import org.tlclb.sync.report.RunLog;
 import org.tlclb.sync.run.SyncRequest;
-import org.tlclb.sync.run.SyncRun;
 import org.tlclb.sync.run.SyncUnit;
-import org.tlclb.sync.ssh.IdentityException;
 import org.tlclb.sync.ssh.Prompter;
 import org.tlclb.sync.ssh.SshOptions;
 import org.tlclb.sync.ssh.SshSetup;
@@ -79,15 +75,8 @@ final class CheckCommand implements Callable<Integer> {
                 SshSetup.applyHostConfig(targets, ssh, cfg.user()), RequestResolver.excludes(cfg, compare),
                 compare.checksum, false, false, cfg.backupKeep(), null, RequestResolver.parallel(parallel, cfg), null, 0,
                 null, compare.hardLinks());
-        out.openLog(cfg);
-        ConsoleObserver observer = out.observer(prompter, false, req.mode());
-        RunReport report;
-        try {
-            report = new SyncRun(ssh, observer).execute(req);
-        } catch (IdentityException e) {
-            throw new UsageError(e.getMessage());
-        }
-        RunLog.record(report);
-        return out.report(report, observer);
+        CommandFlow.Scope scope = new CommandFlow.Scope(req.command(), req.mode(),
+                units.stream().map(u -> u.source().toString()).toList(), req.nodes(), null);
+        return new CommandFlow(ctx, out).run(cfg, scope, prompter, false, PushFlow.job(req, ssh));
     }
 }

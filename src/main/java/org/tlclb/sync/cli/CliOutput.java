@@ -53,10 +53,6 @@ final class CliOutput {
         return err;
     }
 
-    boolean quiet() {
-        return options.quiet;
-    }
-
     int verbosity() {
         return options.verbosity();
     }

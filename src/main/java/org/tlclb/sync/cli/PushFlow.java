@@ -9,12 +9,11 @@ import org.tlclb.sync.config.HookTarget;
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.config.StatePaths;
 import org.tlclb.sync.config.SyncConfig;
-import org.tlclb.sync.report.ExitCode;
 import org.tlclb.sync.report.RunMode;
-import org.tlclb.sync.report.RunLog;
 import org.tlclb.sync.report.RunReport;
 import org.tlclb.sync.run.RunLock;
 import org.tlclb.sync.run.SyncRequest;
+import org.tlclb.sync.run.StopRequest;
 import org.tlclb.sync.run.SyncRun;
 import org.tlclb.sync.run.SyncUnit;
 import org.tlclb.sync.ssh.IdentityException;
@@ -24,8 +23,8 @@ import org.tlclb.sync.ssh.SshSetup;
 
 /**
  * What both push commands do, given what differs between them ({@link Kind}): read sync.conf,
- * resolve the options over it, check the source, take the lock, run, report. The engine sees a
- * {@link SyncRequest}, never picocli.
+ * resolve the options over it, check the source, then run it through the {@link CommandFlow}. The
+ * engine sees a {@link SyncRequest}, never picocli.
  */
 final class PushFlow {
     /** What tlclb_content_sync and tlclb_config_sync do differently. */
@@ -73,34 +72,27 @@ final class PushFlow {
         Prompter prompter = ctx.terminal().get();
         SshOptions ssh = RequestResolver.ssh(cfg, args.connection, ctx.paths(), prompter);
         SyncRequest req = template.withNodes(SshSetup.applyHostConfig(nodes, ssh, cfg.user()));
-        output.openLog(cfg);
-        if (dryRun) {
-            return execute(req, ssh, prompter, false);
-        }
-        try (RunLock lock = RunLock.acquire(ctx.paths().lockDir(), RunLock.keys(req))) {
-            return execute(req, ssh, prompter, !args.yes);
-        } catch (RunLock.Refused refused) {
-            throw new UsageError(refused.getMessage());
-        } catch (RunLock.Held held) {
-            output.error("another run holds the lock (" + held.getMessage() + "); try again when it ends");
-            return ExitCode.LOCKED.code();
-        }
+        CommandFlow.Scope scope = new CommandFlow.Scope(req.command(), req.mode(),
+                req.units().stream().map(u -> u.source().toString()).toList(), req.nodes(),
+                dryRun ? null : RunLock.keys(req));
+        return new CommandFlow(ctx, output).run(cfg, scope, prompter, !args.yes, job(req, ssh));
     }
 
-    private int execute(SyncRequest req, SshOptions ssh, Prompter prompter, boolean ask) throws UsageError,
-            IOException {
-        ConsoleObserver observer = output.observer(prompter, ask && prompter.interactive(), req.mode());
-        RunReport report;
-        SyncRun run = new SyncRun(ssh, observer);
-        try (Interrupts ignored = Interrupts.onInterrupt(run::cancel)) {
-            report = run.execute(req);
-        } catch (IdentityException e) {
-            throw new UsageError(e.getMessage());
-        }
-        if (!req.dryRun()) {
-            RunLog.record(report);
-        }
-        return output.report(report, observer);
+    /** The push (or its dry run, or a check) as the flow runs it. */
+    static CommandFlow.Job job(SyncRequest req, SshOptions ssh) {
+        return new CommandFlow.Job() {
+            private final StopRequest stop = new StopRequest();
+
+            @Override
+            public RunReport run(ConsoleObserver observer, boolean ask) throws IdentityException {
+                return new SyncRun(ssh, observer, stop).execute(req);
+            }
+
+            @Override
+            public void cancel() {
+                stop.request();
+            }
+        };
     }
 
     /** The sources a push refuses before contacting anything. */

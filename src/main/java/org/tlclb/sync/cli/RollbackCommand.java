@@ -5,13 +5,12 @@ import java.util.concurrent.Callable;
 
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.config.SyncConfig;
-import org.tlclb.sync.report.ExitCode;
-import org.tlclb.sync.report.RunLog;
 import org.tlclb.sync.report.RunMode;
 import org.tlclb.sync.report.RunReport;
 import org.tlclb.sync.run.RollbackRequest;
 import org.tlclb.sync.run.RollbackRun;
 import org.tlclb.sync.run.RunLock;
+import org.tlclb.sync.run.StopRequest;
 import org.tlclb.sync.run.SyncUnit;
 import org.tlclb.sync.ssh.IdentityException;
 import org.tlclb.sync.ssh.Prompter;
@@ -82,32 +81,21 @@ final class RollbackCommand implements Callable<Integer> {
         SshOptions ssh = RequestResolver.ssh(cfg, connection, ctx.paths(), prompter);
         RollbackRequest req = new RollbackRequest(SshSetup.applyHostConfig(targets, ssh, cfg.user()), dests, run,
                 dryRun, RequestResolver.parallel(parallel, cfg));
-        out.openLog(cfg);
-        ConsoleObserver observer = out.observer(prompter, false, dryRun ? RunMode.ROLLBACK_DRY_RUN : RunMode.ROLLBACK);
-        if (dryRun) {
-            return report(out, observer, ssh, req, prompter, false);
-        }
-        try (RunLock lock = RunLock.acquire(ctx.paths().lockDir(), RunLock.keys(req.nodes(), dests))) {
-            return report(out, observer, ssh, req, prompter, !yes && prompter.interactive());
-        } catch (RunLock.Refused refused) {
-            throw new UsageError(refused.getMessage());
-        } catch (RunLock.Held held) {
-            out.error("another run holds the lock (" + held.getMessage() + "); try again when it ends");
-            return ExitCode.LOCKED.code();
-        }
-    }
+        RunMode mode = dryRun ? RunMode.ROLLBACK_DRY_RUN : RunMode.ROLLBACK;
+        CommandFlow.Scope scope = new CommandFlow.Scope("tlclb rollback", mode, dests, req.nodes(),
+                dryRun ? null : RunLock.keys(req.nodes(), dests));
+        return new CommandFlow(ctx, out).run(cfg, scope, prompter, !yes, new CommandFlow.Job() {
+            private final StopRequest stop = new StopRequest();
 
-    private int report(CliOutput out, ConsoleObserver observer, SshOptions ssh, RollbackRequest req, Prompter prompter,
-                       boolean ask) throws Exception {
-        RunReport report;
-        try {
-            report = new RollbackRun(ssh, observer).execute(req, ask ? prompter::confirm : question -> true);
-        } catch (IdentityException e) {
-            throw new UsageError(e.getMessage());
-        }
-        if (!req.dryRun()) {
-            RunLog.record(report);
-        }
-        return out.report(report, observer);
+            @Override
+            public RunReport run(ConsoleObserver observer, boolean ask) throws IdentityException {
+                return new RollbackRun(ssh, observer, stop).execute(req, ask ? prompter::confirm : question -> true);
+            }
+
+            @Override
+            public void cancel() {
+                stop.request();
+            }
+        });
     }
 }

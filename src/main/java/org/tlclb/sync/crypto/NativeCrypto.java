@@ -25,6 +25,7 @@ public final class NativeCrypto {
     /** Set by the launcher when it runs the JVM without C2, which relies on Conscrypt's cipher. */
     public static final String C1_ONLY_PROPERTY = "tlclb.c1only";
 
+    /** Why the provider did not load: per process, as the native library it is about. */
     private static volatile String failure;
 
     private static final class Holder {

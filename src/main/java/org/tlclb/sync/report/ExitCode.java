@@ -11,7 +11,8 @@ public enum ExitCode {
     USAGE(2, "usage or configuration error, or a push the delete guard refused; nothing was changed"),
     NOTHING_CHANGED(3, "nothing changed on any node: every node failed, or the all-or-nothing push was aborted"),
     LOCKED(4, "another run holds the lock"),
-    DECLINED(5, "the user declined at the prompt, or the run was interrupted before commit"),
+    DECLINED(5, "the user declined at the prompt, or the run was interrupted (Ctrl-C, SIGTERM) before commit;"
+            + " check and rollback stop the same way, changing nothing"),
     INTERNAL(6, "internal error; the report and log say which nodes, if any, changed");
 
     private final int code;

@@ -32,6 +32,10 @@ import org.tlclb.sync.config.ProcessUser;
  *
  * <p>The run often writes as root: a log file that is a symlink, that another user owns, or that
  * sits in a directory others can write to is refused (the run goes on without a log, and says so).
+ *
+ * <p>Per process, by nature: the wiring lives in Logback's one logger context, which every logger of
+ * the JVM (MINA's among them) writes through; a process runs one command, and {@link #configure}
+ * replaces what an earlier call set.
  */
 public final class RunLog {
     public static final String LOGGER = "tlclb";

@@ -12,6 +12,8 @@ public enum RunStop {
     REFUSED,
     /** Another run held a node's destination (and the run did not go ahead there). */
     LOCKED,
+    /** Another run on this machine held the run lock: no node was contacted. */
+    HELD_HERE,
     /** An error of this program: the nodes' results say which changed. */
     INTERNAL_ERROR
 }

@@ -73,6 +73,8 @@ public record RunVerdict(ExitCode exitCode, Outcome outcome, List<String> change
                 return Outcome.INTERNAL_ERROR;
             case REFUSED:
                 return Outcome.REFUSED;
+            case HELD_HERE:
+                return Outcome.LOCKED;
             default:
                 break;
         }

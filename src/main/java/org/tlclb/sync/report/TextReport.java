@@ -14,7 +14,7 @@ public final class TextReport {
             out.println("warning: " + w);
         }
         int width = width(r);
-        if (nothingStarted(v)) {
+        if (nothingStarted(r, v)) {
             // Declined or interrupted before commit: no node changed, and a line per node would
             // only say so again. A node that failed on its own is still named.
             for (NodeResult n : r.nodes()) {
@@ -44,9 +44,10 @@ public final class TextReport {
         out.flush();
     }
 
-    /** The user said no, or stopped the run, before any node's commit began. */
-    private static boolean nothingStarted(RunVerdict v) {
-        return v.outcome() == RunVerdict.Outcome.DECLINED || v.outcome() == RunVerdict.Outcome.INTERRUPTED;
+    /** The user said no, or stopped the run, before any node's commit began; or no node was contacted. */
+    private static boolean nothingStarted(RunReport r, RunVerdict v) {
+        return v.outcome() == RunVerdict.Outcome.DECLINED || v.outcome() == RunVerdict.Outcome.INTERRUPTED
+                || r.stop() == RunStop.HELD_HERE;
     }
 
     /**
@@ -101,10 +102,17 @@ public final class TextReport {
                     + " failed before commit, so no node was changed (--partial-ok commits on the nodes that staged)";
             case ALL_FAILED -> "no node was changed";
             case DECLINED -> "declined: nothing was changed";
-            case INTERRUPTED -> "interrupted before commit: what was staged was removed, nothing was changed";
+            case INTERRUPTED -> switch (r.mode()) {
+                case PUSH -> "interrupted before commit: what was staged was removed, nothing was changed";
+                case ROLLBACK -> "interrupted before restoring: nothing was changed";
+                case CHECK -> "interrupted: the check did not finish";
+                default -> "interrupted: nothing was changed";
+            };
             case REFUSED -> "refused before anything was staged, so no node was changed: " + String.join(", ",
                     v.failed()) + " (see above)";
-            case LOCKED -> "another run is working on " + String.join(", ", v.failed())
+            case LOCKED -> r.stop() == RunStop.HELD_HERE
+                    ? "another run on this machine holds the lock, so no node was contacted; try again when it ends"
+                    : "another run is working on " + String.join(", ", v.failed())
                     + ", so no node was changed; try again when it ends";
             case INTERNAL_ERROR -> "internal error: " + (v.changed().isEmpty() ? "no node was changed"
                     : "changed before the error: " + String.join(", ", v.changed()));

@@ -39,10 +39,16 @@ import org.tlclb.sync.transfer.NodeLock;
 public final class RollbackRun {
     private final SshOptions sshOptions;
     private final RunObserver observer;
+    private final StopRequest stop;
 
-    public RollbackRun(SshOptions sshOptions, RunObserver observer) {
+    /**
+     * @param stop Ctrl-C / SIGTERM: while the nodes are being looked at, the run drops its
+     *             connections and reports exit 5 with nothing changed; a restore under way completes
+     */
+    public RollbackRun(SshOptions sshOptions, RunObserver observer, StopRequest stop) {
         this.sshOptions = sshOptions;
         this.observer = observer;
+        this.stop = stop;
     }
 
     /** One node's rollback as it goes. */
@@ -70,17 +76,21 @@ public final class RollbackRun {
         try (SshConnector ssh = SshSetup.connector(sshOptions, req.nodes());
              Pool pool = new Pool(req.parallel(), targets.size())) {
             observer.started(targets.size());
+            stop.onRequest(ssh::close);
             List<NodeRollback> nodes = pool.each(targets, t -> look(ssh, t, req));
+            stop.clearActions(); // from here on a stop request is only read: a restore under way completes
             List<String> changing = nodes.stream().filter(n -> n.error() == null
                     && n.picks().stream().anyMatch(p -> p.preview().count() > 0)).map(n -> n.target().display()).toList();
-            RunStop stop = RunStop.NONE;
+            RunStop end = RunStop.NONE;
             List<NodeResult> results;
-            if (req.dryRun()) {
+            if (stop.requested()) {
+                end = RunStop.INTERRUPTED;
+                results = nodes.stream().map(RollbackRun::notRestored).toList();
+            } else if (req.dryRun()) {
                 results = nodes.stream().map(n -> result(n, null, true)).toList();
             } else if (!changing.isEmpty() && !confirm.test(question(nodes, changing))) {
-                stop = RunStop.DECLINED;
-                results = nodes.stream().map(n -> new NodeResult(n.target().display(), NodeStatus.ABORTED, 0, 0, 0, 0,
-                        0, seconds(n), n.error(), List.of(), null, "sftp", null)).toList();
+                end = stop.requested() ? RunStop.INTERRUPTED : RunStop.DECLINED;
+                results = nodes.stream().map(RollbackRun::notRestored).toList();
             } else {
                 results = pool.each(nodes, n -> restore(n, runId));
             }
@@ -89,7 +99,7 @@ public final class RollbackRun {
             results.forEach(observer::result);
             List<NodeResult> all = new ArrayList<>(results);
             req.nodes().stream().filter(NodeTarget::nosync).forEach(t -> all.add(NodeResult.skipped(t.display(), "nosync")));
-            return new RunReport(runId, "tlclb rollback", mode, start, Instant.now(), req.dests(), all, stop, List.of());
+            return new RunReport(runId, "tlclb rollback", mode, start, Instant.now(), req.dests(), all, end, List.of());
         }
     }
 
@@ -166,6 +176,12 @@ public final class RollbackRun {
         NodeStatus status = errors.isEmpty() ? NodeStatus.OK : restored > 0 ? NodeStatus.PARTIAL : NodeStatus.FAILED;
         return new NodeResult(n.target().display(), status, 0, restored, 0, 0, 0, seconds(n),
                 errors.isEmpty() ? null : String.join("; ", errors), List.of(), null, "sftp", runs(n));
+    }
+
+    /** A node the run did not restore (declined, interrupted): nothing changed there. */
+    private static NodeResult notRestored(NodeRollback n) {
+        return new NodeResult(n.target().display(), NodeStatus.ABORTED, 0, 0, 0, 0, 0, seconds(n), n.error(), List.of(),
+                null, "sftp", null);
     }
 
     private static NodeResult result(NodeRollback n, String error, boolean planned) {

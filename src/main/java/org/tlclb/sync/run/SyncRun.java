@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -45,19 +44,17 @@ public final class SyncRun {
             .withZone(ZoneOffset.UTC);
     private final SshOptions sshOptions;
     private final RunObserver observer;
-    private final AtomicBoolean cancelled = new AtomicBoolean();
-
-    public SyncRun(SshOptions sshOptions, RunObserver observer) {
-        this.sshOptions = sshOptions;
-        this.observer = observer;
-    }
+    private final StopRequest stop;
 
     /**
-     * Ctrl-C / SIGTERM: before commit the run stops, removes what it staged and reports exit 5;
-     * once commit has begun it completes, so no node is left half-committed.
+     * @param stop Ctrl-C / SIGTERM: before commit the run stops, removes what it staged and reports
+     *             exit 5; once commit has begun it completes, so no node is left half-committed. A run
+     *             that changes nothing (check, dry run) drops its connections at once and reports exit 5.
      */
-    public void cancel() {
-        cancelled.set(true);
+    public SyncRun(SshOptions sshOptions, RunObserver observer, StopRequest stop) {
+        this.sshOptions = sshOptions;
+        this.observer = observer;
+        this.stop = stop;
     }
 
     public static String newRunId(Instant now) {
@@ -101,12 +98,19 @@ public final class SyncRun {
             }
         }
         Run run = new Run(req, runId, start, skipped, runWarnings);
-        NodePhases phases = new NodePhases(req, runId, ssh, observer, sources, new PlanCache(), cancelled::get);
+        NodePhases phases = new NodePhases(req, runId, ssh, observer, sources, new PlanCache(), stop::requested);
+        if (req.dryRun()) {
+            stop.onRequest(ssh::close); // nothing to remove on the nodes: stop waiting for them
+        }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(req.parallel(), targets.size())));
         List<NodeState> states = new ArrayList<>();
         try {
             observer.started(targets.size());
             states = phase(pool, targets, phases::prepare, "prepare");
+            if (stop.requested()) {
+                discardAll(pool, phases, states);
+                return run.report(states, true, RunStop.INTERRUPTED);
+            }
             for (int i = 0; i < req.units().size(); i++) {
                 ScanResult s = sources.get().get(i);
                 runWarnings.addAll(s.warnings());
@@ -127,13 +131,13 @@ public final class SyncRun {
                 return run.report(states, false, stopFor(states, RunStop.NONE));
             }
             RunObserver.PlanSummary summary = BeforeStaging.summary(states, req);
-            if (cancelled.get() || !observer.confirm(summary)) {
+            if (stop.requested() || !observer.confirm(summary)) {
                 discardAll(pool, phases, states);
-                return run.report(states, true, cancelled.get() ? RunStop.INTERRUPTED : RunStop.DECLINED);
+                return run.report(states, true, stop.requested() ? RunStop.INTERRUPTED : RunStop.DECLINED);
             }
             observer.stagingStarted(summary.files(), summary.bytes());
             states = phase(pool, states, phases::stage, "stage");
-            if (cancelled.get()) {
+            if (stop.requested()) {
                 discardAll(pool, phases, states); // the report's outcome says so (no warning repeating it)
                 return run.report(states, true, RunStop.INTERRUPTED);
             }
@@ -148,7 +152,7 @@ public final class SyncRun {
                 }
             }
             states = phase(pool, states, phases::commit, "commit");
-            if (cancelled.get()) {
+            if (stop.requested()) {
                 runWarnings.add("interrupted during commit: the commit was completed first; post-sync commands were"
                         + " not run");
                 return run.report(states, false, stopFor(states, RunStop.NONE));

@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * Reads and appends to one known_hosts file. Many nodes connect at once, so reads and appends of the same file are
  * serialised in this JVM (one lock per file) and appends also take an OS file lock against other tlclb processes;
- * each line goes out in one write so that nothing interleaves.
+ * each line goes out in one write so that nothing interleaves. The per-file locks are per process on purpose: two
+ * runs in one JVM (the tests) share the file as two processes would.
  */
 final class KnownHostsFile {
     private static final ConcurrentMap<Path, Object> LOCKS = new ConcurrentHashMap<>();

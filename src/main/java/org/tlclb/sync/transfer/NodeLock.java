@@ -59,7 +59,8 @@ public final class NodeLock implements AutoCloseable {
     /**
      * The locks this process holds (area and holder text). A lease file naming this host and a
      * process that is gone, or this process and a lock it no longer holds (its node was lost before
-     * the lock could be removed), is stale at once: no need to wait for the lease.
+     * the lock could be removed), is stale at once: no need to wait for the lease. Per process, since
+     * the holder text names the process, not a run.
      */
     private static final Set<String> HELD = ConcurrentHashMap.newKeySet();
     private boolean closed;

@@ -192,30 +192,17 @@ public final class ScpStager {
     /** Over one channel, opened now (the SCP-only full copy). */
     public StageResult stage(ClientSession session, String root, StagePlan plan, StageProgress progress)
             throws IOException {
-        return stage(plan.isEmpty() ? null : openChannel(session).start(root), plan, null, progress);
-    }
-
-    /** Over the channel from {@link #open} alone; it is closed at the end. */
-    public StageResult stage(Opening opening, StagePlan plan, StageProgress progress) {
-        return stage(opening, plan, null, progress);
+        return stage(plan.isEmpty() ? null : openChannel(session).start(root), plan, null, null, progress);
     }
 
     /**
      * Over the channel from {@link #open}, and as many more of its session as the node's round
-     * trip and the plan's size call for; every channel is closed at the end.
-     *
-     * @param source the source manifest (file sizes, to share the plan out), or null for one channel
-     */
-    public StageResult stage(Opening opening, StagePlan plan, Manifest source, StageProgress progress) {
-        return stage(opening, plan, source, null, progress);
-    }
-
-    /**
-     * As {@link #stage(Opening, StagePlan, Manifest, StageProgress)}, and with the node's SFTP
+     * trip and the plan's size call for; every channel is closed at the end. With the node's SFTP
      * client a large file can ride several channels: it is sent in parts under temporary names of
      * their own and joined on the node (SFTP {@code copy-data}) before staging ends.
      *
-     * @param sftp the node's SFTP client, or null to send every file whole
+     * @param source the source manifest (file sizes, to share the plan out), or null for one channel
+     * @param sftp   the node's SFTP client, or null to send every file whole
      */
     public StageResult stage(Opening opening, StagePlan plan, Manifest source, SftpClient sftp, StageProgress progress) {
         if (plan.isEmpty()) {
