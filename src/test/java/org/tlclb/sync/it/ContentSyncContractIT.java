@@ -328,7 +328,7 @@ class ContentSyncContractIT extends LabTestBase {
             {"--parallel", "1025", "-j/--parallel must be 1..1024, not 1025"},
             {"--retries", "-1", "--retries must be 0..20, not -1"},
             {"--connect-timeout", "0", "--connect-timeout must be 1..86400, not 0"},
-            {"--max-delete", "-1", "--max-delete must be 0.."},
+            {"--max-delete", "-1", "--max-delete must be 0 or more, not -1"},
             {"--chown", "1:2:3", "--chown: bad value '1:2:3'"},
             {"--bwlimit", "99999999999999999999G", "(1 byte/s to 1T: a number with K, M, G or T"},
             {"--bwlimit", "2T", "--bwlimit 2T is out of range (1 byte/s to 1T"},
