@@ -49,6 +49,10 @@ final class CliOutput {
         return options.jsonOnStdout() ? err : out;
     }
 
+    boolean jsonOnStdout() {
+        return options.jsonOnStdout();
+    }
+
     PrintWriter err() {
         return err;
     }
@@ -77,6 +81,20 @@ final class CliOutput {
         boolean showPlans = mode.readOnly() || options.verbosity() > 0;
         boolean progress = !options.quiet && !mode.readOnly() && Terminals.stderrIsTerminal();
         return new ConsoleObserver(text(), err, prompter, ask, showPlans && !options.quiet, progress, mode);
+    }
+
+    /**
+     * A run that found nothing to do before contacting a node: its one line (not under -q) and its
+     * JSON; returns the verdict's exit code.
+     */
+    int nothingToDo(String line, RunReport report) throws IOException {
+        if (!options.quiet) {
+            text().println(line);
+            text().flush();
+        }
+        RunVerdict verdict = RunVerdict.of(report);
+        writeJson(report, verdict);
+        return verdict.exitCode().code();
     }
 
     /** Prints the plans, the report and the JSON; returns the exit code of the run's verdict. */

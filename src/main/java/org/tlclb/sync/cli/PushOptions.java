@@ -30,4 +30,12 @@ final class PushOptions {
     @Option(names = "--chown", paramLabel = "USER:GROUP",
             description = "owner and group for what the run writes: names (resolved on each node) or numbers")
     String chown;
+
+    @Option(names = "--catch-up",
+            description = "push only to the nodes that missed a run or were never pushed (none behind: contact"
+                    + " nothing, exit 0); refused when the source is no longer what the current nodes hold")
+    boolean catchUp;
+
+    @Option(names = "--any-source", description = "with --catch-up: send the source as it is now to the nodes behind")
+    boolean anySource;
 }

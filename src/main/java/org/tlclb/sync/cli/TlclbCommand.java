@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "tlclb", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Keep the machines of a cluster identical: push content and configuration over SSH.",
         subcommands = {ContentSyncCommand.class, ConfigSyncCommand.class, CheckCommand.class, RollbackCommand.class,
-                KeysCommand.class, NodeCommand.class})
+                StatusCommand.class, KeysCommand.class, NodeCommand.class})
 final class TlclbCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

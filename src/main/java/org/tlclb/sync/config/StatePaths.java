@@ -19,6 +19,7 @@ import java.util.Map;
  * <tr><td>TLCLB_LOCK_DIR</td><td>/run/tlclb for root, else $XDG_RUNTIME_DIR/tlclb, else ~/.cache/tlclb</td></tr>
  * <tr><td>TLCLB_HOME</td><td>the user's home directory (the JVM's user.home)</td></tr>
  * <tr><td>TLCLB_SSH_ETC</td><td>/etc/ssh</td></tr>
+ * <tr><td>TLCLB_STATE_DIR</td><td>/var/lib/tlclb for root, else ~/.local/state/tlclb</td></tr>
  * </table>
  *
  * @param configFile the sync.conf read when no {@code -c} is given (it may not exist)
@@ -26,8 +27,10 @@ import java.util.Map;
  * @param lockDir    the private directory (0700, owned by the running user) holding run locks
  * @param home       the home directory whose {@code .ssh} holds keys, known_hosts and config
  * @param sshEtc     OpenSSH's system configuration directory
+ * @param stateDir   the private directory (0700) of the cluster's recorded state (what each node holds)
  */
-public record StatePaths(Path configFile, Path logFile, Path lockDir, Path home, Path sshEtc) {
+public record StatePaths(Path configFile, Path logFile, Path lockDir, Path home, Path sshEtc, Path stateDir) {
+    public static final Path DEFAULT_STATE = Path.of("/var/lib/tlclb");
     public static final Path DEFAULT_CONFIG = Path.of("/etc/clusterserver/sync.conf");
     public static final Path DEFAULT_LOG = Path.of("/var/log/tlclb/sync.log");
     public static final Path DEFAULT_SSH_ETC = Path.of("/etc/ssh");
@@ -62,7 +65,8 @@ public record StatePaths(Path configFile, Path logFile, Path lockDir, Path home,
                 path(env.get("TLCLB_LOG_FILE"), root ? DEFAULT_LOG : home.resolve(".local/state/tlclb/sync.log")),
                 lockDir,
                 home,
-                path(env.get("TLCLB_SSH_ETC"), DEFAULT_SSH_ETC));
+                path(env.get("TLCLB_SSH_ETC"), DEFAULT_SSH_ETC),
+                path(env.get("TLCLB_STATE_DIR"), root ? DEFAULT_STATE : home.resolve(".local/state/tlclb")));
     }
 
     /** {@code ~/.ssh} of the home in use. */

@@ -7,9 +7,10 @@ package org.tlclb.sync.report;
 public enum ExitCode {
     OK(0, "every node is in sync (including: nothing to do)"),
     PARTIAL(1, "partial: some nodes changed and some did not (a node failed with --partial-ok, a commit stopped"
-            + " halfway, a post-sync command failed), or check found drift"),
+            + " halfway, a post-sync command failed), check found drift, or status found a node behind"),
     USAGE(2, "usage or configuration error, or a push the delete guard refused; nothing was changed"),
-    NOTHING_CHANGED(3, "nothing changed on any node: every node failed, or the all-or-nothing push was aborted"),
+    NOTHING_CHANGED(3, "nothing changed on any node: every node failed, or the all-or-nothing push was aborted;"
+            + " status: a node was never pushed"),
     LOCKED(4, "another run holds the lock"),
     DECLINED(5, "the user declined at the prompt, or the run was interrupted (Ctrl-C, SIGTERM) before commit;"
             + " check and rollback stop the same way, changing nothing"),

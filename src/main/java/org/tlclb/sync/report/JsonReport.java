@@ -42,6 +42,8 @@ public final class JsonReport {
             }
             g.writeEndArray();
             strings(g, "warnings", r.warnings());
+            g.writeStringField("generation", r.generation());
+            strings(g, "behind", r.behind());
             g.writeEndObject();
         }
         out.write('\n');
@@ -54,22 +56,7 @@ public final class JsonReport {
      * reader never sees half a report.
      */
     public static void writeFile(RunReport r, RunVerdict v, Path file) throws IOException {
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
-        try {
-            try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-                write(r, v, w);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        JsonFiles.replace(file, w -> write(r, v, w));
     }
 
     private static void node(JsonGenerator g, NodeResult n) throws IOException {

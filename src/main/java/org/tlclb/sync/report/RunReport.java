@@ -7,15 +7,34 @@ import java.util.function.ToLongFunction;
 /**
  * The outcome of a run across all nodes. Its verdict (exit code and summary) is {@link RunVerdict#of}.
  *
- * @param stop why the run ended early, if it did
+ * @param stop       why the run ended early, if it did
+ * @param generation the generation of the source the run read (scan/Generation), or null
+ * @param behind     the nodes that, by the admin host's record after this run, do not hold the
+ *                   destination's latest generation (empty when nothing is recorded)
  */
 public record RunReport(String runId, String command, RunMode mode, Instant start, Instant end, List<String> sources,
-                        List<NodeResult> nodes, RunStop stop, List<String> warnings) {
+                        List<NodeResult> nodes, RunStop stop, List<String> warnings, String generation,
+                        List<String> behind) {
 
     public RunReport {
         sources = List.copyOf(sources);
         nodes = List.copyOf(nodes);
         warnings = List.copyOf(warnings);
+        behind = List.copyOf(behind);
+    }
+
+    /** A report of no recorded generation. */
+    public RunReport(String runId, String command, RunMode mode, Instant start, Instant end, List<String> sources,
+                     List<NodeResult> nodes, RunStop stop, List<String> warnings) {
+        this(runId, command, mode, start, end, sources, nodes, stop, warnings, null, List.of());
+    }
+
+    public RunReport withGeneration(String g) {
+        return new RunReport(runId, command, mode, start, end, sources, nodes, stop, warnings, g, behind);
+    }
+
+    public RunReport withBehind(List<String> b) {
+        return new RunReport(runId, command, mode, start, end, sources, nodes, stop, warnings, generation, b);
     }
 
     public double seconds() {

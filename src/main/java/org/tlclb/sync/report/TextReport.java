@@ -41,7 +41,16 @@ public final class TextReport {
         if (why != null) {
             out.println(why);
         }
+        if (!r.behind().isEmpty()) {
+            out.println(behindLine(r));
+        }
         out.flush();
+    }
+
+    /** The nodes that do not hold the destination's latest generation now ('tlclb status' tells more). */
+    static String behindLine(RunReport r) {
+        return "behind: " + String.join(", ", r.behind()) + " (tlclb status shows since when; --catch-up brings"
+                + " them in)";
     }
 
     /** The user said no, or stopped the run, before any node's commit began; or no node was contacted. */
@@ -69,6 +78,9 @@ public final class TextReport {
         String why = consequence(r, v);
         if (why != null) {
             err.println(why);
+        }
+        if (!r.behind().isEmpty()) {
+            err.println(behindLine(r));
         }
         err.flush();
     }

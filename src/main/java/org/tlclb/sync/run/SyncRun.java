@@ -26,6 +26,7 @@ import org.tlclb.sync.report.RunReport;
 import org.tlclb.sync.report.RunStop;
 import org.tlclb.sync.run.NodeState.Failed;
 import org.tlclb.sync.run.NodeState.Why;
+import org.tlclb.sync.scan.Generation;
 import org.tlclb.sync.scan.ScanResult;
 import org.tlclb.sync.scan.TreeScanner;
 import org.tlclb.sync.ssh.IdentityException;
@@ -97,7 +98,7 @@ public final class SyncRun {
                 targets.add(t);
             }
         }
-        Run run = new Run(req, runId, start, skipped, runWarnings);
+        Run run = new Run(req, runId, start, skipped, runWarnings, scans);
         NodePhases phases = new NodePhases(req, runId, ssh, observer, sources, new PlanCache(), stop::requested);
         if (req.dryRun()) {
             stop.onRequest(ssh::close); // nothing to remove on the nodes: stop waiting for them
@@ -240,13 +241,24 @@ public final class SyncRun {
         private final Instant start;
         private final List<NodeResult> skipped;
         private final List<String> warnings;
+        private final CompletableFuture<List<ScanResult>> scans;
 
-        Run(SyncRequest req, String runId, Instant start, List<NodeResult> skipped, List<String> warnings) {
+        Run(SyncRequest req, String runId, Instant start, List<NodeResult> skipped, List<String> warnings,
+            CompletableFuture<List<ScanResult>> scans) {
             this.req = req;
             this.runId = runId;
             this.start = start;
             this.skipped = skipped;
             this.warnings = warnings;
+            this.scans = scans;
+        }
+
+        /** The generation of the source as scanned, or null when the scan did not finish or failed. */
+        private String generation() {
+            if (!scans.isDone() || scans.isCompletedExceptionally()) {
+                return null;
+            }
+            return Generation.of(scans.join().stream().map(ScanResult::manifest).toList()).id();
         }
 
         RunReport report(List<NodeState> states, boolean aborted, RunStop stop) {
@@ -259,7 +271,7 @@ public final class SyncRun {
             results.addAll(skipped);
             List<String> sources = req.units().stream().map(u -> u.source().toString()).toList();
             return new RunReport(runId, req.command(), req.mode(), start, Instant.now(), sources, results, stop,
-                    warnings);
+                    warnings, generation(), List.of());
         }
     }
 }

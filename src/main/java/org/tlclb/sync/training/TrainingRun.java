@@ -27,7 +27,7 @@ import org.tlclb.sync.node.EmbeddedNode;
  * known_hosts, scan, SSH, SFTP inventory, SCP staging, commit, report, JSON), a second push that finds
  * nothing to change, and a check, all against one embedded node on an ephemeral loopback port. Every
  * file it writes is under the work directory it is given; the launcher points the run's state
- * (TLCLB_HOME, TLCLB_LOCK_DIR, TLCLB_LOG_FILE, TLCLB_CONFIG, TLCLB_SSH_ETC) there too, so nothing
+ * (TLCLB_HOME, TLCLB_LOCK_DIR, TLCLB_LOG_FILE, TLCLB_CONFIG, TLCLB_SSH_ETC, TLCLB_STATE_DIR) there too, so nothing
  * of the machine's is read or written.
  *
  * <p>Usage: {@code java -cp tlclb-sync.jar org.tlclb.sync.training.TrainingRun WORKDIR}; exit 0 when

@@ -111,7 +111,7 @@ class ReadmeContractTest {
     @Test
     void theHelperTableListsEveryOptionOfEachHelperAndNothingElse() {
         Map<String, String> commands = Map.of("`tlclb check [SOURCE]`", "tlclb check", "`tlclb rollback [RUN]`",
-                "tlclb rollback", "`tlclb keys install`", "tlclb keys install", "`tlclb node`", "tlclb node",
+                "tlclb rollback", "`tlclb status`", "tlclb status", "`tlclb keys install`", "tlclb keys install", "`tlclb node`", "tlclb node",
                 "`tlclb`, `tlclb keys`", "tlclb|tlclb keys");
         List<List<String>> rows = table("| command | options |");
         assertThat(rows.stream().map(r -> r.get(0)).toList()).containsExactlyInAnyOrderElementsOf(commands.keySet());

@@ -41,7 +41,8 @@ import java.util.zip.GZIPInputStream;
  * <li>the log ({@code /var/log/tlclb}, rotated files too): a line written during the suite that
  *     names one of this JVM's {@code @TempDir} directories (every content-sync names its sources,
  *     which live there);</li>
- * <li>root's {@code ~/.ssh}, {@code /etc/clusterserver} and {@code /etc/tlclb}: nothing there names
+ * <li>root's {@code ~/.ssh}, {@code /etc/clusterserver}, {@code /etc/tlclb} and the cluster's record
+ *     ({@code /var/lib/tlclb}): nothing there names
  *     its writer, so any entry created or changed while the suite ran counts (nothing on a build
  *     machine writes these but the product).</li>
  * </ul>
@@ -61,7 +62,7 @@ final class SuiteWatch implements AutoCloseable {
         static Places machine() {
             return new Places(List.of(Path.of("/run/tlclb"), Path.of("/run/lock")), Path.of("/var/log/tlclb"),
                     List.of(Path.of(System.getProperty("user.home")).resolve(".ssh"), Path.of("/etc/clusterserver"),
-                            Path.of("/etc/tlclb")), RecordingTempDirFactory::created);
+                            Path.of("/etc/tlclb"), Path.of("/var/lib/tlclb")), RecordingTempDirFactory::created);
         }
     }
 

@@ -85,6 +85,28 @@ class ConfigSyncContractIT extends LabTestBase {
     }
 
     @Test
+    @Exercises(value = {"--catch-up", "--any-source", "--partial-ok"}, exits = {0, 1, 2})
+    void aCatchUpSendsTheConfigurationToTheNodeThatMissedIt() throws IOException {
+        cluster.stop(2);
+        try {
+            assertThat(configSync("-y", "--partial-ok").exits(1).err())
+                    .contains("behind: node2 (tlclb status shows since when; --catch-up brings them in)");
+        } finally {
+            cluster.start(2);
+        }
+        Result behind = launcher.run("tlclb", "status", "-c", CONF, "--config-tree").exits(1);
+        assertThat(behind.out()).startsWith("/etc/clusterserver + /etc/tlclb: generation ")
+                .contains("  node2  behind since ");
+        Result caughtUp = configSync("-y", "--catch-up", "--json", "-").exits(0);
+        assertThat(caughtUp.json().get("nodes")).extracting(n -> n.get("node").asText()).containsExactly("node2");
+        assertNodesHoldTheConfiguration();
+        launcher.run("tlclb", "status", "-c", CONF, "--config-tree").exits(0);
+        assertThat(configSync("-y", "--catch-up", "--any-source").exits(0).out())
+                .startsWith("nothing to catch up: all 2 nodes hold generation ");
+        assertThat(configSync("-y", "--any-source").exits(2).err()).contains("--any-source goes with --catch-up");
+    }
+
+    @Test
     @Exercises(value = {"-h", "--help", "-V", "--version"}, exits = 0)
     void helpAndVersion() throws IOException {
         Result help = launcher.run("tlclb_config_sync", "--help").exits(0);

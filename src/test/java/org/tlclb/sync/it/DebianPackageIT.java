@@ -44,7 +44,7 @@ import org.tlclb.sync.run.TreeAssert;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@WritesTheMachine("installs the package and runs it as cron does: /var/log/tlclb, /run/tlclb, /etc/clusterserver;"
+@WritesTheMachine("installs the package and runs it as cron does: /var/log/tlclb, /var/lib/tlclb, /run/tlclb, /etc/clusterserver;"
         + " MachinePackages puts them back")
 class DebianPackageIT {
     static final String ENV_PATH = "PATH=/usr/sbin:/usr/bin:/bin";
@@ -53,9 +53,11 @@ class DebianPackageIT {
     static final Duration RECORDING = Duration.ofMinutes(3);
     static final List<String> COMMANDS = List.of("tlclb", "tlclb_content_sync", "tlclb_config_sync");
     static final List<String> MAN_PAGES = List.of("tlclb", "tlclb_content_sync", "tlclb_config_sync", "tlclb-check",
-            "tlclb-rollback", "tlclb-keys", "tlclb-keys-install", "tlclb-node");
+            "tlclb-rollback", "tlclb-status", "tlclb-keys", "tlclb-keys-install", "tlclb-node");
     static final List<String> UNITS = List.of("tlclb-content-sync.service", "tlclb-content-sync.timer",
             "tlclb-config-sync.service", "tlclb-config-sync.timer");
+    /** The catch-up timer and service: every ten minutes, to the nodes behind alone. */
+    static final List<String> CATCH_UP_UNITS = List.of("tlclb-content-catch-up.service", "tlclb-content-catch-up.timer");
     static final Path EXAMPLES = Path.of("/usr/share/doc/tlclb-sync/examples");
 
     @TempDir
@@ -162,6 +164,9 @@ class DebianPackageIT {
         for (String unit : UNITS) {
             assertThat(EXAMPLES.resolve(unit)).isRegularFile();
         }
+        for (String unit : CATCH_UP_UNITS) {
+            assertThat(EXAMPLES.resolve(unit)).isRegularFile();
+        }
         assertThat(archives()).as("postinst records the class data").hasSize(1);
     }
 
@@ -250,9 +255,13 @@ class DebianPackageIT {
                 assertThat(text).containsPattern("(?m)^ExecStart=/usr/sbin/tlclb_con(tent|fig)_sync -y -q --json ");
             }
         }
+        assertThat(Files.readString(EXAMPLES.resolve("tlclb-content-catch-up.service")))
+                .containsPattern("(?m)^ExecStart=/usr/sbin/tlclb_content_sync -y -q --catch-up --json ");
+        assertThat(Files.readString(EXAMPLES.resolve("tlclb-content-catch-up.timer"))).contains("OnCalendar=*:0/10");
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")), "no systemd-analyze on this machine");
         List<String> argv = new ArrayList<>(List.of("systemd-analyze", "verify"));
         UNITS.forEach(u -> argv.add(EXAMPLES.resolve(u).toString()));
+        CATCH_UP_UNITS.forEach(u -> argv.add(EXAMPLES.resolve(u).toString()));
         Launcher.Result r = run(RUN, Map.of(), argv.toArray(new String[0]));
         assertThat(r.out() + r.err()).as("warnings of systemd-analyze verify").isEmpty();
         r.exits(0);
@@ -310,6 +319,7 @@ class DebianPackageIT {
         apt("purge", MachinePackages.PACKAGE).exits(0);
         assertThat(MachinePackages.state()).isEqualTo("not-installed");
         assertThat(LOG_DIR).doesNotExist();
+        assertThat(MachinePackages.STATE_DIR).as("purge drops the cluster's record").doesNotExist();
         assertThat(CACHE_DIR).doesNotExist();
         assertThat(machine.madeByPackage()).as("what the package made").isNotEmpty()
                 .allSatisfy(p -> assertThat(Files.exists(p, LinkOption.NOFOLLOW_LINKS)).as(p + " is left").isFalse());

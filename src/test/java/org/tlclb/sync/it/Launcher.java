@@ -60,6 +60,7 @@ public final class Launcher {
         env.put("TLCLB_LOG_FILE", logFile().toString());
         env.put("TLCLB_CONFIG", defaultConfig().toString());
         env.put("TLCLB_SSH_ETC", sshEtc().toString());
+        env.put("TLCLB_STATE_DIR", stateDir().toString());
         workDir = state;
     }
 
@@ -87,6 +88,11 @@ public final class Launcher {
 
     public Path lockDir() {
         return state.resolve("run/tlclb");
+    }
+
+    /** The cluster's recorded state ({@code TLCLB_STATE_DIR}). */
+    public Path stateDir() {
+        return state.resolve("var/lib/tlclb");
     }
 
     public Path logFile() {

@@ -32,6 +32,8 @@ final class MachinePackages {
     /** Made by the package's maintainer scripts, not listed by dpkg. */
     static final Path LOG_DIR = Path.of("/var/log/tlclb");
     static final Path CACHE_DIR = Path.of("/var/cache/tlclb-sync");
+    /** Made by root's pushes (the cluster's record), removed by purge. */
+    static final Path STATE_DIR = Path.of("/var/lib/tlclb");
     /** Made by root's runs (their lock directory), not by the package. */
     static final Path RUN_LOCKS = Path.of("/run/tlclb");
     private static final Duration APT_TIMEOUT = Duration.ofMinutes(5);
@@ -43,6 +45,9 @@ final class MachinePackages {
     private final Set<Path> dirsBefore = new LinkedHashSet<>();
     private final List<Path> packageFiles;
     private Path movedLogs;
+    private Path movedState;
+    /** Set once the machine's own record is out of the way: only then is /var/lib/tlclb the test's. */
+    private boolean stateSetAside;
     private boolean runLocksExisted;
     /** The run locks before the test: file -> content, and their mtimes. */
     private final Map<Path, byte[]> locksBefore = new HashMap<>();
@@ -132,6 +137,11 @@ final class MachinePackages {
             movedLogs = LOG_DIR.resolveSibling(SET_ASIDE_PREFIX + ProcessHandle.current().pid());
             Files.move(LOG_DIR, movedLogs);
         }
+        if (Files.exists(STATE_DIR, LinkOption.NOFOLLOW_LINKS)) {
+            movedState = STATE_DIR.resolveSibling(SET_ASIDE_PREFIX + ProcessHandle.current().pid());
+            Files.move(STATE_DIR, movedState);
+        }
+        stateSetAside = true;
     }
 
     /**
@@ -180,6 +190,14 @@ final class MachinePackages {
             Files.move(movedLogs, LOG_DIR);
             movedLogs = null;
         }
+        if (stateSetAside && Files.exists(STATE_DIR, LinkOption.NOFOLLOW_LINKS)) {
+            run(Duration.ofMinutes(1), Map.of(), "rm", "-rf", STATE_DIR.toString()).exits(0); // the test's runs' record
+        }
+        if (movedState != null) {
+            Files.move(movedState, STATE_DIR);
+            movedState = null;
+        }
+        stateSetAside = false;
         for (Path dir : dirsBefore) {
             // dpkg removes a directory the package shipped once it is empty, even one it did not create
             if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {

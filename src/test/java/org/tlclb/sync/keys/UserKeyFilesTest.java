@@ -33,7 +33,7 @@ class UserKeyFilesTest {
 
     private SshOptions options(List<Path> identities) {
         StatePaths paths = new StatePaths(dir.resolve("sync.conf"), dir.resolve("log"), dir.resolve("lock"), home,
-                dir.resolve("etc"));
+                dir.resolve("etc"), dir.resolve("state"));
         return new SshOptions(paths, Prompter.none(), null, null, identities, Duration.ofSeconds(5), 0);
     }
 

@@ -231,7 +231,7 @@ public final class EmbeddedCluster implements AutoCloseable, BeforeAllCallback, 
         String home = System.getProperty("user.home");
         Path h = home.equals(REAL_HOME) ? stateDir.resolve("home") : Path.of(home);
         return new StatePaths(stateDir.resolve("etc/clusterserver/sync.conf"), stateDir.resolve("log/sync.log"),
-                stateDir.resolve("run/tlclb"), h, stateDir.resolve("etc/ssh"));
+                stateDir.resolve("run/tlclb"), h, stateDir.resolve("etc/ssh"), stateDir.resolve("var/lib/tlclb"));
     }
 
     /**
@@ -246,6 +246,7 @@ public final class EmbeddedCluster implements AutoCloseable, BeforeAllCallback, 
         env.put("TLCLB_LOCK_DIR", p.lockDir().toString());
         env.put("TLCLB_HOME", p.home().toString());
         env.put("TLCLB_SSH_ETC", p.sshEtc().toString());
+        env.put("TLCLB_STATE_DIR", p.stateDir().toString());
         return env;
     }
 

@@ -123,7 +123,7 @@ class RouteConnectIT {
 
     private ClientSession connect(List<Path> identities, Map<String, String> env) throws Exception {
         StatePaths paths = new StatePaths(dir.resolve("sync.conf"), dir.resolve("log"), dir.resolve("lock"), home,
-                dir.resolve("etc-ssh"));
+                dir.resolve("etc-ssh"), dir.resolve("state"));
         SshOptions o = new SshOptions(paths, Prompter.none(), null, null, identities, Duration.ofSeconds(5), 0);
         List<NodeTarget> nodes = List.of(new NodeTarget(null, "127.0.0.1", port, "tester", false));
         SshConnector c = SshSetup.connector(o, nodes, PasswordSource.NONE, Duration.ZERO, env);

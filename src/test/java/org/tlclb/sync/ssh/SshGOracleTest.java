@@ -191,7 +191,7 @@ class SshGOracleTest {
 
     private static SshOptions options(Path knownHosts, TrustPolicy policy, Duration timeout) {
         StatePaths paths = new StatePaths(dir.resolve("sync.conf"), dir.resolve("log"), dir.resolve("lock"),
-                Path.of(HOME), Path.of("/etc/ssh"));
+                Path.of(HOME), Path.of("/etc/ssh"), dir.resolve("state"));
         return new SshOptions(paths, Prompter.none(), knownHosts, policy, List.of(), timeout, 0);
     }
 

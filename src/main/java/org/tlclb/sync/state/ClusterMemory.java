@@ -1,0 +1,88 @@
+package org.tlclb.sync.state;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.tlclb.sync.report.NodeResult;
+import org.tlclb.sync.report.NodeStatus;
+import org.tlclb.sync.report.RunReport;
+import org.tlclb.sync.scan.Generation;
+
+/**
+ * How a push changes what the admin host knows of a destination: the one place that decides which
+ * node holds which generation, which is behind, since when and by how many runs. Pure: the caller
+ * reads and writes the {@link StateStore}.
+ */
+public final class ClusterMemory {
+    private ClusterMemory() {
+    }
+
+    /**
+     * The record after {@code report}, a push (not a dry run) of {@code generation}.
+     *
+     * @param nodes every node of the cluster a push goes to (sync.conf's servers but nosync ones, or
+     *              the -w list): a node the run left out (-x) and that does not hold the new
+     *              generation has missed it
+     */
+    public static DestinationRecord after(DestinationRecord before, RunReport report, Generation generation,
+                                          List<String> nodes, Instant now) {
+        Map<String, NodeResult> results = new LinkedHashMap<>();
+        for (NodeResult n : report.nodes()) {
+            if (n.status() != NodeStatus.SKIPPED) {
+                results.put(n.node(), n);
+            }
+        }
+        boolean committed = results.values().stream().anyMatch(n -> n.status().committed());
+        String latest = committed ? generation.id() : before.latest();
+        Map<String, NodeRecord> out = new LinkedHashMap<>();
+        before.nodes().forEach(n -> out.put(n.node(), n));
+        for (String n : nodes) {
+            out.putIfAbsent(n, NodeRecord.never(n));
+        }
+        for (String name : results.keySet()) {
+            out.putIfAbsent(name, NodeRecord.never(name));
+        }
+        List<NodeRecord> records = new ArrayList<>();
+        for (NodeRecord n : out.values()) {
+            NodeResult r = results.get(n.node());
+            NodeRecord next = r == null ? n : apply(n, r, generation, report.runId(), now);
+            records.add(behind(next, latest, committed, now));
+        }
+        return new DestinationRecord(before.key(), latest, committed ? report.runId() : before.latestRun(),
+                committed ? now : before.latestTime(), records);
+    }
+
+    /** The names of the nodes that do not hold the latest generation (never pushed among them). */
+    public static List<String> behind(DestinationRecord r) {
+        return r.nodes().stream().filter(n -> n.standing(r.latest()) != NodeRecord.Standing.CURRENT)
+                .map(NodeRecord::node).toList();
+    }
+
+    private static NodeRecord apply(NodeRecord n, NodeResult r, Generation g, String runId, Instant now) {
+        return switch (r.status()) {
+            // every entry committed (a failed post-sync command does not undo the files)
+            case OK -> new NodeRecord(n.node(), g.id(), now, runId, n.lastFailure(), n.failure(), null, 0);
+            case HOOK_FAILED -> new NodeRecord(n.node(), g.id(), now, runId, now,
+                    "post-sync failed" + (r.error() == null ? "" : ": " + r.error()), null, 0);
+            // a commit that stopped halfway, or entries not carried: the node holds neither generation
+            case PARTIAL -> new NodeRecord(n.node(), "partial", n.lastSuccess(),
+                    n.lastRun(), now, r.error() != null ? r.error() : "not every entry was carried",
+                    n.behindSince(), n.runsMissed());
+            case FAILED, ABORTED -> new NodeRecord(n.node(), n.generation(), n.lastSuccess(), n.lastRun(), now,
+                    r.error() != null ? r.error() : r.status().label(), n.behindSince(), n.runsMissed());
+            case PLANNED, SKIPPED -> n;
+        };
+    }
+
+    private static NodeRecord behind(NodeRecord n, String latest, boolean committed, Instant now) {
+        if (latest == null || latest.equals(n.generation())) {
+            return new NodeRecord(n.node(), n.generation(), n.lastSuccess(), n.lastRun(), n.lastFailure(), n.failure(),
+                    null, 0);
+        }
+        return new NodeRecord(n.node(), n.generation(), n.lastSuccess(), n.lastRun(), n.lastFailure(), n.failure(),
+                n.behindSince() != null ? n.behindSince() : now, n.runsMissed() + (committed ? 1 : 0));
+    }
+}

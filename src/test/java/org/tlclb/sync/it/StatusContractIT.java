@@ -1,0 +1,180 @@
+package org.tlclb.sync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.tlclb.sync.it.Launcher.Result;
+
+/**
+ * The cluster remembered between runs (issue 24): a push records what each node holds, {@code tlclb
+ * status} tells it without contacting a node, and {@code --catch-up} sends to the nodes that missed
+ * a run, alone, as long as the source is still what the others hold. tlclb status reads this
+ * machine's record only: its runs here go on with a node stopped.
+ */
+@Contract("status")
+class StatusContractIT extends LabTestBase {
+    private static final Instant T1 = Instant.ofEpochSecond(1_767_607_200L);
+    private static final Instant T2 = Instant.ofEpochSecond(1_767_610_800L);
+    private static final Instant T3 = Instant.ofEpochSecond(1_767_614_400L);
+
+    @Test
+    @Exercises(value = {"--dest", "--json", "-c"}, exits = {0, 1, 3})
+    void aNodeThatMissedARunIsBehindUntilACatchUpSendsToItAlone() throws Exception {
+        Result none = status().exits(3);
+        assertThat(none.out()).startsWith(DEST + ": no push recorded (")
+                .contains("  node1  never pushed\n", "  node2  never pushed\n",
+                        "0 of 2 nodes current, 2 never pushed (a push with --catch-up sends to those alone)\n");
+
+        ItSupport.write(src, "index.html", "v1", "rw-r--r--", T1);
+        push("-q").exits(0);
+        Result current = status().exits(0);
+        assertThat(current.out()).contains("  node1  current (run ", "  node2  current (run ")
+                .endsWith("2 of 2 nodes current\n");
+
+        ItSupport.write(src, "index.html", "v2", "rw-r--r--", T2);
+        cluster.stop(2);
+        try {
+            Result partial = push("--partial-ok", "--json", "-").exits(1);
+            assertThat(partial.json().get("behind")).extracting(JsonNode::asText).containsExactly("node2");
+            assertThat(partial.err()).contains("behind: node2 (tlclb status shows since when; --catch-up brings them in)");
+            String generation = partial.json().get("generation").asText();
+            assertThat(generation).matches("[0-9a-f]{64}");
+
+            Result behind = status("--json", "-").exits(1);
+            JsonNode doc = behind.json();
+            assertThat(doc.get("generation").asText()).isEqualTo(generation);
+            assertThat(doc.get("exit_code").asInt()).isEqualTo(1);
+            assertThat(doc.get("current")).extracting(JsonNode::asText).containsExactly("node1");
+            assertThat(doc.get("behind")).extracting(JsonNode::asText).containsExactly("node2");
+            JsonNode node2 = doc.get("nodes").get(1);
+            assertThat(node2.get("standing").asText()).isEqualTo("behind");
+            assertThat(node2.get("runs_missed").asInt()).isEqualTo(1);
+            assertThat(node2.get("failure").asText()).isNotEmpty();
+            assertThat(behind.err()).contains("  node2  behind since ", ", 1 run missed; last in sync ", "; last error ")
+                    .contains("1 of 2 nodes current, 1 behind");
+        } finally {
+            cluster.start(2);
+        }
+        Instant node1Dir = Files.getLastModifiedTime(cluster.www(1).resolve("index.html")).toInstant();
+        Result caughtUp = push("--catch-up", "--json", "-").exits(0);
+        assertThat(caughtUp.json().get("nodes")).extracting(n -> n.get("node").asText()).containsExactly("node2");
+        assertThat(caughtUp.json().get("behind")).isEmpty();
+        assertThat(cluster.www(2).resolve("index.html")).hasContent("v2");
+        assertThat(Files.getLastModifiedTime(cluster.www(1).resolve("index.html")).toInstant()).isEqualTo(node1Dir);
+        status().exits(0);
+
+        Path json = tmp.resolve("nothing.json");
+        Result nothing = push("--catch-up", "--json", json.toString()).exits(0);
+        assertThat(nothing.out()).startsWith("nothing to catch up: all 2 nodes hold generation ");
+        JsonNode skipped = launcherJson(json);
+        assertThat(skipped.get("exit_code").asInt()).isEqualTo(0);
+        assertThat(skipped.get("nodes")).extracting(n -> n.get("status").asText()).containsExactly("skipped", "skipped");
+    }
+
+    @Test
+    @Exercises(value = {"--catch-up", "--any-source", "-x"}, exits = {0, 2}, command = "content-sync")
+    void aCatchUpFromAChangedSourceIsRefusedUnlessAnySourceIsGiven() throws Exception {
+        ItSupport.write(src, "index.html", "v1", "rw-r--r--", T1);
+        push("-q").exits(0);
+        ItSupport.write(src, "index.html", "v2", "rw-r--r--", T2);
+        push("-q", "-x", "node2").exits(0);
+        status().exits(1);
+
+        ItSupport.write(src, "index.html", "v3", "rw-r--r--", T3);
+        Result refused = push("--catch-up").exits(2);
+        assertThat(refused.err()).startsWith("tlclb_content_sync: --catch-up: the source is no longer generation ")
+                .contains("that the current nodes hold (run ", "push to every node (without --catch-up)",
+                        "--any-source");
+        assertThat(refused.err().lines().count()).isEqualTo(1);
+        assertThat(cluster.www(1).resolve("index.html")).hasContent("v2");
+        assertThat(cluster.www(2).resolve("index.html")).hasContent("v1");
+
+        push("-q", "--catch-up", "--any-source").exits(0);
+        assertThat(cluster.www(1).resolve("index.html")).hasContent("v2");
+        assertThat(cluster.www(2).resolve("index.html")).hasContent("v3");
+        Result split = status().exits(1);
+        assertThat(split.out()).contains("  node1  behind since ").contains("  node2  current (run ");
+
+        push("-q").exits(0);
+        status().exits(0);
+        assertThat(push("--any-source").exits(2).err())
+                .isEqualTo("tlclb_content_sync: --any-source goes with --catch-up (a push without it sends any source"
+                        + " already)\n");
+    }
+
+    @Test
+    @Exercises(value = {"--dest"}, exits = 2)
+    void aStoreThatCannotBeReadStopsThePushBeforeAnyNodeAndIsNeverReset() throws Exception {
+        ItSupport.write(src, "index.html", "v1", "rw-r--r--", T1);
+        push("-q").exits(0);
+        Path record;
+        try (var files = Files.list(launcher.stateDir())) {
+            record = files.filter(p -> p.getFileName().toString().endsWith(".tsv")).findFirst().orElseThrow();
+        }
+        assertThat(Files.readString(record)).startsWith("# tlclb-sync cluster state").contains("\nnode\tnode1\t");
+        Files.writeString(record, "garbage\n");
+        ItSupport.write(src, "index.html", "v2", "rw-r--r--", T2);
+        Result push = push().exits(2);
+        assertThat(push.err()).startsWith("tlclb_content_sync: the cluster's state store cannot be used: " + record
+                + " is not a state record this version can read");
+        assertThat(push.err().lines().count()).isEqualTo(1);
+        assertThat(cluster.www(1).resolve("index.html")).hasContent("v1");
+        assertThat(status().exits(2).err()).contains(record.toString());
+        assertThat(Files.readString(record)).isEqualTo("garbage\n");
+    }
+
+    @Test
+    @Exercises(value = {"-h", "--help", "-V", "--version"}, exits = 0)
+    void helpAndVersion() {
+        Result help = launcher.run("tlclb", "status", "--help").exits(0);
+        assertThat(help.out()).startsWith("Usage: tlclb status ").contains("--config-tree", "--json", "-w", "-x")
+                .doesNotContain("--delete", "--parallel", "--identity");
+        assertThat(launcher.run("tlclb", "status", "-h").exits(0).out()).isEqualTo(help.out());
+        assertThat(launcher.run("tlclb", "status", "-V").exits(0).out())
+                .isEqualTo(launcher.run("tlclb", "status", "--version").exits(0).out()).startsWith("tlclb-sync ");
+    }
+
+    @Test
+    @Exercises(value = {"-w", "--servers", "-x", "--exclude-servers", "--config", "--config-tree", "--dest"},
+            exits = {0, 1, 2, 3})
+    void theNodesAskedAboutAndTheDestinationChooseTheLines() throws Exception {
+        ItSupport.write(src, "index.html", "v1", "rw-r--r--", T1);
+        push("-q", "-x", "node2").exits(0);
+        assertThat(status("-w", "node1").exits(0).out()).contains("  node1  current").doesNotContain("node2")
+                .endsWith("1 of 1 node current\n");
+        assertThat(status("--servers", "node2").exits(3).out()).contains("  node2  never pushed");
+        assertThat(status("-x", "node2").exits(0).out()).doesNotContain("node2");
+        assertThat(status("--exclude-servers", "node1").exits(3).out()).doesNotContain("node1");
+        ItSupport.write(src, "index.html", "v2", "rw-r--r--", T2);
+        push("-q").exits(0);
+        ItSupport.write(src, "index.html", "v3", "rw-r--r--", T3);
+        push("-q", "-x", "node1").exits(0);
+        assertThat(status().exits(1).out()).contains("  node1  behind since ");
+
+        Result config = launcher.run("tlclb", "status", "--config", conf.toString(), "--config-tree").exits(3);
+        assertThat(config.out()).startsWith("/etc/clusterserver").contains(": no push recorded (");
+        Result both = launcher.run("tlclb", "status", "-c", conf.toString(), "--config-tree", "--dest", DEST).exits(2);
+        assertThat(both.err()).isEqualTo("tlclb status: --dest and --config-tree name different destinations: give"
+                + " one\n");
+        assertThat(launcher.run("tlclb", "status", "-c", conf.toString(), "--dest", "/srv/other").exits(3).out())
+                .startsWith("/srv/other: no push recorded (");
+    }
+
+    private Result status(String... extra) {
+        List<String> args = new ArrayList<>(List.of("status", "-c", conf.toString(), "--dest", DEST));
+        args.addAll(List.of(extra));
+        return launcher.run("tlclb", args.toArray(String[]::new));
+    }
+
+    private static JsonNode launcherJson(Path file) throws Exception {
+        return new ObjectMapper().readTree(file.toFile());
+    }
+}
