@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.tlclb.sync.config.MinNodes;
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.config.SyncConfig;
 import org.tlclb.sync.report.RunMode;
@@ -73,7 +74,7 @@ final class CheckCommand implements Callable<Integer> {
         SshOptions ssh = RequestResolver.ssh(cfg, connection, ctx.paths(), prompter);
         SyncRequest req = new SyncRequest("tlclb check", RunMode.CHECK, units,
                 SshSetup.applyHostConfig(targets, ssh, cfg.user()), RequestResolver.excludes(cfg, compare),
-                compare.checksum, false, false, cfg.backupKeep(), null, RequestResolver.parallel(parallel, cfg), null, 0,
+                compare.checksum, MinNodes.ALL, false, cfg.backupKeep(), null, RequestResolver.parallel(parallel, cfg), null, 0,
                 null, compare.hardLinks());
         CommandFlow.Scope scope = new CommandFlow.Scope(req.command(), req.mode(),
                 units.stream().map(u -> u.source().toString()).toList(), req.nodes(), null);

@@ -78,7 +78,9 @@ final class CliOutput {
     }
 
     ConsoleObserver observer(Prompter prompter, boolean ask, RunMode mode) {
-        boolean showPlans = mode.readOnly() || options.verbosity() > 0;
+        // a preview lists every change; check, a monitoring probe, gives one line per node (the report's)
+        // and the itemized list with -v
+        boolean showPlans = mode.readOnly() && mode != RunMode.CHECK || options.verbosity() > 0;
         boolean progress = !options.quiet && !mode.readOnly() && Terminals.stderrIsTerminal();
         return new ConsoleObserver(text(), err, prompter, ask, showPlans && !options.quiet, progress, mode);
     }

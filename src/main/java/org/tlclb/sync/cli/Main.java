@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.tlclb.sync.config.ConfigException;
@@ -75,7 +76,7 @@ public final class Main {
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
             String name = c.getCommandSpec().qualifiedName(" ");
-            c.getErr().println(name + ": " + ex.getMessage());
+            c.getErr().println(name + ": " + unknownCommand(ex).orElse(ex.getMessage()));
             c.getErr().println("Try '" + name + " --help' for more information.");
             return ExitCode.USAGE.code();
         });
@@ -92,6 +93,21 @@ public final class Main {
             return ExitCode.INTERNAL.code();
         });
         return cl.execute(rest);
+    }
+
+    /**
+     * A word where a command with subcommands expects one of them ({@code tlclb statu}): named with
+     * the commands there are, rather than picocli's "Unmatched argument at index 0". (Such commands
+     * take no positional parameters, so any word they do not match is a command they lack.)
+     */
+    private static Optional<String> unknownCommand(CommandLine.ParameterException ex) {
+        CommandLine c = ex.getCommandLine();
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || c.getSubcommands().isEmpty()
+                || u.getUnmatched().isEmpty() || u.getUnmatched().get(0).startsWith("-")) {
+            return Optional.empty();
+        }
+        return Optional.of("no command '" + u.getUnmatched().get(0) + "'; the commands are "
+                + String.join(", ", c.getSubcommands().keySet()));
     }
 
     /**

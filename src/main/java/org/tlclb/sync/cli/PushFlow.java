@@ -77,7 +77,7 @@ final class PushFlow {
             SourceCheck.check(u.source(), ctx.paths(), output.logFile(cfg));
         }
         SyncRequest template = new SyncRequest(kind.name(), dryRun ? RunMode.DRY_RUN : RunMode.PUSH, units, nodes,
-                RequestResolver.excludes(cfg, args.compare), args.compare.checksum, push.partialOk, push.backup != null ? push.backup : kind.defaultBackup(cfg),
+                RequestResolver.excludes(cfg, args.compare), args.compare.checksum, RequestResolver.minNodes(push, cfg), push.backup != null ? push.backup : kind.defaultBackup(cfg),
                 cfg.backupKeep(), push.postSync != null ? push.postSync : cfg.postSync().get(kind.hookTarget()),
                 RequestResolver.parallel(args.parallel, cfg), RequestResolver.owner(push), RequestResolver.bwlimit(push),
                 RequestResolver.maxDelete(push, cfg), args.compare.hardLinks());

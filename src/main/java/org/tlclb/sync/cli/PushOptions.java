@@ -27,6 +27,11 @@ final class PushOptions {
     @Option(names = "--partial-ok", description = "commit on the nodes that staged even if others failed")
     boolean partialOk;
 
+    @Option(names = "--min-nodes", paramLabel = "N|P%",
+            description = "commit when at least N nodes (or P% of them) staged; the others stay as they were"
+                    + " (default: MinNodes, else all)")
+    String minNodes;
+
     @Option(names = "--chown", paramLabel = "USER:GROUP",
             description = "owner and group for what the run writes: names (resolved on each node) or numbers")
     String chown;

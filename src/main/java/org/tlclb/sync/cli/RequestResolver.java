@@ -14,6 +14,7 @@ import org.tlclb.sync.config.ConfigParser;
 import org.tlclb.sync.config.HostKeyPolicy;
 import org.tlclb.sync.config.Limit;
 import org.tlclb.sync.config.NodeTarget;
+import org.tlclb.sync.config.MinNodes;
 import org.tlclb.sync.config.OwnerSpec;
 import org.tlclb.sync.config.ServerSelector;
 import org.tlclb.sync.config.StatePaths;
@@ -99,6 +100,18 @@ final class RequestResolver {
             all.add(pattern);
         }
         return ExcludeRules.of(all);
+    }
+
+    /** --partial-ok (one node), else --min-nodes, else MinNodes, else every node. */
+    static MinNodes minNodes(PushOptions o, SyncConfig cfg) throws UsageError {
+        if (o.minNodes != null) {
+            if (o.partialOk) {
+                throw new UsageError("--partial-ok is --min-nodes 1: give one of them");
+            }
+            return MinNodes.parse(o.minNodes).orElseThrow(() -> new UsageError("--min-nodes must be " + MinNodes.USAGE
+                    + ", not '" + o.minNodes + "'"));
+        }
+        return o.partialOk ? MinNodes.ONE : cfg.minNodes();
     }
 
     static Integer maxDelete(PushOptions o, SyncConfig cfg) throws UsageError {

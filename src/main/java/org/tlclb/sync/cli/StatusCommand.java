@@ -74,6 +74,10 @@ final class StatusCommand implements Callable<Integer> {
         }
         List<String> asked = ServerSelector.select(cfg, nodes.servers, nodes.excluded, ServerSelector.localNames())
                 .stream().filter(n -> !n.nosync()).map(n -> n.display()).toList();
+        if (asked.isEmpty() && record.nodes().isEmpty()) {
+            throw new UsageError("no nodes: add Server lines to " + (cfg.file() == null ? ctx.paths().configFile()
+                    : cfg.file()) + " or name them with -w");
+        }
         ClusterStatus status = ClusterStatus.of(store.file(key), record, asked);
         PrintWriter text = out.text();
         StatusReport.print(status, text);

@@ -143,6 +143,11 @@ public final class ConfigParser {
                 once(kw.spelling, at);
                 draft.maxDelete = Values.intIn(v, Limit.MAX_DELETE, at);
                 break;
+            case MIN_NODES:
+                once(kw.spelling, at);
+                draft.minNodes = MinNodes.parse(v).orElseThrow(() -> at.error("MinNodes: bad value '" + v
+                        + "' (expected MinNodes " + MinNodes.USAGE + ")"));
+                break;
             case POST_SYNC:
                 hook(kw, draft.postSync, args, at);
                 break;
@@ -220,6 +225,7 @@ public final class ConfigParser {
         Boolean backup;
         int backupKeep = d.backupKeep();
         Integer maxDelete;
+        MinNodes minNodes;
         final Map<HookTarget, String> postSync = new EnumMap<>(HookTarget.class);
         final Map<HookTarget, String> validate = new EnumMap<>(HookTarget.class);
         Path logFile;
@@ -227,7 +233,7 @@ public final class ConfigParser {
         SyncConfig build(Path file, List<ServerEntry> servers) {
             return new SyncConfig(file, servers, contentDir, configDir, licenseFiles, excludes, parallel, user,
                     identityFiles, knownHosts, hostKeyPolicy, connectTimeout, retries, backup, backupKeep,
-                    maxDelete, postSync, validate, logFile);
+                    maxDelete, minNodes, postSync, validate, logFile);
         }
     }
 }

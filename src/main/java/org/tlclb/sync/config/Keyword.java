@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 /** The keywords of sync.conf, with the usage line each error quotes. */
 enum Keyword {
     SERVERS("Servers", 0, "Servers"),
-    SERVER("Server", -1, "Server NAME ADDRESS [direct|tunnel|nat|noping|nosync] [port=N] [user=NAME]"),
+    SERVER("Server", -1, "Server NAME [USER@]ADDRESS[:PORT] [direct|tunnel|nat|noping|nosync] [port=N] [user=NAME]"),
     END_SERVERS("EndServers", 0, "EndServers"),
     CONTENT_DIR("ContentDir", 1, "ContentDir /ABSOLUTE/PATH"),
     CONFIG_DIR("ConfigDir", 1, "ConfigDir /ABSOLUTE/PATH"),
@@ -24,6 +24,7 @@ enum Keyword {
     BACKUP("Backup", 1, "Backup yes|no"),
     BACKUP_KEEP("BackupKeep", 1, Limit.BACKUP_KEEP.usage()),
     MAX_DELETE("MaxDelete", 1, Limit.MAX_DELETE.usage()),
+    MIN_NODES("MinNodes", 1, "MinNodes N|P% (nodes that must stage for a push to commit; default all)"),
     POST_SYNC("PostSync", 2, "PostSync content|config \"COMMAND\""),
     VALIDATE("Validate", 2, "Validate content|config \"COMMAND\""),
     LOG_FILE("LogFile", 1, "LogFile PATH (absolute or ~/...)");

@@ -84,30 +84,32 @@ final class ServersBlock {
             throw at.error("Server: bad name '" + name
                     + "' (expected letters, digits, '.', '_' or '-', not starting with '-', at most 64)");
         }
-        if (address.length() > 2 && address.startsWith("[") && address.endsWith("]")) {
-            address = address.substring(1, address.length() - 1);
+        // ADDRESS in -w's forms too: user@host, host:port, [v6addr]:port (a bare IPv6 address is a host)
+        HostSpec spec;
+        try {
+            spec = HostSpec.parse(address, at);
+        } catch (ConfigException e) {
+            throw at.error("Server " + name + ": bad address '" + address + "' (expected a host name, an IPv4 or IPv6"
+                    + " address, with user@ and :port as -w takes them)");
         }
-        if (!Values.isHost(address)) {
-            throw at.error("Server " + name + ": bad address '" + address
-                    + "' (expected a host name, an IPv4 address or an IPv6 address)");
-        }
+        address = spec.host();
         Integer first = names.putIfAbsent(name.toLowerCase(Locale.ROOT), at.line());
         if (first != null) {
             throw at.error("duplicate server name '" + name + "' (first at line " + first + "; expected unique names)");
         }
-        Integer port = null;
-        String user = null;
+        Integer port = spec.port();
+        String user = spec.user();
         boolean nosync = false;
         for (String opt : args.subList(2, args.size())) {
             String lower = opt.toLowerCase(Locale.ROOT);
             if (lower.startsWith("port=")) {
                 if (port != null) {
-                    throw at.error("Server " + name + ": port= given twice (expected it once)");
+                    throw at.error("Server " + name + ": port given twice (port= or ADDRESS:port; expected it once)");
                 }
                 port = Values.port(opt.substring(5), at, "Server " + name + " port=");
             } else if (lower.startsWith("user=")) {
                 if (user != null) {
-                    throw at.error("Server " + name + ": user= given twice (expected it once)");
+                    throw at.error("Server " + name + ": user given twice (user= or USER@ADDRESS; expected it once)");
                 }
                 user = opt.substring(5);
                 if (!Values.isUser(user)) {

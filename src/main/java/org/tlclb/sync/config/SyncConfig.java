@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything sync.conf can say ({@code maxDelete} null: the built-in guard); null / empty means "not said in the file" where the default
+ * Everything sync.conf can say ({@code maxDelete} null: the built-in guard; {@code minNodes}: how many
+ * nodes must stage for a push to commit, {@link MinNodes#ALL} unless said); null / empty means "not said in the file" where the default
  * depends on the command. Collections are copied and unmodifiable, so a config can be shared
  * between threads of a run.
  */
@@ -27,6 +28,7 @@ public record SyncConfig(
         Boolean backup,
         int backupKeep,
         Integer maxDelete,
+        MinNodes minNodes,
         Map<HookTarget, String> postSync,
         Map<HookTarget, String> validate,
         Path logFile) {
@@ -44,6 +46,7 @@ public record SyncConfig(
         identityFiles = identityFiles == null ? List.of() : List.copyOf(identityFiles);
         postSync = postSync == null ? Map.of() : Map.copyOf(postSync);
         validate = validate == null ? Map.of() : Map.copyOf(validate);
+        minNodes = minNodes == null ? MinNodes.ALL : minNodes;
     }
 
     /** ConnectTimeout as the file says it, else the default (ssh_config may still set a host's own). */
@@ -61,6 +64,7 @@ public record SyncConfig(
     public static SyncConfig defaults() {
         return new SyncConfig(null, List.of(), DEFAULT_CONTENT_DIR, DEFAULT_CONFIG_DIR, List.of(), List.of(),
                 Limit.PARALLEL.defaultValue(), DEFAULT_USER, List.of(), null, null, null,
-                Limit.RETRIES.defaultValue(), null, Limit.BACKUP_KEEP.defaultValue(), null, Map.of(), Map.of(), null);
+                Limit.RETRIES.defaultValue(), null, Limit.BACKUP_KEEP.defaultValue(), null, MinNodes.ALL, Map.of(), Map.of(),
+                null);
     }
 }

@@ -2,6 +2,7 @@ package org.tlclb.sync.run;
 
 import java.util.List;
 
+import org.tlclb.sync.config.MinNodes;
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.config.OwnerSpec;
 import org.tlclb.sync.report.RunMode;
@@ -12,7 +13,8 @@ import org.tlclb.sync.scan.ExcludeRules;
  * sync.conf and the defaults.
  *
  * @param mode       push, dry run or check
- * @param partialOk  commit on the nodes that staged even when others failed
+ * @param minNodes   how many nodes must have staged for the run to commit (all by default;
+ *                   --partial-ok is one): the failed ones are then left as they were
  * @param backupKeep backups kept per destination on each node (older ones are removed)
  * @param postSync   command run on each node where something changed, or null
  * @param parallel   nodes worked on at once
@@ -23,7 +25,7 @@ import org.tlclb.sync.scan.ExcludeRules;
  * @param hardLinks  names of one file in the source are one file on the nodes (rsync -H; on by default)
  */
 public record SyncRequest(String command, RunMode mode, List<SyncUnit> units, List<NodeTarget> nodes,
-                          ExcludeRules excludes, boolean checksum, boolean partialOk, boolean backup, int backupKeep,
+                          ExcludeRules excludes, boolean checksum, MinNodes minNodes, boolean backup, int backupKeep,
                           String postSync, int parallel, OwnerSpec owner, long bwlimit, Integer maxDelete,
                           boolean hardLinks) {
 
@@ -39,7 +41,7 @@ public record SyncRequest(String command, RunMode mode, List<SyncUnit> units, Li
 
     /** The same request for other nodes (after ~/.ssh/config resolved them). */
     public SyncRequest withNodes(List<NodeTarget> resolved) {
-        return new SyncRequest(command, mode, units, resolved, excludes, checksum, partialOk, backup, backupKeep,
+        return new SyncRequest(command, mode, units, resolved, excludes, checksum, minNodes, backup, backupKeep,
                 postSync, parallel, owner, bwlimit, maxDelete, hardLinks);
     }
 }

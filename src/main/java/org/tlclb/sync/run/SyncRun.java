@@ -142,8 +142,13 @@ public final class SyncRun {
                 discardAll(pool, phases, states); // the report's outcome says so (no warning repeating it)
                 return run.report(states, true, RunStop.INTERRUPTED);
             }
-            boolean anyFailed = states.stream().anyMatch(s -> s instanceof Failed);
-            if (anyFailed && !req.partialOk()) {
+            long staged = states.stream().filter(s -> !(s instanceof Failed)).count();
+            int required = req.minNodes().required(states.size());
+            if (staged < required || staged == 0) {
+                if (!req.minNodes().all()) {
+                    runWarnings.add(staged + " of " + states.size() + " nodes staged, fewer than MinNodes "
+                            + req.minNodes() + " (" + required + "): nothing was committed");
+                }
                 discardAll(pool, phases, states);
                 return run.report(states, true, stopFor(states, RunStop.NONE));
             }

@@ -31,7 +31,7 @@ class ConfigParserErrorTest {
     void serverWithoutAddress() {
         assertThat(error("Servers\nServer node1\nEndServers").getMessage()).isEqualTo(
                 "sync.conf:2: Server line needs NAME and ADDRESS: "
-                        + "Server NAME ADDRESS [direct|tunnel|nat|noping|nosync] [port=N] [user=NAME]");
+                        + "Server NAME [USER@]ADDRESS[:PORT] [direct|tunnel|nat|noping|nosync] [port=N] [user=NAME]");
     }
 
     @Test
@@ -74,7 +74,9 @@ class ConfigParserErrorTest {
         "Server n1 10.0.0.1 port=0        | Server n1 port=: bad value '0' (expected a port number 1..65535)",
         "Server n1 10.0.0.1 port=65536    | bad value '65536' (expected a port number 1..65535)",
         "Server n1 10.0.0.1 port=ssh      | bad value 'ssh' (expected a port number 1..65535)",
-        "Server n1 10.0.0.1 port=22 port=23 | Server n1: port= given twice",
+        "Server n1 10.0.0.1 port=22 port=23 | Server n1: port given twice",
+        "Server n1 10.0.0.1:22 port=23     | Server n1: port given twice",
+        "Server n1 a@10.0.0.1 user=b       | Server n1: user given twice",
         "Server n1 10.0.0.1 fast          | Server n1: unknown token 'fast' (expected direct, tunnel, nat, noping, nosync, port=N or user=NAME)",
         "Server n1 10.0.0.1 weight=3      | Server n1: unknown key 'weight=3'",
         "Server n1 10.0.0.1 user=-oProxy  | Server n1: bad user '-oProxy'",

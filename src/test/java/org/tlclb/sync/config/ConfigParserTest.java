@@ -1,6 +1,7 @@
 package org.tlclb.sync.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
@@ -247,5 +248,16 @@ class ConfigParserTest {
         assertThatThrownBy(() -> ConfigParser.parse(f))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(f + ":3: NUL byte");
+    }
+
+    @Test
+    void aServerAddressTakesUserAndPortAsDashWDoes() throws ConfigException {
+        SyncConfig c = parse("Servers\n  Server web1 admin@10.0.0.1:2222 direct\n  Server web2 [fe80::1]:2200\n"
+                + "  Server web3 fe80::2 user=ops\n  Server web4 ops@web4.example.com\nEndServers\n");
+        assertThat(c.servers()).extracting(ServerEntry::name, ServerEntry::address, ServerEntry::port, ServerEntry::user)
+                .containsExactly(tuple("web1", "10.0.0.1", 2222, "admin"),
+                        tuple("web2", "fe80::1", 2200, null),
+                        tuple("web3", "fe80::2", null, "ops"),
+                        tuple("web4", "web4.example.com", null, "ops"));
     }
 }

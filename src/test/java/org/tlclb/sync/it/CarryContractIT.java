@@ -215,7 +215,7 @@ class CarryContractIT extends LabTestBase {
         touch(www.resolve("future/far.txt"), FAR - (1L << 32));
         touch(www.resolve("sixties"), -1 + (1L << 32));
         touch(www.resolve("link-old"), SIXTIES + (1L << 32));
-        Result drift = check().exits(1);
+        Result drift = check("-v").exits(1);
         assertThat(drift.out()).contains("node1", "DRIFT").contains("future/far.txt", "sixties/", "link-old");
         Result dry = sync("-n").exits(0);
         assertThat(dry.out()).contains("<f..t...... future/far.txt").contains(".d..t...... sixties/")
@@ -239,7 +239,7 @@ class CarryContractIT extends LabTestBase {
         touch(src.resolve("sixties"), SIXTIES);
         // Size and time are the same: the quick check sees nothing (as rsync's), --checksum does.
         check().exits(0);
-        Result drift = check("-C").exits(1);
+        Result drift = check("-C", "-v").exits(1);
         assertThat(drift.out()).contains("DRIFT").contains("<fc........ sixties/old.txt");
         sync("--checksum").exits(0);
         assertThat(cluster.www(1).resolve("sixties/old.txt")).hasContent("version two");
@@ -317,7 +317,7 @@ class CarryContractIT extends LabTestBase {
         touch(copy, 1600000000L);
         Files.move(copy, www.resolve("three.html"), StandardCopyOption.REPLACE_EXISTING);
         assertThat(links(www.resolve("a/one.html"))).isEqualTo(2);
-        Result drift = check().exits(1);
+        Result drift = check("-v").exits(1);
         assertThat(drift.out()).contains("node1", "DRIFT").contains("hf......... three.html => a/one.html")
                 .containsPattern("node2 +in sync");
         sync("--hard-links").exits(0);
@@ -353,7 +353,7 @@ class CarryContractIT extends LabTestBase {
         linksTree();
         sync("--no-hard-links").exits(0);
         assertThat(check("--no-hard-links").exits(0).out()).contains("2 of 2 nodes in sync");
-        Result drift = check("--hard-links").exits(1);
+        Result drift = check("--hard-links", "-v").exits(1);
         assertThat(drift.out()).contains("hf......... b/two.html => a/one.html", "hf......... three.html => a/one.html",
                 "hf......... pair-2 => pair-1");
         check("-H").exits(1);

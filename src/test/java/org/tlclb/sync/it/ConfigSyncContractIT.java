@@ -85,11 +85,11 @@ class ConfigSyncContractIT extends LabTestBase {
     }
 
     @Test
-    @Exercises(value = {"--catch-up", "--any-source", "--partial-ok"}, exits = {0, 1, 2})
+    @Exercises(value = {"--catch-up", "--any-source", "--min-nodes"}, exits = {0, 1, 2})
     void aCatchUpSendsTheConfigurationToTheNodeThatMissedIt() throws IOException {
         cluster.stop(2);
         try {
-            assertThat(configSync("-y", "--partial-ok").exits(1).err())
+            assertThat(configSync("-y", "--min-nodes", "50%").exits(1).err())
                     .contains("behind: node2 (tlclb status shows since when; --catch-up brings them in)");
         } finally {
             cluster.start(2);

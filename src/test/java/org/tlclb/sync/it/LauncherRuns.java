@@ -8,7 +8,7 @@ import java.util.Set;
 /** Every launcher run of this JVM, as {@link ContractCoverage} checks the {@link Exercises} of a test against it. */
 public final class LauncherRuns {
     private static final List<Invocation> INVOCATIONS = Collections.synchronizedList(new ArrayList<>());
-    private static final Set<String> SUBCOMMANDS = Set.of("content-sync", "config-sync", "check", "rollback", "keys",
+    private static final Set<String> SUBCOMMANDS = Set.of("content-sync", "config-sync", "check", "rollback", "status", "keys",
             "node");
 
     /**

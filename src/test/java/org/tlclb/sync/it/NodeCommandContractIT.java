@@ -222,12 +222,14 @@ class NodeCommandContractIT {
         Result alone = launcher.run("tlclb").exits(2);
         assertThat(alone.out()).isEmpty();
         assertThat(alone.err()).startsWith("Usage: tlclb ").contains("content-sync", "config-sync", "check", "rollback",
-                "keys", "node", "Exit codes:");
+                "status", "keys", "node", "Exit codes:");
         assertThat(launcher.run("tlclb", "--help").exits(0).out()).isEqualTo(alone.err());
         assertThat(launcher.run("tlclb", "-h").exits(0).out()).isEqualTo(alone.err());
         Contracts.assertVersion(launcher, "tlclb");
         Result unknown = launcher.run("tlclb", "sync").exits(2);
-        assertThat(unknown.err()).startsWith("tlclb: Unmatched argument at index 0: 'sync'")
-                .endsWith("Try 'tlclb --help' for more information.\n");
+        assertThat(unknown.err()).isEqualTo("tlclb: no command 'sync'; the commands are content-sync, config-sync, check,"
+                + " rollback, status, keys, node\nTry 'tlclb --help' for more information.\n");
+        assertThat(launcher.run("tlclb", "keys", "instal").exits(2).err())
+                .startsWith("tlclb keys: no command 'instal'; the commands are install\n");
     }
 }

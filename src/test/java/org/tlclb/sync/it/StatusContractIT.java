@@ -168,6 +168,57 @@ class StatusContractIT extends LabTestBase {
                 .startsWith("/srv/other: no push recorded (");
     }
 
+    @Test
+    @Exercises(value = {"--min-nodes", "--partial-ok"}, exits = {0, 1, 2, 3}, command = "content-sync")
+    void minNodesCommitsWhenEnoughNodesStagedAndTheOthersAreBehind() throws Exception {
+        try (OpenSshCluster four = OpenSshCluster.start(tmp.resolve("four"), 4)) {
+            Path fourConf = ItSupport.writeConf(four, tmp.resolve("four.conf"), "MinNodes 3\n");
+            ItSupport.write(src, "index.html", "v1", "rw-r--r--", T1);
+            push(fourConf).exits(0);
+            ItSupport.write(src, "index.html", "v2", "rw-r--r--", T2);
+            four.stop(4);
+            Result three = push(fourConf, "--json", "-").exits(1);
+            assertThat(three.json().get("behind")).extracting(JsonNode::asText).containsExactly("node4");
+            for (int i = 1; i <= 3; i++) {
+                assertThat(four.www(i).resolve("index.html")).hasContent("v2");
+            }
+            assertThat(four.www(4).resolve("index.html")).hasContent("v1");
+            Result behind = launcher.run("tlclb", "status", "-c", fourConf.toString(), "--dest", DEST).exits(1);
+            assertThat(behind.out()).contains("  node4  behind since ").endsWith("3 of 4 nodes current, 1 behind (a push"
+                    + " with --catch-up sends to those alone)\n");
+
+            ItSupport.write(src, "index.html", "v3", "rw-r--r--", T3);
+            four.stop(3);
+            Result tooFew = push(fourConf).exits(3);
+            assertThat(tooFew.out()).contains("2 of 4 nodes staged, fewer than MinNodes 3 (3): nothing was committed");
+            assertThat(four.www(1).resolve("index.html")).hasContent("v2");
+            Result half = push(fourConf, "--min-nodes", "50%").exits(1);
+            assertThat(half.out()).doesNotContain("fewer than MinNodes");
+            assertThat(four.www(1).resolve("index.html")).hasContent("v3");
+            assertThat(four.www(3).resolve("index.html")).hasContent("v2");
+            four.start(3);
+            four.start(4);
+            push(fourConf, "--catch-up").exits(0);
+            for (int i = 1; i <= 4; i++) {
+                assertThat(four.www(i).resolve("index.html")).hasContent("v3");
+            }
+            assertThat(push(fourConf, "--min-nodes", "1", "--partial-ok").exits(2).err())
+                    .isEqualTo("tlclb_content_sync: --partial-ok is --min-nodes 1: give one of them\n");
+            assertThat(push(fourConf, "--min-nodes", "150%").exits(2).err()).isEqualTo("tlclb_content_sync:"
+                    + " --min-nodes must be N (1 or more) or P% (1% to 100%), not '150%'\n");
+            Path bad = ItSupport.writeConf(four, tmp.resolve("bad.conf"), "MinNodes 0\n");
+            assertThat(push(bad).exits(2).err()).contains("MinNodes: bad value '0' (expected MinNodes N (1 or more) or"
+                    + " P% (1% to 100%))");
+        }
+    }
+
+    private Result push(Path config, String... extra) {
+        List<String> args = new ArrayList<>(List.of("-c", config.toString(), "-y", "--dest", DEST));
+        args.addAll(List.of(extra));
+        args.add(src.toString());
+        return launcher.run("tlclb_content_sync", args.toArray(String[]::new));
+    }
+
     private Result status(String... extra) {
         List<String> args = new ArrayList<>(List.of("status", "-c", conf.toString(), "--dest", DEST));
         args.addAll(List.of(extra));

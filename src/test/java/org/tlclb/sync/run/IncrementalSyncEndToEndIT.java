@@ -249,8 +249,8 @@ class IncrementalSyncEndToEndIT {
         assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
         Files.writeString(www(2).resolve("dir0/f0.txt"), "tampered");
         Map<String, String> before = TreeAssert.describe(www(2));
-        EmbeddedCluster.Result drift = EmbeddedCluster.run("check", "-c", conf.toString(), "--dest", "/var/www/html",
-                src.toString());
+        EmbeddedCluster.Result drift = EmbeddedCluster.run("check", "-v", "-c", conf.toString(), "--dest",
+                "/var/www/html", src.toString());
         assertThat(drift.exit()).isEqualTo(1);
         assertThat(drift.out()).contains("node2", "dir0/f0.txt").doesNotContain("node1: ");
         assertThat(drift.out()).contains("DRIFT", "check: 2 of 3 nodes in sync, 1 drifted");
