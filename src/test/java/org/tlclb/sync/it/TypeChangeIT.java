@@ -10,6 +10,7 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -200,5 +201,161 @@ class TypeChangeIT extends LabTestBase {
         setTime(src, T2);
         push("--max-delete=1").exits(0);
         assertNodesHoldTheSource();
+    }
+
+    // ---- backups and rollback ----
+
+    /** A change made to the source between the two pushes. */
+    interface SourceChange {
+        void apply() throws Exception;
+    }
+
+    private Launcher.Result rollback(String... args) {
+        List<String> a = new ArrayList<>(List.of("rollback", "-c", conf.toString(), "--dest", DEST));
+        a.addAll(List.of(args));
+        return launcher.run("tlclb", a.toArray(String[]::new));
+    }
+
+    /**
+     * {@code site/} with a directory {@code d} (files and a subdirectory), a file {@code f} and a
+     * link {@code l}, beside {@code keep}; every time fixed, the directories' own too.
+     */
+    private void site() throws Exception {
+        ItSupport.write(src, "site/d/one", "one\n", "rw-r--r--", T1);
+        ItSupport.write(src, "site/d/sub/two", "two\n", "rwxr-x---", T1);
+        ItSupport.write(src, "site/f", "f\n", "rw-------", T1);
+        link(src.resolve("site/l"), "f", T1);
+        ItSupport.write(src, "keep", "keep\n", "rw-r--r--", T1);
+        setTime(src.resolve("site/d/sub"), T1);
+        setTime(src.resolve("site/d"), T1);
+        setTime(src.resolve("site"), T1);
+        setTime(src, T1);
+    }
+
+    /** Removes {@code site/NAME} from the source (a directory with all it holds). */
+    private void removeFromSite(String name) throws IOException {
+        Path p = src.resolve("site").resolve(name);
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            ItSupport.emptyDir(p);
+        }
+        Files.delete(p);
+    }
+
+    /** {@code site/NAME} becomes a directory holding a file and a subdirectory. */
+    private void dirInSite(String name) throws Exception {
+        removeFromSite(name);
+        ItSupport.write(src, "site/" + name + "/new", "new\n", "rw-r--r--", T2);
+        Files.createDirectories(src.resolve("site/" + name + "/empty"));
+        setTime(src.resolve("site/" + name + "/empty"), T2);
+        setTime(src.resolve("site/" + name), T2);
+    }
+
+    /**
+     * The round trip of a type change: a push with backups, the change, a push with backups and
+     * --delete (the nodes then hold the source), and rollback of that run: every node's tree is
+     * exactly what it was before it (listing, bytes, modes, mtimes, the directories' own).
+     */
+    private void rollsBack(SourceChange change) throws Exception {
+        push("--backup").exits(0);
+        Map<String, String> before = nodes();
+        change.apply();
+        setTime(src.resolve("site"), T2);
+        setTime(src, T2);
+        Launcher.Result second = push("--backup", "--delete", "--max-delete=100", "--json", "-").exits(0);
+        String run = second.json().get("run_id").asText();
+        assertNodesHoldTheSource();
+        assertThat(nodes()).isNotEqualTo(before);
+        Launcher.Result r = rollback("-y", "--json", "-", run).exits(0);
+        assertThat(r.json().get("nodes").findValuesAsText("status")).as(r.describe()).containsExactly("ok", "ok");
+        assertThat(nodes()).as(r.describe()).isEqualTo(before);
+        for (int i = 1; i <= cluster.size(); i++) {
+            assertThat(ItSupport.tempFiles(cluster.www(i))).as("node %d", i).isEmpty();
+            assertThat(cluster.www(i).resolve(".tlclb-backup/" + run)).as("the restored run's backup").doesNotExist();
+        }
+    }
+
+    @Test
+    void theIssuesDirectoryReplacedByALinkRollsBackWithItsFortyFiles() throws Exception {
+        bigAndOther();
+        push("--backup").exits(0);
+        Map<String, String> before = nodes();
+        replaceBig(false);
+        String run = push("--backup", "--delete", "--max-delete=41", "--json", "-").exits(0).json().get("run_id")
+                .asText();
+        assertNodesHoldTheSource();
+        Launcher.Result dry = rollback("-n", run).exits(0);
+        assertThat(dry.out()).contains("  restore    big");
+        assertNodesHoldTheSource();
+        rollback("-y", run).exits(0);
+        assertThat(nodes()).isEqualTo(before);
+    }
+
+    @Test
+    void aDirectoryReplacedByALinkRollsBack() throws Exception {
+        site();
+        rollsBack(() -> {
+            removeFromSite("d");
+            link(src.resolve("site/d"), "f", T2);
+        });
+    }
+
+    @Test
+    void aDirectoryReplacedByAFileRollsBack() throws Exception {
+        site();
+        rollsBack(() -> {
+            removeFromSite("d");
+            ItSupport.write(src, "site/d", "d is a file now\n", "rwxr-xr-x", T2);
+        });
+    }
+
+    @Test
+    void aFileReplacedByADirectoryRollsBack() throws Exception {
+        site();
+        rollsBack(() -> dirInSite("f"));
+    }
+
+    @Test
+    void aLinkReplacedByADirectoryRollsBack() throws Exception {
+        site();
+        rollsBack(() -> dirInSite("l"));
+    }
+
+    @Test
+    void aFileReplacedByALinkRollsBack() throws Exception {
+        site();
+        rollsBack(() -> {
+            removeFromSite("f");
+            link(src.resolve("site/f"), "d/one", T2);
+        });
+    }
+
+    @Test
+    void aLinkReplacedByAFileRollsBack() throws Exception {
+        site();
+        rollsBack(() -> {
+            removeFromSite("l");
+            ItSupport.write(src, "site/l", "l is a file now\n", "rw-r-----", T2);
+        });
+    }
+
+    @Test
+    void everyKindOfTypeChangeInOneRunRollsBack() throws Exception {
+        site();
+        ItSupport.write(src, "site/f2", "f2\n", "rw-r--r--", T1);
+        link(src.resolve("site/l2"), "keep", T1);
+        ItSupport.write(src, "site/d2/x", "x\n", "rw-r--r--", T1);
+        setTime(src.resolve("site/d2"), T1);
+        rollsBack(() -> {
+            removeFromSite("d");
+            link(src.resolve("site/d"), "f2", T2);        // dir -> link
+            removeFromSite("d2");
+            ItSupport.write(src, "site/d2", "file\n", "rw-r--r--", T2); // dir -> file
+            dirInSite("f");                              // file -> dir
+            dirInSite("l");                              // link -> dir
+            removeFromSite("f2");
+            link(src.resolve("site/f2"), "keep", T2);     // file -> link
+            removeFromSite("l2");
+            ItSupport.write(src, "site/l2", "file\n", "rw-r--r--", T2); // link -> file
+        });
     }
 }
