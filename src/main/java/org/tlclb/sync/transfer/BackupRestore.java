@@ -173,14 +173,35 @@ public final class BackupRestore {
                 continue;
             }
             try {
-                if (typeChanged) {
-                    aside.remove(paths.of(childRel));
+                String setAside = typeChanged ? aside.move(paths.of(childRel)) : null;
+                try {
+                    rename(base + "/" + childRel, paths.of(childRel));
+                } catch (IOException e) {
+                    if (setAside != null) {
+                        putBack(setAside, childRel);
+                    }
+                    throw e;
                 }
-                rename(base + "/" + childRel, paths.of(childRel));
                 restored.add(childRel);
+                List<String> left = setAside == null ? List.of() : aside.remove(setAside);
+                if (!left.isEmpty()) {
+                    errors.add("restored " + Names.printable(childRel) + ", but what the run had put there is left in "
+                            + Names.printable(setAside) + ": users other than root and the login can change "
+                            + String.join(", ", left.stream().map(Names::printable).toList()) + ", so it is not"
+                            + " walked; remove it on the node");
+                }
             } catch (IOException e) {
                 errors.add("cannot restore " + Names.printable(childRel) + ": " + e.getMessage());
             }
+        }
+    }
+
+    /** What was set aside goes back where it was when the backup could not take its place. */
+    private void putBack(String setAside, String rel) {
+        try {
+            rename(setAside, paths.of(rel));
+        } catch (IOException e) {
+            // the rename's own error is reported; what was set aside stays in the backup
         }
     }
 

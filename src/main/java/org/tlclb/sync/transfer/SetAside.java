@@ -16,7 +16,7 @@ import org.tlclb.sync.remote.Trust;
  * but it descends only into directories nobody else can change either (root's or the login's, not
  * writable by group or others): a node user who owns a directory in there, or can write one, could
  * swap an entry of it for a link between a listing and a removal. Such a directory is left where
- * it was set aside, and named.
+ * it was set aside, for the caller to name.
  */
 final class SetAside {
     private final SftpClient sftp;
@@ -42,19 +42,26 @@ final class SetAside {
 
     /**
      * Moves the entry at {@code path} (an SFTP path, through a held directory where others may
-     * change it) aside and removes it.
+     * change it) aside, out of the tree, in one rename; the place is then clear.
      *
-     * @throws IOException when it cannot be moved, or not all of it removed (what is left is named)
+     * @return where it is now, for {@link #remove}
      */
-    void remove(String path) throws IOException {
+    String move(String path) throws IOException {
         String aside = privateDir + "/" + TempNames.next();
         rename.rename(path, aside);
+        return aside;
+    }
+
+    /**
+     * Removes what {@link #move} set aside.
+     *
+     * @return the directories left (with what is in them), since others can change them: empty when
+     *         all of it is gone
+     */
+    List<String> remove(String aside) throws IOException {
         List<String> left = new ArrayList<>();
         removeTree(aside, left);
-        if (!left.isEmpty()) {
-            throw new IOException("set aside in " + aside + " but not removed (others can change "
-                    + String.join(", ", left) + ")");
-        }
+        return left;
     }
 
     private void removeTree(String path, List<String> left) throws IOException {

@@ -3,10 +3,12 @@ package org.tlclb.sync.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -357,5 +359,124 @@ class TypeChangeIT extends LabTestBase {
             removeFromSite("l2");
             ItSupport.write(src, "site/l2", "file\n", "rw-r--r--", T2); // link -> file
         });
+    }
+
+    // ---- where a node user can change the directory (see NodeUserRaceIT) ----
+
+    /** A root-only directory outside the nodes' trees, which no run may touch; its snapshot. */
+    private Map<String, String> victim(Path victim) throws IOException {
+        Files.createDirectories(victim);
+        for (int i = 1; i <= 5; i++) {
+            Files.writeString(victim.resolve("f" + i), "victim " + i + "\n");
+        }
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rwx------"));
+        setTime(victim, T1);
+        return NodeUserRaceIT.snapshot(victim);
+    }
+
+    /** {@code up/} with a directory, a file and a link, pushed with backups; then the node user's on every node. */
+    private void firstPushInUp(NodeUser mallory) throws Exception {
+        ItSupport.write(src, "up/d/one", "one\n", "rw-r--r--", T1);
+        ItSupport.write(src, "up/f", "f\n", "rw-r--r--", T1);
+        link(src.resolve("up/l"), "f", T1);
+        setTime(src.resolve("up/d"), T1);
+        setTime(src.resolve("up"), T1);
+        setTime(src, T1);
+        push("--backup").exits(0);
+        for (int i = 1; i <= cluster.size(); i++) {
+            mallory.chown(cluster.www(i).resolve("up"));
+        }
+    }
+
+    /**
+     * Each entry of {@code up/} given another type, pushed with backups and --delete.
+     *
+     * @return that run's id: its backup holds what the type changes removed
+     */
+    private String secondPushInUp() throws Exception {
+        ItSupport.emptyDir(src.resolve("up/d"));
+        Files.delete(src.resolve("up/d"));
+        link(src.resolve("up/d"), "f", T2);                               // dir -> link
+        Files.delete(src.resolve("up/f"));
+        ItSupport.write(src, "up/f/new", "new\n", "rw-r--r--", T2);       // file -> dir
+        setTime(src.resolve("up/f"), T2);
+        Files.delete(src.resolve("up/l"));
+        ItSupport.write(src, "up/l", "l\n", "rw-r--r--", T2);             // link -> file
+        setTime(src.resolve("up"), T2);
+        setTime(src, T2);
+        String run = push("--backup", "--delete", "--max-delete=10", "--json", "-").exits(0).json().get("run_id")
+                .asText();
+        assertNodesHoldTheSource();
+        return run;
+    }
+
+    /** Runs {@code script} as the node user in {@code dir}; asserts it worked. */
+    private static void asUser(NodeUser user, Path dir, String script) throws Exception {
+        Process p = new ProcessBuilder(user.as(List.of("sh", "-c", script))).directory(dir.toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0).as(script + ": " + out).isTrue();
+    }
+
+    /** Node 1's tree without the entries under {@code aside} (what the node user moved away). */
+    private static Map<String, String> nodeOneWithout(String aside) throws IOException {
+        Map<String, String> t = tree(cluster.www(1));
+        t.keySet().removeIf(k -> k.equals(aside) || k.startsWith(aside + "/"));
+        return t;
+    }
+
+    private static Map<String, String> nodeOne(Map<String, String> nodes) {
+        Map<String, String> t = new TreeMap<>();
+        nodes.forEach((k, v) -> {
+            if (k.startsWith("1:")) {
+                t.put(k.substring(2), v);
+            }
+        });
+        return t;
+    }
+
+    @Test
+    void inADirectoryANodeUserOwnsALinkSwappedForTheRunsDirectoryIsRemovedNotFollowed() throws Exception {
+        Path victim = tmp.resolve("victim");
+        Map<String, String> victimBefore = victim(victim);
+        try (NodeUser mallory = NodeUser.create()) {
+            firstPushInUp(mallory);
+            Map<String, String> before = nodes();
+            String run = secondPushInUp();
+            // The node user moves the run's new directory up/f away and puts a link to the victim there.
+            asUser(mallory, cluster.www(1).resolve("up"), "mv f f.run && ln -s '" + victim + "' f");
+            Launcher.Result r = rollback("-y", run).exits(0);
+            assertThat(NodeUserRaceIT.snapshot(victim)).as("the root-only directory outside the tree")
+                    .isEqualTo(victimBefore);
+            assertThat(nodeOneWithout("up/f.run")).as(r.describe()).isEqualTo(nodeOne(before));
+            Map<String, String> two = new TreeMap<>(before);
+            two.keySet().removeIf(k -> k.startsWith("1:"));
+            Map<String, String> nodesNow = nodes();
+            nodesNow.keySet().removeIf(k -> k.startsWith("1:"));
+            assertThat(nodesNow).as("node 2, rolled back through the held up/").isEqualTo(two);
+        }
+    }
+
+    @Test
+    void aDirectoryOfTheNodeUsersInTheWayIsSetAsideNotWalkedAndNamed() throws Exception {
+        Path victim = tmp.resolve("victim");
+        Map<String, String> victimBefore = victim(victim);
+        try (NodeUser mallory = NodeUser.create()) {
+            firstPushInUp(mallory);
+            Map<String, String> before = nodes();
+            String run = secondPushInUp();
+            // Their own directory where the run made up/f, with a link to the victim inside.
+            asUser(mallory, cluster.www(1).resolve("up"), "mv f f.run && mkdir f f/in && ln -s '" + victim
+                    + "' f/in/v");
+            Launcher.Result r = rollback("-y", "--json", "-", run).exits(1);
+            JsonNode one = node(r.json(), "node1");
+            assertThat(one.get("status").asText()).isEqualTo("partial");
+            assertThat(one.get("error").asText()).startsWith("restored up/f, but what the run had put there is left in ")
+                    .contains(": users other than root and the login can change ").endsWith(", so it is not walked;"
+                            + " remove it on the node");
+            assertThat(node(r.json(), "node2").get("status").asText()).isEqualTo("ok");
+            assertThat(NodeUserRaceIT.snapshot(victim)).isEqualTo(victimBefore);
+            assertThat(nodeOneWithout("up/f.run")).isEqualTo(nodeOne(before)); // the tree is back all the same
+        }
     }
 }
