@@ -285,6 +285,13 @@ class TypeChangeIT extends LabTestBase {
         String run = push("--backup", "--delete", "--max-delete=41", "--json", "-").exits(0).json().get("run_id")
                 .asText();
         assertNodesHoldTheSource();
+        for (int i = 1; i <= cluster.size(); i++) {
+            Path kept = cluster.www(i).resolve(".tlclb-backup/" + run + "/big");
+            try (Stream<Path> s = Files.list(kept)) {
+                assertThat(s.count()).as("node %d's backup keeps big/ and its 40 files", i).isEqualTo(40);
+            }
+            assertThat(kept.resolve("f7")).hasContent("7");
+        }
         Launcher.Result dry = rollback("-n", run).exits(0);
         assertThat(dry.out()).contains("  restore    big");
         assertNodesHoldTheSource();
