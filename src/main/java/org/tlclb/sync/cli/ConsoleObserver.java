@@ -139,7 +139,7 @@ final class ConsoleObserver implements RunObserver {
             lines.add("  restore    " + Names.printable(e));
         }
         for (String a : attributes) {
-            lines.add("  attributes " + Names.printable(a));
+            lines.add("  attributes " + Names.printable(a.isEmpty() ? "." : a));
         }
         lines.add("  " + (entries.size() + attributes.size()) + " to restore");
         restores.put(node + "\u0000" + dest, new ArrayList<>(List.of(node + ": " + dest + " run " + run)));

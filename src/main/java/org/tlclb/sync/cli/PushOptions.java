@@ -5,12 +5,14 @@ import picocli.CommandLine.Option;
 /** What a push may do on the nodes: delete, back up, run a command, commit partially, set owners. */
 final class PushOptions {
     @Option(names = "--delete", negatable = true,
-            description = "remove node files the source does not have (content: off, config: on)")
+            description = "remove node files the source does not have, and let a file or link replace a directory"
+                    + " that is not empty (content: off, config: on)")
     Boolean delete;
 
     @Option(names = "--max-delete", paramLabel = "N",
-            description = "refuse the run if a node would lose more than N files (default: MaxDelete, else half"
-                    + " of the node's files when over 20, and none from an empty source)")
+            description = "refuse the run if a node would lose more than N entries, deleted or replaced by another"
+                    + " type (default: MaxDelete, else half of the node's entries when over 20, and none from an empty"
+                    + " source)")
     Integer maxDelete;
 
     @Option(names = "--bwlimit", paramLabel = "RATE", description = "bytes per second per node: 500K, 20M, 1G")

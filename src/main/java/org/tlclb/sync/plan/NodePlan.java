@@ -29,6 +29,7 @@ public final class NodePlan {
     private final long created;
     private final long updated;
     private final long bytesToSend;
+    private final long filesReplacedByLinks;
 
     /**
      * @param changes    ordered as {@link Planner} orders them
@@ -44,6 +45,7 @@ public final class NodePlan {
         long c = 0;
         long u = 0;
         long bytes = 0;
+        long overFiles = 0;
         for (Change ch : this.changes) {
             if (ch instanceof Change.Delete d) {
                 if (d.forced()) {
@@ -69,6 +71,7 @@ public final class NodePlan {
                     c++;
                 } else {
                     u++;
+                    overFiles += sl.old().isFile() ? 1 : 0;
                 }
             } else if (ch instanceof Change.SetAttrs a) {
                 (a.src().isDir() ? dirAttrs : a.src().isSymlink() ? linkAttrs : fileAttrs).add(a);
@@ -85,6 +88,7 @@ public final class NodePlan {
         this.created = c;
         this.updated = u;
         this.bytesToSend = bytes;
+        this.filesReplacedByLinks = overFiles;
     }
 
     public NodePlan(List<Change> changes, List<String> staleTemps) {
@@ -168,6 +172,21 @@ public final class NodePlan {
 
     public long deleted() {
         return deletes.size() + forcedDeletes.size();
+    }
+
+    /**
+     * Every entry the plan takes off the node, for whatever reason: what the delete guard counts.
+     * The deletes, the entries of another type cleared out of the way of a source entry (a
+     * directory replaced by a file or a link goes with everything in it), and the files a symlink
+     * replaces in one rename (no delete of their own, but gone all the same).
+     */
+    public long removed() {
+        return deleted() + filesReplacedByLinks;
+    }
+
+    /** Of {@link #removed()}, those that make room for another type of entry (not for --delete). */
+    public long removedByTypeChanges() {
+        return forcedDeletes.size() + filesReplacedByLinks;
     }
 
     @Override

@@ -17,7 +17,9 @@ import org.tlclb.sync.scan.Names;
  * Decides what differs between the source and a node: rsync's generator, as a pure function.
  * A file is unchanged by {@link Diff#sameContent}; then only a differing mode (or mtime) is fixed
  * in place. Files the excludes protect on the node are never touched: a directory that holds some
- * is neither deleted nor replaced by another type (the plan says so in its warnings).
+ * is neither deleted nor replaced by another type (the plan says so in its warnings), and without
+ * delete a directory that is not empty is not replaced by another type either (rsync's "cannot
+ * delete non-empty directory").
  */
 public final class Planner {
     private Planner() {
@@ -50,6 +52,12 @@ public final class Planner {
                     warnings.add(Names.printable(old.path()) + "/ is a directory on the node that holds excluded"
                             + " files, and the source has a " + src.type().name().toLowerCase(Locale.ROOT) + " there: left as it is"
                             + " (remove it on the node, or change the excludes)");
+                    continue;
+                }
+                if (old.isDir() && !options.delete() && hasChildren(node, old.path())) {
+                    warnings.add(Names.printable(old.path()) + "/ is a directory on the node that is not empty, and the"
+                            + " source has a " + src.type().name().toLowerCase(Locale.ROOT) + " there: cannot delete"
+                            + " non-empty directory without --delete, left as it is");
                     continue;
                 }
                 // Another type is in the way: clear it (and, for a directory, its subtree) first.
@@ -158,6 +166,12 @@ public final class Planner {
                 found.add(new Change.LinkFile(src, old, leader));
             }
         }
+    }
+
+    private static boolean hasChildren(Manifest node, String dir) {
+        String prefix = dir + "/"; // "x-y" sorts between "x" and "x/a": look from "x/" on
+        String next = node.asMap().ceilingKey(prefix);
+        return next != null && next.startsWith(prefix);
     }
 
     private static void clearSubtree(Manifest node, Entry old, List<Change> changes, Set<String> cleared) {

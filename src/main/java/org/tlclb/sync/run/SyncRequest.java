@@ -20,8 +20,9 @@ import org.tlclb.sync.scan.ExcludeRules;
  * @param parallel   nodes worked on at once
  * @param owner      owner and group for what the run writes (--chown), or null
  * @param bwlimit    bytes per second per node (--bwlimit), 0 for no limit
- * @param maxDelete  the most files a node may lose (--max-delete, MaxDelete), or null for the
- *                   built-in guard (half of the node's files when over 20; none from an empty source)
+ * @param maxDelete  the most entries a node may lose, deleted or replaced by another type (--max-delete,
+ *                   MaxDelete), or null for the built-in guard (half of the node's entries when over 20;
+ *                   none from an empty source)
  * @param hardLinks  names of one file in the source are one file on the nodes (rsync -H; on by default)
  */
 public record SyncRequest(String command, RunMode mode, List<SyncUnit> units, List<NodeTarget> nodes,

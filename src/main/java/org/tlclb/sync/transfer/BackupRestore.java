@@ -16,6 +16,7 @@ import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
+import org.tlclb.sync.plan.TempNames;
 import org.tlclb.sync.remote.NodePaths;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Names;
@@ -23,7 +24,10 @@ import org.tlclb.sync.scan.Names;
 /**
  * tlclb rollback of one run on one destination: every entry of the run's backup directory renamed
  * back over its target (atomic per entry), then the attributes it recorded ({@value BackupArea#ATTRS})
- * set again. A dry run only lists what it would do.
+ * set again. Where the run put another type of entry in the place of one it removed (a link or a
+ * file for a directory, a directory for a file or a link), that entry is first taken out of the way
+ * ({@link SetAside}); a file and a link replace each other in the rename itself. A dry run only
+ * lists what it would do.
  */
 public final class BackupRestore {
     private final SftpClient sftp;
@@ -31,6 +35,8 @@ public final class BackupRestore {
     private final String base;
     private final NodeLock lock;
     private final OpenSSHPosixRenameExtension posixRename;
+    /** Takes what a run put in place of another type of entry out of the way. */
+    private final SetAside aside;
     /** How the real pass reaches the tree's entries (through held directories where others may change them). */
     private NodePaths paths;
 
@@ -46,6 +52,7 @@ public final class BackupRestore {
         this.paths = NodePaths.sealed(sftp, root);
         OpenSSHPosixRenameExtension ext = sftp.getExtension(OpenSSHPosixRenameExtension.class);
         this.posixRename = ext != null && ext.isSupported() ? ext : null;
+        this.aside = new SetAside(sftp, this::rename, base, lock == null ? -1 : lock.loginUid());
     }
 
     /** What a restore did, or (in a dry run) would do. */
@@ -145,7 +152,8 @@ public final class BackupRestore {
         List<SftpClient.DirEntry> children = new ArrayList<>();
         for (SftpClient.DirEntry de : sftp.readDir(rel.isEmpty() ? base : base + "/" + rel)) {
             String n = de.getFilename();
-            if (!n.equals(".") && !n.equals("..") && !n.contains("/") && !(rel.isEmpty() && n.equals(BackupArea.ATTRS))) {
+            if (!n.equals(".") && !n.equals("..") && !n.contains("/")
+                    && !(rel.isEmpty() && (n.equals(BackupArea.ATTRS) || TempNames.isTemp(n)))) { // its own, not the tree's
                 children.add(de);
             }
         }
@@ -157,20 +165,43 @@ public final class BackupRestore {
                 walk(base, childRel, dryRun, restored, errors);
                 continue;
             }
-            if (existing != null && existing.isDirectory()) {
-                errors.add("cannot restore " + Names.printable(childRel) + ": a directory is in the way");
-                continue;
-            }
+            // Another type where the run removed this entry (a link or a file for a directory, a directory
+            // for a file or a link): what the run put there goes first, a rename cannot replace it.
+            boolean typeChanged = existing != null && existing.isDirectory() != de.getAttributes().isDirectory();
             if (dryRun) {
                 restored.add(childRel);
                 continue;
             }
             try {
-                rename(base + "/" + childRel, paths.of(childRel));
+                String setAside = typeChanged ? aside.move(paths.of(childRel)) : null;
+                try {
+                    rename(base + "/" + childRel, paths.of(childRel));
+                } catch (IOException e) {
+                    if (setAside != null) {
+                        putBack(setAside, childRel);
+                    }
+                    throw e;
+                }
                 restored.add(childRel);
+                List<String> left = setAside == null ? List.of() : aside.remove(setAside);
+                if (!left.isEmpty()) {
+                    errors.add("restored " + Names.printable(childRel) + ", but what the run had put there is left in "
+                            + Names.printable(setAside) + ": users other than root and the login can change "
+                            + String.join(", ", left.stream().map(Names::printable).toList()) + ", so it is not"
+                            + " walked; remove it on the node");
+                }
             } catch (IOException e) {
                 errors.add("cannot restore " + Names.printable(childRel) + ": " + e.getMessage());
             }
+        }
+    }
+
+    /** What was set aside goes back where it was when the backup could not take its place. */
+    private void putBack(String setAside, String rel) {
+        try {
+            rename(setAside, paths.of(rel));
+        } catch (IOException e) {
+            // the rename's own error is reported; what was set aside stays in the backup
         }
     }
 
@@ -199,9 +230,12 @@ public final class BackupRestore {
         return out;
     }
 
-    /** A relative path inside the tree: no empty, "." or ".." segment, not absolute. */
+    /** The tree's root (""), or a relative path inside it: no empty, "." or ".." segment, not absolute. */
     private static boolean safeRelative(String rel) {
-        if (rel.isEmpty() || rel.startsWith("/")) {
+        if (rel.isEmpty()) {
+            return true; // the root's own mode and mtime, which a run sets when the source's differ
+        }
+        if (rel.startsWith("/")) {
             return false;
         }
         for (String seg : rel.split("/", -1)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -286,10 +287,9 @@ class PlannerTest {
         List<Change> expected = List.of(new Delete(b, true), new Delete(s, true), new Delete(a, true),
                 new Delete(oldX, true), new CreateFile(x));
 
-        assertThat(plan(source, node, DEFAULT).changes()).containsExactlyElementsOf(expected);
         // With delete on, the cleared entries are not deleted a second time.
         assertThat(plan(source, node, DELETE).changes()).containsExactlyElementsOf(expected);
-        assertThat(lines(plan(source, node, DEFAULT))).containsExactly(
+        assertThat(lines(plan(source, node, DELETE))).containsExactly(
                 "*deleting   x/s/b", "*deleting   x/s/", "*deleting   x/a", "*deleting   x/",
                 "<f+++++++++ x");
     }
@@ -299,10 +299,57 @@ class PlannerTest {
         Entry oldX = Entry.dir("x", T, 0755);
         Entry a = Entry.file("x/a", 1, T, 0644);
         Entry l = Entry.symlink("x", "elsewhere");
-        NodePlan p = plan(tree(l), tree(oldX, a), DEFAULT);
+        NodePlan p = plan(tree(l), tree(oldX, a), DELETE);
         assertThat(p.changes()).containsExactly(new Delete(a, true), new Delete(oldX, true),
                 new MakeSymlink(l, null));
         assertThat(lines(p)).containsExactly("*deleting   x/a", "*deleting   x/", "cL+++++++++ x -> elsewhere");
+    }
+
+    @Test
+    void withoutDeleteANonEmptyDirectoryIsNotReplacedByAFileOrALinkAndThePlanSaysSo() {
+        // rsync: "cannot delete non-empty directory"; the entry is left, the node not in sync.
+        Entry oldX = Entry.dir("x", T, 0755);
+        Entry a = Entry.file("x/a", 1, T, 0644);
+        Entry sibling = Entry.file("x-y", 1, T, 0644); // sorts between x and x/a
+        Manifest node = tree(oldX, a, sibling);
+        for (Entry src : List.of(Entry.file("x", 9, T, 0644), Entry.symlink("x", "x-y"))) {
+            NodePlan p = plan(tree(src, sibling), node, DEFAULT);
+            assertThat(p.changes()).as(src.type().name()).isEmpty();
+            assertThat(p.removed()).isZero();
+            assertThat(p.warnings()).containsExactly("x/ is a directory on the node that is not empty, and the source has a "
+                    + src.type().name().toLowerCase(Locale.ROOT) + " there: cannot delete non-empty directory"
+                    + " without --delete, left as it is");
+        }
+    }
+
+    @Test
+    void withoutDeleteAnEmptyDirectoryIsReplacedAsRsyncDoes() {
+        Entry oldX = Entry.dir("x", T, 0755);
+        Entry sibling = Entry.file("x-y", 1, T, 0644); // not inside x although it sorts right after it
+        Entry x = Entry.file("x", 9, T, 0644);
+        NodePlan p = plan(tree(x, sibling), tree(oldX, sibling), DEFAULT);
+        assertThat(p.changes()).containsExactly(new Delete(oldX, true), new CreateFile(x));
+        assertThat(p.warnings()).isEmpty();
+        assertThat(p.removed()).isEqualTo(1);
+    }
+
+    @Test
+    void everyEntryATypeChangeTakesOffTheNodeIsCountedAsRemoved() {
+        List<Entry> node = new ArrayList<>(List.of(Entry.dir("big", T, 0755), Entry.file("f", 1, T, 0644),
+                Entry.file("g", 1, T, 0644), Entry.symlink("l", "f"), Entry.file("same", 1, T, 0644)));
+        for (int i = 0; i < 40; i++) {
+            node.add(Entry.file("big/f" + i, 1, T, 0644));
+        }
+        Manifest source = tree(Entry.symlink("big", "other"), // a directory of 40 for a link: 41
+                Entry.dir("f", T, 0755),                         // a file for a directory: 1
+                Entry.symlink("g", "f"),                          // a file for a link (one rename): 1
+                Entry.file("l", 1, T, 0644),                      // a link for a file: 1
+                Entry.file("same", 2, T, 0644));                  // an update removes nothing
+        NodePlan p = plan(source, tree(node.toArray(Entry[]::new)), DELETE);
+        assertThat(p.removed()).isEqualTo(44);
+        assertThat(p.removedByTypeChanges()).isEqualTo(44);
+        assertThat(p.deleted()).isEqualTo(43); // the report's count: the link over g is an update
+        assertThat(p.deletes()).isEmpty();
     }
 
     @Test
@@ -336,9 +383,11 @@ class PlannerTest {
         Manifest node = tree(oldA, oldB, oldBc);
         Entry a = Entry.dir("a", T, 0755);
         Entry b = Entry.file("b", 2, T, 0644);
-        NodePlan p = plan(tree(a, b), node, DEFAULT);
+        NodePlan p = plan(tree(a, b), node, DELETE);
         assertThat(p.changes()).containsExactly(new Delete(oldA, true), new Mkdir(a),
                 new Delete(oldBc, true), new Delete(oldB, true), new CreateFile(b));
+        // Without delete, only the file gives way: b/ is not empty.
+        assertThat(plan(tree(a, b), node, DEFAULT).changes()).containsExactly(new Delete(oldA, true), new Mkdir(a));
         assertThat(p.changes()).filteredOn(c -> c instanceof Delete).allMatch(c -> ((Delete) c).forced());
     }
 
@@ -557,7 +606,11 @@ class PlannerTest {
         Map<String, List<String>> group = Map.of("k", List.of("a", "b"));
         Manifest src = tree(Entry.file("a", 5, T, 0644), Entry.file("b", 5, T, 0644));
         Manifest node = tree(Entry.file("a", 5, T, 0644), Entry.dir("b", T, 0755), Entry.file("b/x", 1, T, 0644));
-        NodePlan p = plan(src, node, links(group, Map.of("a", "a"), false));
+        PlanOptions delete = new PlanOptions(true, false, true, ExcludeRules.none(), HardLinks.of(group),
+                Map.of("a", "a"), false);
+        NodePlan p = plan(src, node, delete);
         assertThat(lines(p)).containsExactly("*deleting   b/x", "*deleting   b/", "hf+++++++++ b => a");
+        assertThat(plan(src, node, links(group, Map.of("a", "a"), false)).warnings()).singleElement().asString()
+                .startsWith("b/ is a directory on the node that is not empty");
     }
 }
