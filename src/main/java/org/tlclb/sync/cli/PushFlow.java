@@ -161,7 +161,8 @@ final class PushFlow {
 
             @Override
             public RunReport run(ConsoleObserver observer, boolean ask) throws IdentityException {
-                RunReport report = new SyncRun(ssh, observer, stop).execute(req);
+                RunReport report = (recorder == null ? new SyncRun(ssh, observer, stop)
+                        : new SyncRun(ssh, observer, stop, recorder::holds)).execute(req);
                 return recorder == null ? report : recorder.record(report);
             }
 

@@ -1,20 +1,33 @@
 package org.tlclb.sync.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.tlclb.sync.config.ConfigException;
+import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.config.ServerSelector;
 import org.tlclb.sync.config.SyncConfig;
 import org.tlclb.sync.report.JsonFiles;
 import org.tlclb.sync.report.StatusReport;
+import org.tlclb.sync.run.MarkerSurvey;
+import org.tlclb.sync.run.RunLock;
 import org.tlclb.sync.run.SyncUnit;
+import org.tlclb.sync.ssh.IdentityException;
+import org.tlclb.sync.ssh.Prompter;
+import org.tlclb.sync.ssh.SshOptions;
+import org.tlclb.sync.ssh.SshSetup;
+import org.tlclb.sync.state.ClusterMemory;
 import org.tlclb.sync.state.ClusterStatus;
 import org.tlclb.sync.state.DestinationRecord;
+import org.tlclb.sync.state.NodeClaim;
 import org.tlclb.sync.state.StateKey;
 import org.tlclb.sync.state.StateStore;
+import org.tlclb.sync.transfer.GenerationMarker;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,6 +58,10 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE|-", description = "write the status as JSON to FILE, or to stdout alone with -")
     String json;
 
+    @Option(names = "--rebuild", description = {"ask every node what it holds (its own record, in the destination's",
+            "state area) and rewrite this machine's record from the answers (sync.conf's keys and known_hosts)"})
+    boolean rebuild;
+
     @Mixin
     ConfigOption config;
     @Mixin
@@ -65,15 +82,20 @@ final class StatusCommand implements Callable<Integer> {
         out.checkJsonTarget();
         SyncConfig cfg = RequestResolver.config(config, ctx.paths());
         StateStore store = new StateStore(ctx.paths().stateDir());
-        String key = StateKey.of(destinations(cfg).stream().map(SyncUnit::dest).toList());
-        DestinationRecord record;
-        try {
-            record = store.read(key).orElse(DestinationRecord.empty(key));
-        } catch (StateStore.Unusable e) {
-            throw new UsageError("the cluster's state store cannot be used: " + e.getMessage());
-        }
+        List<String> dests = destinations(cfg).stream().map(SyncUnit::dest).toList();
+        String key = StateKey.of(dests);
         List<String> asked = ServerSelector.select(cfg, nodes.servers, nodes.excluded, ServerSelector.localNames())
                 .stream().filter(n -> !n.nosync()).map(n -> n.display()).toList();
+        DestinationRecord record;
+        if (rebuild) {
+            record = rebuilt(cfg, store, key, dests.get(0), out);
+        } else {
+            try {
+                record = store.read(key).orElse(DestinationRecord.empty(key));
+            } catch (StateStore.Unusable e) {
+                throw new UsageError("the cluster's state store cannot be used: " + e.getMessage());
+            }
+        }
         if (asked.isEmpty() && record.nodes().isEmpty()) {
             throw new UsageError("no nodes: add Server lines to " + (cfg.file() == null ? ctx.paths().configFile()
                     : cfg.file()) + " or name them with -w");
@@ -92,6 +114,46 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         return StatusReport.exitCode(status).code();
+    }
+
+    /**
+     * The record as the nodes tell it, written over the old one (one this version cannot read too:
+     * that is what a rebuild is for) under the run lock a push of the destination takes.
+     */
+    private DestinationRecord rebuilt(SyncConfig cfg, StateStore store, String key, String primary, CliOutput out)
+            throws UsageError, IOException, ConfigException {
+        DestinationRecord before;
+        try {
+            before = store.read(key).orElse(DestinationRecord.empty(key));
+        } catch (StateStore.Unusable e) {
+            out.error("warning: " + e.getMessage() + "; rebuilding it from the nodes alone");
+            before = DestinationRecord.empty(key);
+        }
+        List<NodeTarget> targets = RequestResolver.nodes(cfg, nodes, ctx.paths());
+        Prompter prompter = ctx.terminal().get();
+        SshOptions ssh = RequestResolver.ssh(cfg, new ConnectionOptions(), ctx.paths(), prompter);
+        List<NodeTarget> resolved = SshSetup.applyHostConfig(targets, ssh, cfg.user());
+        List<String> cluster = resolved.stream().filter(n -> !n.nosync()).map(NodeTarget::display).toList();
+        try (RunLock lock = RunLock.acquire(ctx.paths().lockDir(), RunLock.keys(resolved, List.of(primary)))) {
+            List<NodeClaim> claims = new ArrayList<>();
+            for (MarkerSurvey.Reading r : new MarkerSurvey(ssh).read(resolved, primary, cfg.parallel())) {
+                if (r.error() != null) {
+                    out.error("warning: " + r.node() + " could not be asked (" + r.error() + "); its record is kept");
+                }
+                claims.add(new NodeClaim(r.node(), r.marker().map(GenerationMarker::generation).orElse(null),
+                        r.marker().map(GenerationMarker::runId).orElse(null),
+                        r.marker().map(GenerationMarker::time).orElse(null), r.error()));
+            }
+            DestinationRecord after = ClusterMemory.rebuilt(before, cluster, claims);
+            store.write(after);
+            return after;
+        } catch (RunLock.Held held) {
+            throw new UsageError("another run holds the lock (" + held.getMessage() + "); try again when it ends");
+        } catch (RunLock.Refused refused) {
+            throw new UsageError(refused.getMessage());
+        } catch (IdentityException e) {
+            throw new UsageError(e.getMessage());
+        }
     }
 
     /** The destination asked about, as the push of it names its units. */

@@ -3,6 +3,7 @@ package org.tlclb.sync.run;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -25,6 +26,8 @@ import org.tlclb.sync.run.RunObserver.Phase;
 import org.tlclb.sync.scan.ScanResult;
 import org.tlclb.sync.ssh.PipelinedSftpClient;
 import org.tlclb.sync.ssh.SshConnector;
+import org.tlclb.sync.transfer.CommitResult;
+import org.tlclb.sync.transfer.GenerationMarker;
 import org.tlclb.sync.transfer.NodeLock;
 import org.tlclb.sync.transfer.NodeOwner;
 import org.tlclb.sync.transfer.ScpStager;
@@ -43,11 +46,22 @@ final class NodePhases {
     private final RunObserver observer;
     private final IncrementalPath incremental;
     private final FullCopyPath fullCopy;
+    private final Supplier<GenerationMarker> marker;
+    private final BiPredicate<String, String> recordedAt;
 
+    /**
+     * @param marker     what a node that committed every entry records of itself (the run's generation,
+     *                   id and start), asked for once the sources are scanned
+     * @param recordedAt whether the admin host's record says node N already holds generation G (it
+     *                   wrote N's marker then): a node the run did not change is then left as it is
+     */
     NodePhases(SyncRequest request, String runId, SshConnector ssh, RunObserver observer,
-               Supplier<List<ScanResult>> sources, PlanCache plans, BooleanSupplier cancelled) {
+               Supplier<List<ScanResult>> sources, PlanCache plans, BooleanSupplier cancelled,
+               Supplier<GenerationMarker> marker, BiPredicate<String, String> recordedAt) {
         this.request = request;
         this.runId = runId;
+        this.marker = marker;
+        this.recordedAt = recordedAt;
         this.ssh = ssh;
         this.observer = observer;
         this.incremental = new IncrementalPath(request, runId, observer, sources, plans, cancelled);
@@ -159,8 +173,38 @@ final class NodePhases {
             return state;
         }
         NodeState next = s.prepared().fullCopy() ? fullCopy.commit(s) : incremental.commit(s, runId);
+        if (next instanceof Committed c) {
+            next = recorded(c);
+        }
         observer.nodeDone(s.target().display(), Phase.COMMIT, next instanceof Committed c && c.result().errors().isEmpty());
         return next;
+    }
+
+    /**
+     * A node that committed every entry records the generation in its state area, unless the run did
+     * not change it and this machine's record says it holds that generation already (so a run with
+     * nothing to do costs no write; the marker keeps the run that brought the generation, as the
+     * record does). A marker that cannot be written is a warning: the files are committed.
+     */
+    private Committed recorded(Committed c) {
+        Prepared p = c.staged().prepared();
+        CommitResult r = c.result();
+        if (c.crashed() || !r.errors().isEmpty() || !r.notCarried().isEmpty() || p.lock() == null) {
+            return c;
+        }
+        try {
+            GenerationMarker now = marker.get();
+            if (r.created() + r.updated() + r.deleted() == 0 && recordedAt.test(p.target().display(), now.generation())) {
+                return c; // it holds that generation already, and its marker says so (names the run that brought it)
+            }
+            now.write(p.link().sftp(), p.lock().area().area());
+            return c;
+        } catch (IOException | RuntimeException e) {
+            List<String> warnings = new ArrayList<>(c.warnings());
+            warnings.add("the node's own record of this run (" + GenerationMarker.NAME + ") could not be written: "
+                    + e.getMessage());
+            return new Committed(c.staged(), r, false, c.hook(), warnings);
+        }
     }
 
     /** Removes what the node staged or made (all-or-nothing, a declined or interrupted run). */

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -27,6 +28,7 @@ import org.tlclb.sync.report.RunStop;
 import org.tlclb.sync.run.NodeState.Failed;
 import org.tlclb.sync.run.NodeState.Why;
 import org.tlclb.sync.scan.Generation;
+import org.tlclb.sync.transfer.GenerationMarker;
 import org.tlclb.sync.scan.ScanResult;
 import org.tlclb.sync.scan.TreeScanner;
 import org.tlclb.sync.ssh.IdentityException;
@@ -46,6 +48,7 @@ public final class SyncRun {
     private final SshOptions sshOptions;
     private final RunObserver observer;
     private final StopRequest stop;
+    private final BiPredicate<String, String> recordedAt;
 
     /**
      * @param stop Ctrl-C / SIGTERM: before commit the run stops, removes what it staged and reports
@@ -53,9 +56,19 @@ public final class SyncRun {
      *             that changes nothing (check, dry run) drops its connections at once and reports exit 5.
      */
     public SyncRun(SshOptions sshOptions, RunObserver observer, StopRequest stop) {
+        this(sshOptions, observer, stop, (node, generation) -> false);
+    }
+
+    /**
+     * @param recordedAt whether the admin host's record says a node already holds a generation (its
+     *                   marker then need not be written again when the run changes nothing there)
+     */
+    public SyncRun(SshOptions sshOptions, RunObserver observer, StopRequest stop,
+                   BiPredicate<String, String> recordedAt) {
         this.sshOptions = sshOptions;
         this.observer = observer;
         this.stop = stop;
+        this.recordedAt = recordedAt;
     }
 
     public static String newRunId(Instant now) {
@@ -99,7 +112,8 @@ public final class SyncRun {
             }
         }
         Run run = new Run(req, runId, start, skipped, runWarnings, scans);
-        NodePhases phases = new NodePhases(req, runId, ssh, observer, sources, new PlanCache(), stop::requested);
+        NodePhases phases = new NodePhases(req, runId, ssh, observer, sources, new PlanCache(), stop::requested,
+                () -> new GenerationMarker(run.generation(), runId, start), recordedAt);
         if (req.dryRun()) {
             stop.onRequest(ssh::close); // nothing to remove on the nodes: stop waiting for them
         }

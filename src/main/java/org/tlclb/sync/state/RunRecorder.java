@@ -34,6 +34,11 @@ public final class RunRecorder {
         return new RunRecorder(store, cluster, store.read(key).orElse(DestinationRecord.empty(key)));
     }
 
+    /** Whether the record before this run says {@code node} holds {@code generation}. */
+    public boolean holds(String node, String generation) {
+        return before.node(node).map(n -> generation.equals(n.generation())).orElse(false);
+    }
+
     /** The record as it was before this run. */
     public DestinationRecord before() {
         return before;

@@ -79,8 +79,9 @@ public final class StateStore {
         try {
             return Optional.of(parse(key, lines));
         } catch (IllegalArgumentException | DateTimeParseException | IndexOutOfBoundsException e) {
-            throw new Unusable(f + " is not a state record this version can read (" + e.getMessage() + "); move it"
-                    + " away: the next push records every node afresh");
+            throw new Unusable(f + " is not a state record this version can read (" + e.getMessage() + "); rebuild"
+                    + " it from the nodes with 'tlclb status --rebuild', or move it away (the next push records every"
+                    + " node afresh)");
         }
     }
 

@@ -249,7 +249,8 @@ class ContentSyncContractIT extends LabTestBase {
     @Exercises(value = {"--backup", "--no-backup"}, exits = 0)
     void backupKeepsWhatAPushReplacedUnderTheRunsId() throws Exception {
         sync("-y", "--no-backup").exits(0);
-        assertThat(cluster.www(1).resolve(".tlclb-backup")).doesNotExist();
+        assertThat(files(cluster.www(1).resolve(".tlclb-backup"))).as("no backup: the node's marker alone")
+                .containsExactly("generation");
         Files.writeString(src.resolve("index.html"), "<h1>v2</h1>\n");
         Result r = sync("-y", "--backup", "--json", "-").exits(0);
         String run = r.json().get("run_id").asText();
@@ -259,7 +260,8 @@ class ContentSyncContractIT extends LabTestBase {
         }
         Files.writeString(src.resolve("index.html"), "<h1>v3</h1>\n");
         sync("-y", "--no-backup").exits(0);
-        assertThat(files(cluster.www(1).resolve(".tlclb-backup"))).containsExactly(run, run + "/index.html");
+        assertThat(files(cluster.www(1).resolve(".tlclb-backup"))).containsExactly(run, run + "/index.html",
+                "generation");
     }
 
     @Test

@@ -48,13 +48,20 @@ public final class Contracts {
         Files.setLastModifiedTime(dir, FileTime.from(T0.minusSeconds(30)));
     }
 
-    /** Every file name under root, relative, sorted (links not followed). */
+    /**
+     * Every file name under root, relative, sorted (links not followed): the tree as its readers
+     * see it, so the product's private state area at its top ({@code .tlclb-backup}: the node's
+     * marker, the lock, backups) is left out; a test that asserts what the area holds lists the
+     * area itself.
+     */
     public static List<String> files(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return List.of();
         }
+        Path area = root.resolve(".tlclb-backup");
         try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> !p.equals(root)).map(p -> root.relativize(p).toString()).sorted().toList();
+            return s.filter(p -> !p.equals(root) && !p.startsWith(area)).map(p -> root.relativize(p).toString())
+                    .sorted().toList();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,6 +211,45 @@ class StatusContractIT extends LabTestBase {
             assertThat(push(bad).exits(2).err()).contains("MinNodes: bad value '0' (expected MinNodes N (1 or more) or"
                     + " P% (1% to 100%))");
         }
+    }
+
+    @Test
+    @Exercises(value = {"--rebuild", "-c"}, exits = 1)
+    void theNodesOwnRecordsRebuildTheStoreAsItWas() throws Exception {
+        ItSupport.write(src, "index.html", "v1", "rw-r--r--", T1);
+        String run1 = push("-q", "--json", "-").exits(0).json().get("run_id").asText();
+        ItSupport.write(src, "index.html", "v2", "rw-r--r--", T2);
+        JsonNode second = push("-q", "-x", "node2", "--json", "-").exits(0).json();
+        String run2 = second.get("run_id").asText();
+        Path marker1 = cluster.www(1).resolve(".tlclb-backup/generation");
+        assertThat(marker1).content().startsWith("tlclb-sync generation 1\ngeneration "
+                + second.get("generation").asText() + "\nrun " + run2 + "\n");
+        assertThat(cluster.www(2).resolve(".tlclb-backup/generation")).content().contains("\nrun " + run1 + "\n");
+        Path record;
+        try (var files = Files.list(launcher.stateDir())) {
+            record = files.filter(p -> p.getFileName().toString().endsWith(".tsv")).findFirst().orElseThrow();
+        }
+        String before = Files.readString(record);
+        String shown = status().exits(1).out();
+
+        Files.delete(record);
+        Result rebuilt = status("--rebuild").exits(1);
+        assertThat(rebuilt.out()).isEqualTo(shown);
+        assertThat(Files.readString(record)).isEqualTo(before);
+
+        Files.writeString(record, "garbage\n");
+        Result repaired = status("--rebuild").exits(1);
+        assertThat(repaired.err()).contains("is not a state record this version can read", "rebuilding it from the"
+                + " nodes alone");
+        assertThat(Files.readString(record)).isEqualTo(before);
+
+        FileTime written = Files.getLastModifiedTime(marker1);
+        String text = Files.readString(marker1);
+        Thread.sleep(1100);
+        push("-q", "-x", "node2").exits(0);
+        assertThat(Files.getLastModifiedTime(marker1)).as("a push that changed nothing leaves the marker").isEqualTo(written);
+        assertThat(marker1).hasContent(text);
+        assertThat(status().exits(1).out()).contains("  node1  current (run " + run2 + ", ");
     }
 
     private Result push(Path config, String... extra) {

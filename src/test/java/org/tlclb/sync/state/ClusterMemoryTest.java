@@ -26,9 +26,11 @@ class ClusterMemoryTest {
         return new NodeResult(name, status, 1, 0, 0, 0, 10, 0.1, error, List.of(), null, "sftp", null);
     }
 
+    /** A push of run {@code runId}, started at T1 for run1, T2 for run2, T3 after. */
     static RunReport push(String runId, NodeResult... nodes) {
-        return new RunReport(runId, "tlclb_content_sync", RunMode.PUSH, T1, T1, List.of("/src"), List.of(nodes),
-                RunStop.NONE, List.of());
+        Instant start = runId.equals("run1") ? T1 : runId.equals("run2") ? T2 : T3;
+        return new RunReport(runId, "tlclb_content_sync", RunMode.PUSH, start, start, List.of("/src"),
+                List.of(nodes), RunStop.NONE, List.of());
     }
 
     @Test
@@ -87,5 +89,37 @@ class ClusterMemoryTest {
                 G1, List.of("node1", "node2"), T1);
         assertThat(r1.node("node2").orElseThrow().standing(r1.latest())).isEqualTo(Standing.BEHIND);
         assertThat(ClusterMemory.behind(r1)).containsExactly("node2");
+    }
+
+    @Test
+    void theNodesMarkersRebuildTheRecordAndWhatTheyCannotTellIsKept() {
+        DestinationRecord r1 = ClusterMemory.after(DestinationRecord.empty("k"), push("run1",
+                node("node1", NodeStatus.OK, null), node("node2", NodeStatus.OK, null)), G1, List.of("node1", "node2"),
+                T1);
+        DestinationRecord r2 = ClusterMemory.after(r1, push("run2", node("node1", NodeStatus.OK, null),
+                node("node2", NodeStatus.FAILED, "refused")), G2, List.of("node1", "node2", "node3"), T2);
+        List<NodeClaim> claims = List.of(new NodeClaim("node1", G2.id(), "run2", T2, null),
+                new NodeClaim("node2", G1.id(), "run1", T1, null), new NodeClaim("node3", null, null, null, null));
+        assertThat(ClusterMemory.rebuilt(r2, List.of("node1", "node2", "node3"), claims)).isEqualTo(r2);
+        DestinationRecord fromNothing = ClusterMemory.rebuilt(DestinationRecord.empty("k"),
+                List.of("node1", "node2", "node3"), claims);
+        assertThat(fromNothing.latest()).isEqualTo(G2.id());
+        assertThat(fromNothing.latestRun()).isEqualTo("run2");
+        assertThat(ClusterMemory.behind(fromNothing)).containsExactly("node2", "node3");
+        assertThat(fromNothing.node("node2").orElseThrow().behindSince()).isEqualTo(T2);
+        DestinationRecord unreachable = ClusterMemory.rebuilt(r2, List.of("node1", "node2", "node3"),
+                List.of(new NodeClaim("node1", G2.id(), "run2", T2, null),
+                        new NodeClaim("node2", null, null, null, "connection refused")));
+        assertThat(unreachable.node("node2")).isEqualTo(r2.node("node2"));
+    }
+
+    @Test
+    void aRunThatChangesNothingKeepsTheRunThatBroughtTheGeneration() {
+        DestinationRecord r1 = ClusterMemory.after(DestinationRecord.empty("k"),
+                push("run1", node("node1", NodeStatus.OK, null)), G1, List.of("node1"), T1);
+        NodeResult unchanged = new NodeResult("node1", NodeStatus.OK, 0, 0, 0, 0, 0, 0.1, null, List.of(), null, "sftp",
+                null);
+        DestinationRecord r2 = ClusterMemory.after(r1, push("run2", unchanged), G1, List.of("node1"), T2);
+        assertThat(r2).isEqualTo(r1);
     }
 }
