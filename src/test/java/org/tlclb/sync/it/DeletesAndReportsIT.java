@@ -163,8 +163,9 @@ class DeletesAndReportsIT extends LabTestBase {
                 .contains("the node's SFTP server ended before answering");
         assertThat(broken.get("mode").asText()).isNotEqualTo("scp");
         assertThat(cluster.www(1).resolve("index.html")).doesNotExist();
-        try (var s = Files.list(cluster.www(brokenSftp))) {
-            assertThat(s.toList()).as("nothing copied to the node by SCP").isEmpty();
+        try (var s = Files.list(cluster.www(brokenSftp))) { // the node lock's state area may have been made meanwhile
+            assertThat(s.filter(p -> !p.getFileName().toString().equals(".tlclb-backup")).toList())
+                    .as("nothing copied to the node by SCP").isEmpty();
         }
     }
 
