@@ -131,6 +131,7 @@ class ConnectLikeOpenSshIT {
      */
     @Test
     void theJumpPortCarriesOnlyTheRunsOwnConnection() throws Exception {
+        ListenDelay.assumeAvailable();
         Path key = key(launcher.home().resolve("keys/k"));
         config("Host web3", "  HostName " + cluster.address(hidden), "  ProxyJump root@" + cluster.address(jump),
                 "Host *", "  IdentityFile " + key);

@@ -3,13 +3,17 @@ package org.tlclb.sync.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Holds every {@code listen()} of a running process (all its threads) for a while before it returns, with strace's
@@ -18,15 +22,26 @@ import java.util.concurrent.TimeUnit;
  * when the timing happens to allow it.
  */
 final class ListenDelay implements AutoCloseable {
+    private static final Path STRACE = Path.of("/usr/bin/strace");
     private final Process strace;
 
     private ListenDelay(Process strace) {
         this.strace = strace;
     }
 
+    /** Skips the test without strace (with CI=true it fails: .ci/run installs it). */
+    static void assumeAvailable() {
+        if (!Files.isExecutable(STRACE)) {
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new IllegalStateException("CI=true and no " + STRACE + " (apt-get install strace; see .ci/run)");
+            }
+            Assumptions.assumeTrue(false, "no " + STRACE + " (apt-get install strace)");
+        }
+    }
+
     /** Attaches to {@code pid}; returns once strace says it is attached. */
     static ListenDelay attach(long pid, Duration delay) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of("strace", "-f", "-o", "/dev/null", "-e", "trace=listen",
+        Process p = new ProcessBuilder(List.of(STRACE.toString(), "-f", "-o", "/dev/null", "-e", "trace=listen",
                 "-e", "inject=listen:delay_exit=" + delay.toNanos() / 1000, "-p", Long.toString(pid)))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
