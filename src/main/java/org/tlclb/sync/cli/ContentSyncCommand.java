@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.tlclb.sync.config.HookTarget;
+import org.tlclb.sync.config.PathSpelling;
 import org.tlclb.sync.config.SyncConfig;
+import org.tlclb.sync.run.StateAreas;
 import org.tlclb.sync.run.SyncUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,17 +77,28 @@ final class ContentSyncCommand implements Callable<Integer>, PushFlow.Kind {
         return new SyncUnit(src, destination(dest, src.toString()), null, delete);
     }
 
-    /** --dest as an absolute path without trailing slashes, never "/". */
+    /**
+     * --dest as an absolute path without trailing slashes, never "/", written in its one form (no '.', '..' or '//':
+     * the error gives the form to type) and not inside a state area.
+     */
     static String destination(String dest, String fallback) throws UsageError {
         String d = dest != null ? dest : fallback;
         if (!d.startsWith("/")) {
             throw new UsageError("--dest must be an absolute path, not '" + d + "'");
         }
-        while (d.length() > 1 && d.endsWith("/")) {
-            d = d.substring(0, d.length() - 1);
+        String problem = PathSpelling.problem(d);
+        if (problem != null) {
+            String form = PathSpelling.normalized(d);
+            throw new UsageError("--dest '" + d + "' " + problem + ": " + (form.equals("/")
+                    ? "it names /, which is never a destination: name a directory" : "type --dest " + form));
         }
+        d = PathSpelling.withoutTrailingSlashes(d);
         if (d.equals("/")) {
             throw new UsageError("--dest / would make every node's root directory the tree: name a directory");
+        }
+        String inside = StateAreas.inside(d).orElse(null);
+        if (inside != null) {
+            throw new UsageError("--dest " + inside);
         }
         return d;
     }

@@ -73,6 +73,7 @@ final class PushFlow {
         List<NodeTarget> nodes = RequestResolver.nodes(cfg, args.nodes, ctx.paths());
         boolean delete = push.delete != null ? push.delete : kind.defaultDelete();
         List<SyncUnit> units = kind.units(cfg, delete);
+        DestinationCheck.check(units, cfg);
         for (SyncUnit u : units) {
             SourceCheck.check(u.source(), ctx.paths(), output.logFile(cfg));
         }

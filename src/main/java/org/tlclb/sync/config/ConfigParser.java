@@ -82,14 +82,14 @@ public final class ConfigParser {
         switch (kw) {
             case CONTENT_DIR:
                 once(kw.spelling, at);
-                draft.contentDir = notRoot(Values.absolute(v, at, kw.spelling), at, kw);
+                draft.contentDir = notRoot(Values.nodePath(v, at, kw.spelling), at, kw);
                 break;
             case CONFIG_DIR:
                 once(kw.spelling, at);
-                draft.configDir = notRoot(Values.absolute(v, at, kw.spelling), at, kw);
+                draft.configDir = notRoot(Values.nodePath(v, at, kw.spelling), at, kw);
                 break;
             case LICENSE_FILE:
-                draft.licenseFiles.add(Values.absolute(v, at, kw.spelling));
+                draft.licenseFiles.add(Values.nodePath(v, at, kw.spelling));
                 break;
             case EXCLUDE:
                 if (v.isEmpty()) {

@@ -70,6 +70,20 @@ final class Values {
         return p;
     }
 
+    /**
+     * An absolute path that is also a path on the nodes (ContentDir, ConfigDir, LicenseFile), written in its one
+     * form: '.', '..' and doubled slashes are refused with the form to write.
+     */
+    static Path nodePath(String v, Where at, String keyword) throws ConfigException {
+        Path p = absolute(v, at, keyword);
+        String problem = PathSpelling.problem(v);
+        if (problem != null) {
+            throw at.error(keyword + ": '" + v + "' " + problem + " (expected the path in its one form: "
+                    + PathSpelling.normalized(v) + ")");
+        }
+        return p;
+    }
+
     /** An absolute path or one under the home directory ({@code ~/...}), as in ssh_config. */
     static Path homeOrAbsolute(String v, Path home, Where at, String keyword) throws ConfigException {
         if (v.startsWith("~/")) {

@@ -24,7 +24,7 @@ import org.tlclb.sync.run.NodeState.Staged;
 import org.tlclb.sync.run.NodeState.Why;
 import org.tlclb.sync.run.RunObserver.Phase;
 import org.tlclb.sync.scan.ScanResult;
-import org.tlclb.sync.ssh.PipelinedSftpClient;
+import org.tlclb.sync.ssh.SftpOpening;
 import org.tlclb.sync.ssh.SshConnector;
 import org.tlclb.sync.transfer.CommitResult;
 import org.tlclb.sync.transfer.GenerationMarker;
@@ -84,7 +84,13 @@ final class NodePhases {
             NodeLock.Request locking = request.dryRun() ? null
                     : NodeLock.request(session, primary, runId, target.display(), NodeLock.thisMachine());
             NodeShell identity = request.dryRun() ? NodeShell.identify(session) : null;
-            SftpClient sftp = openSftp(session);
+            SftpClient sftp;
+            try {
+                sftp = SftpOpening.open(session).orElse(null);
+            } catch (IOException e) {
+                session.close(true); // with the scp, lock and identity channels opened beside
+                throw e;
+            }
             link = new NodeLink(session, sftp);
             TIMING.debug("{} SFTP open at {} ms", target.display(), (System.nanoTime() - t0) / 1_000_000);
             observer.nodeDone(target.display(), Phase.CONNECT, true);
@@ -147,15 +153,6 @@ final class NodePhases {
             boolean bug = e instanceof RuntimeException;
             return new Failed(target, bug ? Why.INTERNAL : Why.ERROR, bug ? "internal error: " + e : message(e),
                     List.of(), t0, partial);
-        }
-    }
-
-    /** No SFTP subsystem: the original tool's behaviour, a full SCP copy. */
-    private static SftpClient openSftp(ClientSession session) {
-        try {
-            return PipelinedSftpClient.open(session);
-        } catch (IOException e) {
-            return null;
         }
     }
 

@@ -23,7 +23,7 @@ import org.tlclb.sync.report.RunMode;
 import org.tlclb.sync.report.RunReport;
 import org.tlclb.sync.report.RunStop;
 import org.tlclb.sync.ssh.IdentityException;
-import org.tlclb.sync.ssh.PipelinedSftpClient;
+import org.tlclb.sync.ssh.SftpOpening;
 import org.tlclb.sync.ssh.SshConnector;
 import org.tlclb.sync.ssh.SshOptions;
 import org.tlclb.sync.ssh.SshSetup;
@@ -111,7 +111,8 @@ public final class RollbackRun {
             session = ssh.connect(t.user(), t.host(), t.port());
             observer.nodeDone(t.display(), RunObserver.Phase.CONNECT, true);
             NodeShell identity = NodeShell.identify(session);
-            sftp = PipelinedSftpClient.open(session);
+            sftp = SftpOpening.open(session).orElseThrow(() -> new IOException(
+                    "the node has no SFTP subsystem: a rollback needs it (a full SCP copy keeps no backup)"));
             NodeShell.Answer who = identity.answer(CoreModuleProperties.IDLE_TIMEOUT.getRequired(session));
             identity.close();
             List<Pick> picks = new ArrayList<>();

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.sshd.client.channel.ChannelSubsystem;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
@@ -43,8 +44,36 @@ public final class PipelinedSftpClient extends DefaultSftpClient {
         expected.clear();
     }
 
-    public static PipelinedSftpClient open(ClientSession session) throws IOException {
+    /** Opens SFTP on the session; any failure is an IOException ({@link SftpOpening} tells a refusal apart: open through it). */
+    static PipelinedSftpClient open(ClientSession session) throws IOException {
         return new PipelinedSftpClient(session);
+    }
+
+    /**
+     * MINA's SFTP channel, plus: the answer to the subsystem request during an {@link SftpOpening} is noted there,
+     * and a refusal closes the channel at once (sshd leaves it open after refusing, and the client would wait for an
+     * answer that never comes). Called from the superclass's constructor: only the session's state is at hand.
+     */
+    @Override
+    protected ChannelSubsystem createSftpChannelSubsystem(ClientSession session) {
+        SftpOpening.Attempt attempt = session.getAttribute(SftpOpening.ATTEMPT);
+        return new SftpChannelSubsystem() {
+            @Override
+            public void handleSuccess() throws IOException {
+                super.handleSuccess();
+                if (attempt != null) {
+                    attempt.answered(false);
+                }
+            }
+
+            @Override
+            public void handleFailure() throws IOException {
+                super.handleFailure();
+                if (attempt != null && attempt.answered(true)) {
+                    close(false);
+                }
+            }
+        };
     }
 
     /** The id of this client's next pipelined request (never one of MINA's own). */

@@ -18,7 +18,6 @@ import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
 import org.apache.sshd.client.session.ClientUserAuthServiceFactory;
-import org.apache.sshd.client.session.forward.ExplicitPortForwardingTracker;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
@@ -30,9 +29,9 @@ import org.tlclb.sync.ssh.config.SshConfigException;
  * (direct, or through ProxyJump hosts), verifies host keys and authenticates. The client is tuned for bulk
  * transfer ({@link ClientTuning}).
  * <p>
- * A jump is a MINA local port forward on the jump host's session, listening on 127.0.0.1 only until our own
- * connection to the target has come through it (then it stops listening; the tunnel stays), and the target's
- * session dies with the jump session and the other way round.
+ * A jump is a {@link JumpTunnel}: a loopback port that carries only our own client's connection to the target,
+ * on a direct-tcpip channel of the jump host's session (another local process's connection gets no byte), and the
+ * target's session dies with the jump session and the other way round.
  */
 public final class SshConnector implements AutoCloseable {
     private static final SshdSocketAddress LOOPBACK = new SshdSocketAddress("127.0.0.1", 0);
@@ -91,28 +90,25 @@ public final class SshConnector implements AutoCloseable {
     /** One attempt along the route: its jump hosts first, each authenticated, then the target. */
     private ClientSession open(SshRoute route) throws NodeConnectException {
         ClientSession via = null;
-        ExplicitPortForwardingTracker tunnel = null;
+        JumpTunnel tunnel = null;
         ProxyCommandBridge proxy = null;
         ClientSession session = null;
         try {
             if (route.proxyCommand() != null) {
                 proxy = ProxyCommandBridge.start(route.proxyCommand(), route.connectTimeout());
-                session = handshake(route, proxy.address().getHostString(), proxy.address().getPort());
+                session = handshake(route, proxy.address().getHostString(), proxy.address().getPort(), null);
                 proxy.confirm(session.getIoSession().getLocalAddress());
                 ProxyCommandBridge ends = proxy;
                 session.addCloseFutureListener(f -> ends.close()); // the command goes with the connection
             } else if (route.jump() != null) {
                 via = openHop(route.jump());
-                tunnel = via.createLocalPortForwardingTracker(LOOPBACK,
-                        new SshdSocketAddress(route.host(), route.port()));
-                SshdSocketAddress local = tunnel.getBoundAddress();
-                session = handshake(route, local.getHostName(), local.getPort());
+                tunnel = JumpTunnel.listen(via, new SshdSocketAddress(route.host(), route.port()));
+                session = handshake(route, tunnel.address().getHostString(), tunnel.address().getPort(), tunnel);
+                JumpTunnel ends = tunnel;
+                session.addCloseFutureListener(f -> ends.close());
+                tieLifetimes(via, session);
             } else {
                 session = direct(route);
-            }
-            if (tunnel != null) {
-                tunnel.close(); // our connection came through: nobody else may use the tunnel
-                tieLifetimes(via, session);
             }
             session.setUserInteraction(new PasswordInteraction(settings.passwords(), route.user(), route.host(),
                     route.port()));
@@ -140,8 +136,12 @@ public final class SshConnector implements AutoCloseable {
         }
     }
 
-    /** TCP connect and key exchange, bounded by the route's connect timeout; the host key is checked in between. */
-    private ClientSession handshake(SshRoute route, String address, int port) throws IOException {
+    /**
+     * TCP connect and key exchange, bounded by the route's connect timeout; the host key is checked in between.
+     * Through a jump {@code tunnel} (else null), the tunnel carries this connection once it is made, before any byte
+     * of the target's.
+     */
+    private ClientSession handshake(SshRoute route, String address, int port, JumpTunnel tunnel) throws IOException {
         HostConfigEntry entry = new HostConfigEntry("", address, port, route.user());
         ConnectFuture cf = client.connect(entry, AttributeRepository.ofKeyValuePair(SshRoute.ATTRIBUTE, route), null);
         if (!cf.await(route.connectTimeout())) {
@@ -155,6 +155,14 @@ public final class SshConnector implements AutoCloseable {
             throw new IOException(failed.getMessage(), failed);
         }
         ClientSession session = cf.getSession();
+        if (tunnel != null) {
+            try {
+                tunnel.carry(session.getIoSession().getLocalAddress(), route.connectTimeout());
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(session);
+                throw e;
+            }
+        }
         // A node that accepts TCP but never speaks SSH must fail within the connect timeout,
         // not the (longer) authentication one.
         Set<ClientSessionEvent> ev = session.waitFor(EnumSet.of(ClientSessionEvent.WAIT_AUTH,
@@ -215,7 +223,7 @@ public final class SshConnector implements AutoCloseable {
         InetAddress[] all = InetAddress.getAllByName(route.host());
         for (int i = 0; ; i++) {
             try {
-                return handshake(route, all[i].getHostAddress(), route.port());
+                return handshake(route, all[i].getHostAddress(), route.port(), null);
             } catch (ConnectException e) {
                 if (i + 1 == all.length) {
                     throw e;

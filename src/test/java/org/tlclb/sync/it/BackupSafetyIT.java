@@ -99,6 +99,14 @@ class BackupSafetyIT extends LabTestBase {
             assertThat(everything(1)).as("node 1 after rollback %s", id).isEqualTo(before1);
             assertThat(everything(2)).as("node 2 after rollback %s", id).isEqualTo(before2);
         }
+        // Nor is a destination that is not in its one form, or inside a state area (issue 29, part 7).
+        for (String dest : List.of("/var/www/./html", "/var/www/html/.tlclb-backup")) {
+            Launcher.Result r = launcher.run("tlclb", "rollback", "-c", conf.toString(), "-y", "--dest", dest).exits(2);
+            assertThat(r.err()).as(r.describe()).startsWith("tlclb rollback: --dest ").endsWith("\n")
+                    .containsOnlyOnce("\n").contains(dest.contains("/./") ? "type --dest /var/www/html"
+                            : "tlclb rollback --dest /var/www/html");
+            assertThat(everything(1)).isEqualTo(before1);
+        }
         // A run id of the right form that no node has: every node says so, nothing changes, exit 3.
         Launcher.Result r = rollback("-y", "20990101-000000-000-abcd").exits(3);
         assertThat(r.out() + r.err()).contains("no backup of run 20990101-000000-000-abcd");

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +121,34 @@ class ConnectLikeOpenSshIT {
         Launcher.Result direct = push("-w", "web3").exits(3);
         assertThat(direct.out() + direct.err()).contains("cannot connect to " + cluster.address(hidden) + ":22");
         assertThat(r.out()).doesNotContain("cannot connect");
+    }
+
+    /**
+     * Issue 29, part 3: while a node is reached through a jump host, another local process that polls the socket
+     * tables for the run's new loopback listener and connects at once gets no byte (before: the node's SSH banner,
+     * a path into the node's network), and the push still goes through. strace holds each listen() of the run for
+     * a second, so that the other process is in the window every time (without it, it mostly comes too late).
+     */
+    @Test
+    void theJumpPortCarriesOnlyTheRunsOwnConnection() throws Exception {
+        ListenDelay.assumeAvailable();
+        Path key = key(launcher.home().resolve("keys/k"));
+        config("Host web3", "  HostName " + cluster.address(hidden), "  ProxyJump root@" + cluster.address(jump),
+                "Host *", "  IdentityFile " + key);
+        knownHosts(cluster.address(jump), cluster.address(hidden));
+        RunningLauncher r = launcher.spawn("tlclb_content_sync", "-y", "-w", "web3", "--dest", "/var/www/html",
+                src.toString());
+        Map<Integer, String> reads;
+        try (ListenDelay delay = ListenDelay.attach(r.pid(), Duration.ofSeconds(1));
+             ListenerSnoop snoop = ListenerSnoop.watch(r.pid())) {
+            r.await().exits(0);
+            snoop.close();
+            reads = snoop.reads();
+        }
+        assertThat(cluster.www(hidden).resolve("index.html")).hasContent("hello");
+        assertThat(reads).as("the snoop connected to the run's loopback port in time").containsValue("");
+        assertThat(reads.values()).as("what the snooping connections read").allMatch(s -> s.isEmpty()
+                || s.equals("(refused)"));
     }
 
     /**

@@ -16,7 +16,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -112,6 +114,37 @@ class ContentSyncContractIT extends LabTestBase {
                 .exits(2);
         assertThat(relative.err()).isEqualTo("tlclb_content_sync: --dest must be an absolute path, not 'var/www'\n");
         assertThat(relative.out()).isEmpty();
+    }
+
+    /**
+     * Issue 29, part 7: a destination written with '.', '..' or a doubled slash, inside a state area, or holding
+     * another destination (here ContentDir, /var/www/html) is refused before anything is contacted: exit 2, one
+     * line on stderr with the form to type instead, the nodes untouched.
+     */
+    @Test
+    @Exercises(value = {"-y", "-c", "--dest", "--delete"}, exits = 2)
+    void destinationsThatReachOutsideTheirTreeAreRefusedWithTheFormToType() throws IOException {
+        Map<String, String> refusals = new LinkedHashMap<>();
+        refusals.put("/var/www/../www/html", "--dest '/var/www/../www/html' has a '..' component: type --dest"
+                + " /var/www/html");
+        refusals.put("/var/www/./html", "--dest '/var/www/./html' has a '.' component: type --dest /var/www/html");
+        refusals.put("/var/www//html", "--dest '/var/www//html' has a doubled slash: type --dest /var/www/html");
+        refusals.put("/var/www/html/.tlclb-backup/old", "--dest /var/www/html/.tlclb-backup/old is inside the state"
+                + " area of /var/www/html (its backups and node lock): push to a directory outside it; to put a"
+                + " backup back, run tlclb rollback --dest /var/www/html");
+        refusals.put("/var/www", "destination /var/www contains /var/www/html, whose state area"
+                + " /var/www/html/.tlclb-backup (backups and node lock) it must not reach: push to /var/www/html"
+                + " itself, or to a directory that holds no other destination");
+        for (Map.Entry<String, String> e : refusals.entrySet()) {
+            Result r = launcher.run("tlclb_content_sync", "-c", conf.toString(), "-y", "--delete", "--dest", e.getKey(),
+                    src.toString()).exits(2);
+            assertThat(r.err()).as(e.getKey()).isEqualTo("tlclb_content_sync: " + e.getValue() + "\n");
+            assertThat(r.out()).isEmpty();
+        }
+        assertNodesEmpty();
+        for (int i = 1; i <= cluster.size(); i++) {
+            assertThat(cluster.www(i).resolve(".tlclb-backup")).as("no node lock taken on node %d", i).doesNotExist();
+        }
     }
 
     // ------------------------------------------------------------------ cron and JSON

@@ -19,7 +19,8 @@ import org.tlclb.sync.run.TreeAssert;
 /**
  * Issue 14, deletes and what a run reports, through the launcher against OpenSSH nodes: the
  * delete guard (an empty source, more than half, --max-delete, MaxDelete, config sync's default
- * delete); a node without SFTP that could not delete is not in sync; a directory holding excluded
+ * delete); a node without SFTP that could not delete is not in sync, and one whose SFTP server fails is a
+ * failed node, not a full SCP copy; a directory holding excluded
  * files is not replaced by a file, and re-runs converge without leftovers; a commit that stops
  * halfway is reported as partial with what changed; a file from before 1970 arrives with its time, and
  * an unreadable file is named as not carried and makes the nodes partial, never a failed node.
@@ -28,15 +29,18 @@ class DeletesAndReportsIT extends LabTestBase {
     static final Instant T1 = Instant.parse("2026-01-05T10:00:00Z");
     static final Instant T2 = Instant.parse("2026-02-05T10:00:00Z");
     static int scpOnly;
+    static int brokenSftp;
 
     @BeforeAll
-    static void addTheNodeWithoutSftp() throws Exception {
+    static void addTheNodesWithoutSftp() throws Exception {
         scpOnly = cluster.addNodeWithoutSftp();
+        brokenSftp = cluster.addNodeWithSftpServer("/bin/false");
     }
 
     @BeforeEach
-    void emptyTheNodeWithoutSftp() throws Exception {
+    void emptyTheNodesWithoutSftp() throws Exception {
         ItSupport.emptyDir(cluster.www(scpOnly));
+        ItSupport.emptyDir(cluster.www(brokenSftp));
     }
 
     private void files(int n) throws Exception {
@@ -139,6 +143,30 @@ class DeletesAndReportsIT extends LabTestBase {
         assertThat(node(r.json(), "node1").get("status").asText()).isEqualTo("ok");
         assertThat(r.json().get("exit_code").asInt()).isEqualTo(1);
         assertThat(cluster.www(1).resolve("gone.txt")).doesNotExist();
+    }
+
+    /**
+     * Issue 29, part 6: only a node whose sshd refuses the SFTP subsystem gets the full SCP copy. One that accepts
+     * it and whose SFTP server then ends (a broken sftp-server) fails with the reason, and nothing is copied to it.
+     */
+    @Test
+    void aNodeWhoseSftpServerFailsIsAFailedNodeNotAFullScpCopy() throws Exception {
+        ItSupport.write(src, "index.html", "hello", "rw-r--r--", T1);
+        Path c = ItSupport.writeConf(cluster, tmp.resolve("broken.conf"), "");
+        Files.writeString(c, Files.readString(c).replace("EndServers",
+                "  Server broken " + cluster.address(brokenSftp) + " direct\nEndServers"));
+        Launcher.Result r = launcher.run("tlclb_content_sync", "-c", c.toString(), "-y", "-w", "node1,broken",
+                "--json", "-", "--dest", DEST, src.toString()).exits(3); // all-or-nothing: nobody changed
+        JsonNode broken = node(r.json(), "broken");
+        assertThat(broken.get("status").asText()).as(r.out()).isEqualTo("failed");
+        assertThat(broken.get("error").asText()).contains("cannot open SFTP")
+                .contains("the node's SFTP server ended before answering");
+        assertThat(broken.get("mode").asText()).isNotEqualTo("scp");
+        assertThat(cluster.www(1).resolve("index.html")).doesNotExist();
+        try (var s = Files.list(cluster.www(brokenSftp))) { // the node lock's state area may have been made meanwhile
+            assertThat(s.filter(p -> !p.getFileName().toString().equals(".tlclb-backup")).toList())
+                    .as("nothing copied to the node by SCP").isEmpty();
+        }
     }
 
     @Test

@@ -394,6 +394,14 @@ public final class OpenSshCluster implements AutoCloseable {
         return addExtra(null, 22, null, null, false);
     }
 
+    /**
+     * Adds a node whose sshd runs {@code command} as its SFTP subsystem (it accepts the subsystem: {@code /bin/false}
+     * is a broken sftp-server, not a node without SFTP); returns its index.
+     */
+    public synchronized int addNodeWithSftpServer(String command) throws IOException, InterruptedException {
+        return addExtra(null, 22, null, null, true, command);
+    }
+
     /** Adds a node listening on {@code [::1]:port} (port {@value #IPV6_PORT_BASE} + subnet); returns its index. */
     public synchronized int addIpv6Node() throws IOException, InterruptedException {
         return addExtra("::1", IPV6_PORT_BASE + subnet, null, null);
@@ -444,6 +452,11 @@ public final class OpenSshCluster implements AutoCloseable {
 
     private int addExtra(String ip, int port, String netns, Node via, boolean sftp)
             throws IOException, InterruptedException {
+        return addExtra(ip, port, netns, via, sftp, null);
+    }
+
+    private int addExtra(String ip, int port, String netns, Node via, boolean sftp, String sftpServer)
+            throws IOException, InterruptedException {
         int index;
         Node node;
         synchronized (extras) {
@@ -465,6 +478,8 @@ public final class OpenSshCluster implements AutoCloseable {
         String config = sshdConfig(hostKey);
         if (!sftp) {
             config = config.replaceAll("(?m)^Subsystem sftp .*\n", "");
+        } else if (sftpServer != null) {
+            config = config.replaceAll("(?m)^Subsystem sftp .*\n", "Subsystem sftp " + sftpServer + "\n");
         }
         Files.writeString(node.dir.resolve("sshd_config"), config);
         String name = port == 22 ? node.ip : "[" + node.ip + "]:" + port;
