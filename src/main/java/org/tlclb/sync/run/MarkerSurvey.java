@@ -17,7 +17,7 @@ import org.tlclb.sync.plan.TempNames;
 import org.tlclb.sync.remote.DestinationWalk;
 import org.tlclb.sync.remote.NodeShell;
 import org.tlclb.sync.ssh.IdentityException;
-import org.tlclb.sync.ssh.PipelinedSftpClient;
+import org.tlclb.sync.ssh.SftpOpening;
 import org.tlclb.sync.ssh.SshConnector;
 import org.tlclb.sync.ssh.SshOptions;
 import org.tlclb.sync.ssh.SshSetup;
@@ -73,7 +73,8 @@ public final class MarkerSurvey {
         try {
             session = connector.connect(t.user(), t.host(), t.port());
             NodeShell identity = NodeShell.identify(session);
-            try (SftpClient sftp = PipelinedSftpClient.open(session)) {
+            try (SftpClient sftp = SftpOpening.open(session).orElseThrow(() -> new IOException(
+                    "the node has no SFTP: it keeps no record of its own"))) {
                 NodeShell.Answer who = identity.answer(CoreModuleProperties.IDLE_TIMEOUT.getRequired(session));
                 identity.close();
                 String root = DestinationResolver.resolve(sftp, dest, who == null ? -1 : who.uid(), false,
