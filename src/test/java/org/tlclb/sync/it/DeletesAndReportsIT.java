@@ -74,9 +74,7 @@ class DeletesAndReportsIT extends LabTestBase {
         // Allowed explicitly, it goes ahead.
         launcher.run("tlclb_content_sync", "-c", conf.toString(), "-y", "--delete", "--max-delete", "30", "--dest",
                 DEST, empty.toString()).exits(0);
-        try (var s = Files.list(cluster.www(1))) {
-            assertThat(s.toList()).isEmpty();
-        }
+        assertThat(Contracts.files(cluster.www(1))).isEmpty();
     }
 
     @Test
@@ -94,9 +92,7 @@ class DeletesAndReportsIT extends LabTestBase {
         conf = ItSupport.writeConf(cluster, tmp.resolve("max.conf"), "MaxDelete 10\n");
         assertThat(push("--delete").exits(2).out()).contains("would delete 25 entries, more than --max-delete 10");
         push("--delete", "--max-delete", "25").exits(0);
-        try (var s = Files.list(cluster.www(2))) {
-            assertThat(s.toList()).hasSize(5);
-        }
+        assertThat(Contracts.files(cluster.www(2))).hasSize(5);
         // Up to 20 deletes are never refused by the default rule.
         conf = ItSupport.writeConf(cluster, tmp.resolve("sync.conf"), "");
         Files.delete(src.resolve("f4.txt"));

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -126,7 +127,13 @@ class NodeCommandContractIT {
             // destination another user owns safely at all, so it is given back to root first.)
             Files.setAttribute(www, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(www, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
-            Path area = Files.createDirectory(www.resolve(".tlclb-backup"));
+            Path area = www.resolve(".tlclb-backup"); // the run's own (its marker), given to another user
+            try (var own = Files.walk(area)) {
+                for (Path f : own.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.createDirectory(area);
             Files.setAttribute(area, "unix:uid", 65534);
             Files.writeString(src.resolve("new.txt"), "new");
             Result refused = launcher.run("tlclb_content_sync", "-y", "-w", "root@127.0.0.1:" + port, "-i",
