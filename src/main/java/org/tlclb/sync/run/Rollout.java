@@ -25,6 +25,7 @@ import org.tlclb.sync.run.NodeState.RolledBack;
 import org.tlclb.sync.run.NodeState.Staged;
 import org.tlclb.sync.transfer.BackupArea;
 import org.tlclb.sync.transfer.BackupRestore;
+import org.tlclb.sync.transfer.CreatedEntries;
 
 /**
  * A rolling push's commit, once every node has staged: batch by batch (the {@link RolloutPlan}),
@@ -224,7 +225,7 @@ final class Rollout {
         return new NodeStep(r, errors.isEmpty() ? State.ROLLED_BACK : State.NOT_RESTORED, steps, false);
     }
 
-    /** Every unit's backup of this run put back (what the run created, it has no backup of, stays). */
+    /** Every unit's backup of this run put back, and what the run created where there was nothing taken away. */
     private List<String> restore(Prepared p) {
         if (p.fullCopy()) {
             return List.of("a node without SFTP keeps no backup: it cannot be put back");
@@ -235,11 +236,11 @@ final class Rollout {
             UnitWork u = p.units().get(i);
             try {
                 BackupArea area = i == 0 && p.lock() != null ? p.lock().area() : new BackupArea(p.link().sftp(), u.dest());
-                if (!area.runs().contains(runId)) {
-                    continue; // the run replaced nothing there
+                if (area.runs().contains(runId)) { // else the run replaced nothing there
+                    BackupRestore.Result r = area.restore(runId, false, p.lock());
+                    errors.addAll(r.errors());
                 }
-                BackupRestore.Result r = area.restore(runId, false, p.lock());
-                errors.addAll(r.errors());
+                errors.addAll(CreatedEntries.remove(p.link().sftp(), u.paths(), u.plan(), u.inventory().manifest()));
             } catch (IOException | RuntimeException e) {
                 errors.add(u.dest() + ": " + NodePhases.message(e));
             }

@@ -68,6 +68,7 @@ class RollingPushIT {
         push(ItSupport.writeConf(four, tmp.resolve("plain.conf"), "")).exits(0);
         ItSupport.write(src, "index.html", "v2", "rw-r--r--", T2);
         ItSupport.write(src, "about.html", "about v2", "rw-r--r--", T2);
+        ItSupport.write(src, "news/today.html", "new in v2", "rw-r--r--", T2);
     }
 
     @Test
@@ -87,6 +88,9 @@ class RollingPushIT {
         }
         assertThat(four.www(3).resolve("index.html")).as("node3 rolled back").hasContent("v1");
         assertThat(four.www(3).resolve("about.html")).as("node3 rolled back").hasContent("about v1");
+        assertThat(four.www(3).resolve("news")).as("what v2 created is taken away again").doesNotExist();
+        assertThat(four.www(2).resolve("news/today.html")).hasContent("new in v2");
+        assertThat(four.www(4).resolve("news")).doesNotExist();
         assertThat(four.www(4).resolve("index.html")).as("node4 untouched").hasContent("v1");
         assertThat(four.www(4).resolve("about.html")).as("node4 untouched").hasContent("about v1");
         for (int i = 1; i <= 4; i++) {
