@@ -107,4 +107,17 @@ class RunVerdictTest {
         assertThat(RunVerdict.forNodes(1, 1)).isEqualTo(ExitCode.PARTIAL);
         assertThat(RunVerdict.forNodes(0, 2)).isEqualTo(ExitCode.NOTHING_CHANGED);
     }
+
+    @Test
+    void aRolloutThatStoppedIsOneEvenWhenItsFirstNodeWasRolledBack() {
+        RunVerdict stopped = verdict(RunMode.PUSH, RunStop.NONE, node("a", NodeStatus.OK, 1, 0),
+                node("b", NodeStatus.ROLLED_BACK, 0, 0), node("c", NodeStatus.ABORTED, 0, 0));
+        assertThat(stopped.exitCode()).isEqualTo(ExitCode.PARTIAL);
+        assertThat(stopped.changed()).containsExactly("a");
+        assertThat(stopped.failed()).containsExactly("b");
+        RunVerdict first = verdict(RunMode.PUSH, RunStop.NONE, node("a", NodeStatus.ROLLED_BACK, 0, 0),
+                node("b", NodeStatus.ABORTED, 0, 0));
+        assertThat(first.exitCode()).as("changed, then put back").isEqualTo(ExitCode.PARTIAL);
+        assertThat(first.changed()).isEmpty();
+    }
 }
