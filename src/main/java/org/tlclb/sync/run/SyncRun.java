@@ -41,6 +41,8 @@ import org.tlclb.sync.ssh.SshSetup;
  * A push across the cluster: scan once, then every node through prepare, (guards, question),
  * stage, commit-or-discard and hook, a phase at a time, at most {@code parallel} nodes at once.
  * All-or-nothing by default: if any node fails before commit, every node's staged files are removed.
+ * A rolling push ({@link SyncRequest#rolling()}) stages the same way, then hands the commit and the
+ * hooks to {@link Rollout}, which owns the batches and what a failure does.
  */
 public final class SyncRun {
     private static final Logger LOG = LoggerFactory.getLogger("tlclb.timing");
