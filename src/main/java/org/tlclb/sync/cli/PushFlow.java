@@ -81,7 +81,8 @@ final class PushFlow {
                 RequestResolver.excludes(cfg, args.compare), args.compare.checksum, RequestResolver.minNodes(push, cfg), push.backup != null ? push.backup : kind.defaultBackup(cfg),
                 cfg.backupKeep(), push.postSync != null ? push.postSync : cfg.postSync().get(kind.hookTarget()),
                 RequestResolver.parallel(args.parallel, cfg), RequestResolver.owner(push), RequestResolver.bwlimit(push),
-                RequestResolver.maxDelete(push, cfg), args.compare.hardLinks());
+                RequestResolver.maxDelete(push, cfg), args.compare.hardLinks(),
+                RequestResolver.rolling(push, cfg, kind.hookTarget()), cfg.rolloutHooks(kind.hookTarget()));
         kind.validate(cfg, output);
         RunRecorder recorder = recorder(cfg, args, units);
         if (push.catchUp) {

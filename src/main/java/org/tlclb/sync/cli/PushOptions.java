@@ -34,6 +34,12 @@ final class PushOptions {
                     + " (default: MinNodes, else all)")
     String minNodes;
 
+    @Option(names = "--rolling", paramLabel = "N|P%",
+            description = "commit N nodes (or P% of them) at a time, each drained, committed, post-synced,"
+                    + " health-checked and undrained; a node that fails is rolled back and the rollout stops"
+                    + " (default: Rolling, else every node together)")
+    String rolling;
+
     @Option(names = "--chown", paramLabel = "USER:GROUP",
             description = "owner and group for what the run writes: names (resolved on each node) or numbers")
     String chown;

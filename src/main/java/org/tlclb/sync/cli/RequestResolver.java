@@ -11,11 +11,13 @@ import java.util.regex.Pattern;
 
 import org.tlclb.sync.config.ConfigException;
 import org.tlclb.sync.config.ConfigParser;
+import org.tlclb.sync.config.HookTarget;
 import org.tlclb.sync.config.HostKeyPolicy;
 import org.tlclb.sync.config.Limit;
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.config.MinNodes;
 import org.tlclb.sync.config.OwnerSpec;
+import org.tlclb.sync.config.Rolling;
 import org.tlclb.sync.config.ServerSelector;
 import org.tlclb.sync.config.StatePaths;
 import org.tlclb.sync.config.SyncConfig;
@@ -112,6 +114,15 @@ final class RequestResolver {
                     + ", not '" + o.minNodes + "'"));
         }
         return o.partialOk ? MinNodes.ONE : cfg.minNodes();
+    }
+
+    /** --rolling, else the Rolling of this mode (or of both), else null: every node commits together. */
+    static Rolling rolling(PushOptions o, SyncConfig cfg, HookTarget target) throws UsageError {
+        if (o.rolling != null) {
+            return Rolling.parse(o.rolling).orElseThrow(() -> new UsageError("--rolling must be " + Rolling.USAGE
+                    + ", not '" + o.rolling + "'"));
+        }
+        return cfg.rolling(target);
     }
 
     static Integer maxDelete(PushOptions o, SyncConfig cfg) throws UsageError {

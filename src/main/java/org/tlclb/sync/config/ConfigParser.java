@@ -154,6 +154,15 @@ public final class ConfigParser {
             case VALIDATE:
                 hook(kw, draft.validate, args, at);
                 break;
+            case ROLLING:
+            case DRAIN:
+            case UNDRAIN:
+            case HEALTH_CHECK:
+            case HEALTH_TIMEOUT:
+            case HEALTH_INTERVAL:
+            case DRAIN_WAIT:
+                rollout(kw, args, at);
+                break;
             case LOG_FILE:
                 once(kw.spelling, at);
                 draft.logFile = Values.homeOrAbsolute(v, home, at, kw.spelling);
@@ -178,6 +187,62 @@ public final class ConfigParser {
             throw at.error(kw.spelling + ": empty command (expected: " + kw.usage + ")");
         }
         map.put(target, cmd);
+    }
+
+    /**
+     * A rolling push's settings: an optional mode word, then the value ({@code HealthCheck} may say
+     * {@code local} before its command). Without a mode word the value is for both modes.
+     */
+    private void rollout(Keyword kw, List<String> args, Where at) throws ConfigException {
+        HookTarget target = null;
+        List<String> rest = args;
+        if (args.size() > 1) {
+            target = switch (args.get(0).toLowerCase(Locale.ROOT)) {
+                case "content" -> HookTarget.CONTENT;
+                case "config" -> HookTarget.CONFIG;
+                default -> null;
+            };
+            if (target != null) {
+                rest = args.subList(1, args.size());
+            }
+        }
+        boolean local = false;
+        if (kw == Keyword.HEALTH_CHECK && rest.size() == 2 && rest.get(0).equalsIgnoreCase("local")) {
+            local = true;
+            rest = rest.subList(1, 2);
+        }
+        if (rest.size() != 1) {
+            throw at.error(kw.spelling + " takes " + (rest.isEmpty() ? "a value" : "one value after the mode word, got "
+                    + rest.size()) + " (expected: " + kw.usage + ")" + (rest.size() > 1 ? "; quote a command that"
+                    + " contains spaces" : ""));
+        }
+        once(kw.spelling + (target == null ? "" : " " + target.name().toLowerCase(Locale.ROOT)), at);
+        String v = rest.get(0);
+        switch (kw) {
+            case ROLLING -> draft.rolling.put(target, Rolling.parse(v).orElseThrow(() -> at.error("Rolling: bad value '"
+                    + v + "' (expected Rolling " + Rolling.USAGE + ")")));
+            case DRAIN -> draft.drain.put(target, command(kw, v, at));
+            case UNDRAIN -> draft.undrain.put(target, command(kw, v, at));
+            case HEALTH_CHECK -> draft.healthCheck.put(target, new HealthCommand(command(kw, v, at), local));
+            case HEALTH_TIMEOUT -> draft.healthTimeout.put(target,
+                    Duration.ofSeconds(Values.intIn(v, 1, 86_400, at, kw.spelling, "seconds, 1..86400")));
+            case HEALTH_INTERVAL -> draft.healthInterval.put(target,
+                    Duration.ofSeconds(Values.intIn(v, 1, 3_600, at, kw.spelling, "seconds, 1..3600")));
+            case DRAIN_WAIT -> draft.drainWait.put(target,
+                    Duration.ofSeconds(Values.intIn(v, 0, 86_400, at, kw.spelling, "seconds, 0..86400")));
+            default -> throw at.error("internal: unhandled keyword " + kw.spelling);
+        }
+    }
+
+    private static String command(Keyword kw, String v, Where at) throws ConfigException {
+        if (v.isBlank()) {
+            throw at.error(kw.spelling + ": empty command (expected: " + kw.usage + ")");
+        }
+        return v;
+    }
+
+    /** A HealthCheck line's command and where it runs. */
+    private record HealthCommand(String command, boolean local) {
     }
 
     /** A second ContentDir etc. is refused rather than silently winning: which one did the admin mean? */
@@ -229,11 +294,41 @@ public final class ConfigParser {
         final Map<HookTarget, String> postSync = new EnumMap<>(HookTarget.class);
         final Map<HookTarget, String> validate = new EnumMap<>(HookTarget.class);
         Path logFile;
+        final ModeValues<Rolling> rolling = new ModeValues<>();
+        final ModeValues<String> drain = new ModeValues<>();
+        final ModeValues<String> undrain = new ModeValues<>();
+        final ModeValues<HealthCommand> healthCheck = new ModeValues<>();
+        final ModeValues<Duration> healthTimeout = new ModeValues<>();
+        final ModeValues<Duration> healthInterval = new ModeValues<>();
+        final ModeValues<Duration> drainWait = new ModeValues<>();
 
         SyncConfig build(Path file, List<ServerEntry> servers) {
             return new SyncConfig(file, servers, contentDir, configDir, licenseFiles, excludes, parallel, user,
                     identityFiles, knownHosts, hostKeyPolicy, connectTimeout, retries, backup, backupKeep,
-                    maxDelete, minNodes, postSync, validate, logFile);
+                    maxDelete, minNodes, postSync, validate, logFile, rollingByMode(), hooksByMode());
+        }
+
+        private Map<HookTarget, Rolling> rollingByMode() {
+            Map<HookTarget, Rolling> out = new EnumMap<>(HookTarget.class);
+            for (HookTarget t : HookTarget.values()) {
+                if (rolling.get(t) != null) {
+                    out.put(t, rolling.get(t));
+                }
+            }
+            return out;
+        }
+
+        private Map<HookTarget, RolloutHooks> hooksByMode() {
+            Map<HookTarget, RolloutHooks> out = new EnumMap<>(HookTarget.class);
+            for (HookTarget t : HookTarget.values()) {
+                HealthCommand h = healthCheck.get(t);
+                RolloutHooks hooks = new RolloutHooks(drain.get(t), undrain.get(t), h == null ? null : h.command(),
+                        h != null && h.local(), healthTimeout.get(t), healthInterval.get(t), drainWait.get(t));
+                if (!hooks.equals(RolloutHooks.NONE)) {
+                    out.put(t, hooks);
+                }
+            }
+            return out;
         }
     }
 }

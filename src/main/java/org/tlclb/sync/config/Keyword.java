@@ -27,6 +27,14 @@ enum Keyword {
     MIN_NODES("MinNodes", 1, "MinNodes N|P% (nodes that must stage for a push to commit; default all)"),
     POST_SYNC("PostSync", 2, "PostSync content|config \"COMMAND\""),
     VALIDATE("Validate", 2, "Validate content|config \"COMMAND\""),
+    ROLLING("Rolling", -1, "Rolling [content|config] N|P% (nodes committed at once; default: all together)"),
+    DRAIN("Drain", -1, "Drain [content|config] \"COMMAND\" (run on this host before a node's commit)"),
+    UNDRAIN("Undrain", -1, "Undrain [content|config] \"COMMAND\" (run on this host once the node is healthy)"),
+    HEALTH_CHECK("HealthCheck", -1, "HealthCheck [content|config] [local] \"COMMAND\" (run on the node, or with"
+            + " local on this host)"),
+    HEALTH_TIMEOUT("HealthTimeout", -1, "HealthTimeout [content|config] SECONDS (1..86400; default 30)"),
+    HEALTH_INTERVAL("HealthInterval", -1, "HealthInterval [content|config] SECONDS (1..3600; default 2)"),
+    DRAIN_WAIT("DrainWait", -1, "DrainWait [content|config] SECONDS (0..86400; default 0)"),
     LOG_FILE("LogFile", 1, "LogFile PATH (absolute or ~/...)");
 
     static final String ALL = Arrays.stream(values()).map(k -> k.spelling).collect(Collectors.joining(", "));

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Everything sync.conf can say ({@code maxDelete} null: the built-in guard; {@code minNodes}: how many
- * nodes must stage for a push to commit, {@link MinNodes#ALL} unless said); null / empty means "not said in the file" where the default
+ * nodes must stage for a push to commit, {@link MinNodes#ALL} unless said; {@code rolling}: the batch
+ * size of a rolling push per mode, absent when not said; {@code rolloutHooks}: its hooks per mode); null / empty means "not said in the file" where the default
  * depends on the command. Collections are copied and unmodifiable, so a config can be shared
  * between threads of a run.
  */
@@ -31,7 +32,9 @@ public record SyncConfig(
         MinNodes minNodes,
         Map<HookTarget, String> postSync,
         Map<HookTarget, String> validate,
-        Path logFile) {
+        Path logFile,
+        Map<HookTarget, Rolling> rolling,
+        Map<HookTarget, RolloutHooks> rolloutHooks) {
 
     public static final Path DEFAULT_CONTENT_DIR = Path.of("/var/www/html");
     public static final Path DEFAULT_CONFIG_DIR = Path.of("/etc/clusterserver");
@@ -47,6 +50,18 @@ public record SyncConfig(
         postSync = postSync == null ? Map.of() : Map.copyOf(postSync);
         validate = validate == null ? Map.of() : Map.copyOf(validate);
         minNodes = minNodes == null ? MinNodes.ALL : minNodes;
+        rolling = rolling == null ? Map.of() : Map.copyOf(rolling);
+        rolloutHooks = rolloutHooks == null ? Map.of() : Map.copyOf(rolloutHooks);
+    }
+
+    /** The batch size of a rolling push of this mode, or null: every node commits together. */
+    public Rolling rolling(HookTarget target) {
+        return rolling.get(target);
+    }
+
+    /** Drain, Undrain, HealthCheck and their times for a rolling push of this mode. */
+    public RolloutHooks rolloutHooks(HookTarget target) {
+        return rolloutHooks.getOrDefault(target, RolloutHooks.NONE);
     }
 
     /** ConnectTimeout as the file says it, else the default (ssh_config may still set a host's own). */
@@ -65,6 +80,6 @@ public record SyncConfig(
         return new SyncConfig(null, List.of(), DEFAULT_CONTENT_DIR, DEFAULT_CONFIG_DIR, List.of(), List.of(),
                 Limit.PARALLEL.defaultValue(), DEFAULT_USER, List.of(), null, null, null,
                 Limit.RETRIES.defaultValue(), null, Limit.BACKUP_KEEP.defaultValue(), null, MinNodes.ALL, Map.of(), Map.of(),
-                null);
+                null, Map.of(), Map.of());
     }
 }

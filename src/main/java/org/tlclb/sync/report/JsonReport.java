@@ -44,6 +44,20 @@ public final class JsonReport {
             strings(g, "warnings", r.warnings());
             g.writeStringField("generation", r.generation());
             strings(g, "behind", r.behind());
+            if (r.rollout() == null) {
+                g.writeNullField("rollout");
+            } else {
+                g.writeObjectFieldStart("rollout");
+                g.writeNumberField("batch_size", r.rollout().batchSize());
+                g.writeNumberField("batches", r.rollout().batches());
+                if (r.rollout().stoppedAtBatch() == null) {
+                    g.writeNullField("stopped_at_batch");
+                } else {
+                    g.writeNumberField("stopped_at_batch", r.rollout().stoppedAtBatch());
+                }
+                strings(g, "steps", r.rollout().steps());
+                g.writeEndObject();
+            }
             g.writeEndObject();
         }
         out.write('\n');
@@ -89,6 +103,14 @@ public final class JsonReport {
             g.writeStringField("command", n.hook().command());
             g.writeNumberField("exit_status", n.hook().exitStatus());
             g.writeStringField("output_tail", n.hook().outputTail());
+            g.writeEndObject();
+        }
+        if (n.rollout() == null) {
+            g.writeNullField("rollout");
+        } else {
+            g.writeObjectFieldStart("rollout");
+            g.writeNumberField("batch", n.rollout().batch());
+            g.writeStringField("state", n.rollout().state().label());
             g.writeEndObject();
         }
         g.writeEndObject();

@@ -19,15 +19,25 @@ import org.tlclb.sync.scan.NotCarried;
  * @param destinations where the run's destinations are on this node, resolved once at its start
  *                   (a root-owned link such as {@code live -> releases/42} followed); empty when
  *                   the node was not reached that far
+ * @param rollout   where a rolling push left the node (its batch, committed / rolled back /
+ *                  untouched), or null when the push was not rolling
  */
 public record NodeResult(String node, NodeStatus status, long created, long updated, long deleted, long leftovers,
                          long bytes, double seconds, String error, List<String> warnings, HookResult hook,
-                         String mode, String note, List<NotCarried> notCarried, List<String> destinations) {
+                         String mode, String note, List<NotCarried> notCarried, List<String> destinations,
+                         RolloutStanding rollout) {
 
     public NodeResult {
         warnings = List.copyOf(warnings);
         notCarried = List.copyOf(notCarried);
         destinations = List.copyOf(destinations);
+    }
+
+    public NodeResult(String node, NodeStatus status, long created, long updated, long deleted, long leftovers,
+                      long bytes, double seconds, String error, List<String> warnings, HookResult hook, String mode,
+                      String note, List<NotCarried> notCarried, List<String> destinations) {
+        this(node, status, created, updated, deleted, leftovers, bytes, seconds, error, warnings, hook, mode, note,
+                notCarried, destinations, null);
     }
 
     public NodeResult(String node, NodeStatus status, long created, long updated, long deleted, long leftovers,
@@ -43,6 +53,12 @@ public record NodeResult(String node, NodeStatus status, long created, long upda
                       String note) {
         this(node, status, created, updated, deleted, leftovers, bytes, seconds, error, warnings, hook, mode, note,
                 List.of(), List.of());
+    }
+
+    /** The same line with where a rolling push left the node. */
+    public NodeResult withRollout(RolloutStanding r) {
+        return new NodeResult(node, status, created, updated, deleted, leftovers, bytes, seconds, error, warnings, hook,
+                mode, note, notCarried, destinations, r);
     }
 
     public static NodeResult skipped(String node, String why) {

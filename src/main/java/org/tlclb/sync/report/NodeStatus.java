@@ -12,6 +12,11 @@ public enum NodeStatus {
     HOOK_FAILED,
     /** The commit began but did not complete: some changes are on the node, some are not. */
     PARTIAL,
+    /**
+     * A rolling push committed here, then its commit, post-sync command or health check failed and
+     * the node got its backup of the run back: it holds what it had before.
+     */
+    ROLLED_BACK,
     /** The node failed before its commit; nothing changed there. */
     FAILED,
     /** Staged fine, but rolled back: another node failed (all-or-nothing), or the run was declined or interrupted. */

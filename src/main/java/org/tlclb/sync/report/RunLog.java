@@ -167,7 +167,8 @@ public final class RunLog {
                     n.seconds(), n.error() == null ? "" : " error=\"" + oneLine(n.error()) + "\"",
                     n.hook() == null ? "" : " hook_exit=" + n.hook().exitStatus());
             boolean bad = n.status() == NodeStatus.FAILED || n.status() == NodeStatus.PARTIAL
-                    || n.status() == NodeStatus.HOOK_FAILED || n.status() == NodeStatus.ABORTED;
+                    || n.status() == NodeStatus.HOOK_FAILED || n.status() == NodeStatus.ABORTED
+                    || n.status() == NodeStatus.ROLLED_BACK;
             if (bad) {
                 LOG.warn(line);
             } else {

@@ -47,7 +47,8 @@ public record RunVerdict(ExitCode exitCode, Outcome outcome, List<String> change
                 .filter(n -> n.status().committed() && (n.changes() > 0 || n.status() == NodeStatus.PARTIAL))
                 .map(NodeResult::node).toList();
         List<String> failed = targeted.stream()
-                .filter(n -> n.status() == NodeStatus.FAILED || n.status() == NodeStatus.PARTIAL)
+                .filter(n -> n.status() == NodeStatus.FAILED || n.status() == NodeStatus.PARTIAL
+                        || n.status() == NodeStatus.ROLLED_BACK)
                 .map(NodeResult::node).toList();
         List<String> drifted = targeted.stream()
                 .filter(n -> n.status() == NodeStatus.PLANNED && !n.inSync()).map(NodeResult::node).toList();
@@ -89,7 +90,8 @@ public record RunVerdict(ExitCode exitCode, Outcome outcome, List<String> change
         if (allGood) {
             return Outcome.IN_SYNC;
         }
-        if (targeted.stream().anyMatch(n -> n.status().committed())) {
+        // a rolled-back node was changed and put back: a rollout that stopped, whatever else it did
+        if (targeted.stream().anyMatch(n -> n.status().committed() || n.status() == NodeStatus.ROLLED_BACK)) {
             return Outcome.PARTIAL;
         }
         if (r.stop() == RunStop.LOCKED) {

@@ -36,6 +36,15 @@ public final class TextReport {
                 out.printf("%-" + width + "s   warning: %s%n", "", w);
             }
         }
+        if (r.rollout() != null) {
+            for (String step : r.rollout().steps()) {
+                out.println((r.dryRun() ? "rollout would run: " : "rollout: ") + step);
+            }
+            if (r.rollout().stoppedAtBatch() != null) {
+                out.println("rollout stopped at batch " + r.rollout().stoppedAtBatch() + " of " + r.rollout().batches()
+                        + ": the nodes of later batches keep what they had");
+            }
+        }
         out.println(summary(r, v));
         String why = consequence(r, v);
         if (why != null) {
@@ -157,10 +166,16 @@ public final class TextReport {
             case PARTIAL -> "PARTIAL";
             case FAILED -> "FAILED";
             case ABORTED -> "aborted";
+            case ROLLED_BACK -> "ROLLED BACK";
             case SKIPPED -> "skipped";
         };
         StringBuilder sb = new StringBuilder(String.format("%-" + width + "s  %-8s", n.node(), status));
-        if (n.status() == NodeStatus.FAILED || n.status() == NodeStatus.SKIPPED || n.status() == NodeStatus.ABORTED) {
+        if (n.status() == NodeStatus.FAILED || n.status() == NodeStatus.SKIPPED || n.status() == NodeStatus.ABORTED
+                || n.status() == NodeStatus.ROLLED_BACK) {
+            if (n.rollout() != null) {
+                sb.append(" batch ").append(n.rollout().batch()).append(", ").append(n.rollout().state().label()
+                        .replace('_', ' ')).append(n.error() != null ? ":" : "");
+            }
             if (n.error() != null) {
                 sb.append(' ').append(n.error().replace("\n", "\n" + " ".repeat(width + 12)));
             }
@@ -170,6 +185,10 @@ public final class TextReport {
                 n.updated(), n.deleted(), bytes(n.bytes()), n.seconds()));
         if (n.note() != null) {
             sb.append(" (").append(n.note()).append(')');
+        }
+        if (n.rollout() != null) {
+            sb.append(" (batch ").append(n.rollout().batch()).append(", ").append(n.rollout().state().label()
+                    .replace('_', ' ')).append(')');
         }
         if (n.status() == NodeStatus.PARTIAL && n.error() != null) {
             sb.append("\n").append(" ".repeat(width + 12)).append(n.error().replace("\n", "\n" + " ".repeat(width + 12)));

@@ -214,6 +214,10 @@ final class NodePhases {
         }
     }
 
+    String runId() {
+        return runId;
+    }
+
     NodeState hook(NodeState state) {
         if (state instanceof Committed c && request.postSync() != null && c.result().errors().isEmpty()
                 && (c.result().changedAnything() || c.staged().prepared().fullCopy())) {
@@ -255,6 +259,9 @@ final class NodePhases {
         }
         if (state instanceof Committed c) {
             return c.staged().prepared();
+        }
+        if (state instanceof NodeState.RolledBack r) {
+            return r.committed().staged().prepared();
         }
         if (state instanceof Failed f && f.before() != null) {
             return prepared(f.before());

@@ -67,6 +67,19 @@ final class NodeResults {
             return new NodeResult(name, NodeStatus.ABORTED, 0, 0, 0, 0, 0, secs, null, s.warnings(), null,
                     mode(s.prepared()), note(s.prepared()));
         }
+        if (state instanceof NodeState.RolledBack b) {
+            Prepared p = b.committed().staged().prepared();
+            List<String> warnings = new ArrayList<>(b.warnings());
+            if (b.restoreErrors().isEmpty()) {
+                return new NodeResult(name, NodeStatus.ROLLED_BACK, 0, 0, 0, 0, b.committed().staged().bytes(), secs,
+                        b.why() + "; rolled back: it holds what it had before the run", warnings, b.hook(), mode(p),
+                        note(p), List.of(), destinations(p));
+            }
+            CommitResult r = b.committed().result();
+            return new NodeResult(name, NodeStatus.PARTIAL, r.created(), r.updated(), r.deleted(), 0,
+                    b.committed().staged().bytes(), secs, b.why() + "; the rollback did not complete: "
+                    + summarize(b.restoreErrors()), warnings, b.hook(), mode(p), note(p), List.of(), destinations(p));
+        }
         Committed c = (Committed) state;
         CommitResult r = c.result();
         NodeStatus status;

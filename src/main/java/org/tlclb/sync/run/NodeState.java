@@ -104,4 +104,23 @@ sealed interface NodeState {
             return new Committed(staged, result, crashed, h, warnings);
         }
     }
+
+    /**
+     * A rolling push committed here, the node failed (its commit, post-sync or health check) and its
+     * backup of the run was put back.
+     *
+     * @param why           what failed
+     * @param restoreErrors what could not be put back (empty: the node holds what it had)
+     * @param hook          the post-sync command run again after the restore, or null
+     */
+    record RolledBack(Committed committed, String why, List<String> restoreErrors, HookResult hook,
+                      List<String> warnings) implements NodeState {
+        public NodeTarget target() {
+            return committed.target();
+        }
+
+        public long startNanos() {
+            return committed.startNanos();
+        }
+    }
 }

@@ -5,6 +5,8 @@ import java.util.List;
 import org.tlclb.sync.config.MinNodes;
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.config.OwnerSpec;
+import org.tlclb.sync.config.Rolling;
+import org.tlclb.sync.config.RolloutHooks;
 import org.tlclb.sync.report.RunMode;
 import org.tlclb.sync.scan.ExcludeRules;
 
@@ -24,15 +26,29 @@ import org.tlclb.sync.scan.ExcludeRules;
  *                   MaxDelete), or null for the built-in guard (half of the node's entries when over 20;
  *                   none from an empty source)
  * @param hardLinks  names of one file in the source are one file on the nodes (rsync -H; on by default)
+ * @param rolling    the batch size of a rolling push (--rolling, Rolling), or null: every node commits
+ *                   together; a rolling push always keeps backups (its rollback restores them)
+ * @param rollout    Drain, Undrain, HealthCheck and their times, for a rolling push
  */
 public record SyncRequest(String command, RunMode mode, List<SyncUnit> units, List<NodeTarget> nodes,
                           ExcludeRules excludes, boolean checksum, MinNodes minNodes, boolean backup, int backupKeep,
                           String postSync, int parallel, OwnerSpec owner, long bwlimit, Integer maxDelete,
-                          boolean hardLinks) {
+                          boolean hardLinks, Rolling rolling, RolloutHooks rollout) {
 
     public SyncRequest {
         units = List.copyOf(units);
         nodes = List.copyOf(nodes);
+        rollout = rollout == null ? RolloutHooks.NONE : rollout;
+        backup = backup || rolling != null && !mode.readOnly();
+    }
+
+    /** A push that is not rolling (every node commits together). */
+    public SyncRequest(String command, RunMode mode, List<SyncUnit> units, List<NodeTarget> nodes,
+                       ExcludeRules excludes, boolean checksum, MinNodes minNodes, boolean backup, int backupKeep,
+                       String postSync, int parallel, OwnerSpec owner, long bwlimit, Integer maxDelete,
+                       boolean hardLinks) {
+        this(command, mode, units, nodes, excludes, checksum, minNodes, backup, backupKeep, postSync, parallel, owner,
+                bwlimit, maxDelete, hardLinks, null, null);
     }
 
     /** Whether nothing may change anywhere (a dry run or a check). */
@@ -43,6 +59,6 @@ public record SyncRequest(String command, RunMode mode, List<SyncUnit> units, Li
     /** The same request for other nodes (after ~/.ssh/config resolved them). */
     public SyncRequest withNodes(List<NodeTarget> resolved) {
         return new SyncRequest(command, mode, units, resolved, excludes, checksum, minNodes, backup, backupKeep,
-                postSync, parallel, owner, bwlimit, maxDelete, hardLinks);
+                postSync, parallel, owner, bwlimit, maxDelete, hardLinks, rolling, rollout);
     }
 }

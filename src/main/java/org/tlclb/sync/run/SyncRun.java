@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.report.NodeResult;
+import org.tlclb.sync.report.RolloutStanding;
+import org.tlclb.sync.report.RolloutSummary;
 import org.tlclb.sync.report.RunMode;
 import org.tlclb.sync.report.RunReport;
 import org.tlclb.sync.report.RunStop;
@@ -40,6 +43,8 @@ import org.tlclb.sync.ssh.SshSetup;
  * A push across the cluster: scan once, then every node through prepare, (guards, question),
  * stage, commit-or-discard and hook, a phase at a time, at most {@code parallel} nodes at once.
  * All-or-nothing by default: if any node fails before commit, every node's staged files are removed.
+ * A rolling push ({@link SyncRequest#rolling()}) stages the same way, then hands the commit and the
+ * hooks to {@link Rollout}, which owns the batches and what a failure does.
  */
 public final class SyncRun {
     private static final Logger LOG = LoggerFactory.getLogger("tlclb.timing");
@@ -143,7 +148,9 @@ public final class SyncRun {
                 return run.report(states, true, RunStop.REFUSED);
             }
             if (req.dryRun()) {
-                return run.report(states, false, stopFor(states, RunStop.NONE));
+                RolloutSummary preview = req.rolling() != null && req.mode() != RunMode.CHECK
+                        ? Rollout.preview(req, states) : null;
+                return run.report(states, false, stopFor(states, RunStop.NONE), preview, Map.of());
             }
             RunObserver.PlanSummary summary = BeforeStaging.summary(states, req);
             if (stop.requested() || !observer.confirm(summary)) {
@@ -170,6 +177,12 @@ public final class SyncRun {
                 if (s instanceof Failed) {
                     phases.discard(s); // --partial-ok: the failed nodes leave nothing behind
                 }
+            }
+            if (req.rolling() != null) {
+                Rollout.Result r = new Rollout(req, phases, pool, stop::requested).run(states);
+                states = r.states();
+                runWarnings.addAll(r.warnings());
+                return run.report(states, false, stopFor(states, RunStop.NONE), r.summary(), r.standings());
             }
             states = phase(pool, states, phases::commit, "commit");
             if (stop.requested()) {
@@ -281,16 +294,25 @@ public final class SyncRun {
         }
 
         RunReport report(List<NodeState> states, boolean aborted, RunStop stop) {
+            return report(states, aborted, stop, null, Map.of());
+        }
+
+        /** With a rolling push's summary and where it left each node. */
+        RunReport report(List<NodeState> states, boolean aborted, RunStop stop, RolloutSummary rollout,
+                         Map<NodeTarget, RolloutStanding> standings) {
             List<NodeResult> results = new ArrayList<>();
             for (NodeState s : states) {
                 NodeResult r = NodeResults.of(s, aborted, req.mode() == RunMode.CHECK);
+                if (standings.containsKey(s.target())) {
+                    r = r.withRollout(standings.get(s.target()));
+                }
                 results.add(r);
                 observer.result(r);
             }
             results.addAll(skipped);
             List<String> sources = req.units().stream().map(u -> u.source().toString()).toList();
             return new RunReport(runId, req.command(), req.mode(), start, Instant.now(), sources, results, stop,
-                    warnings, generation(), List.of());
+                    warnings, generation(), List.of(), rollout);
         }
     }
 }

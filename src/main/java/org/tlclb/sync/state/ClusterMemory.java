@@ -117,7 +117,8 @@ public final class ClusterMemory {
             case PARTIAL -> new NodeRecord(n.node(), "partial", n.lastSuccess(),
                     n.lastRun(), now, r.error() != null ? r.error() : "not every entry was carried",
                     n.behindSince(), n.runsMissed());
-            case FAILED, ABORTED -> new NodeRecord(n.node(), n.generation(), n.lastSuccess(), n.lastRun(), now,
+            // a rolled-back node holds what it had before the run
+            case FAILED, ABORTED, ROLLED_BACK -> new NodeRecord(n.node(), n.generation(), n.lastSuccess(), n.lastRun(), now,
                     r.error() != null ? r.error() : r.status().label(), n.behindSince(), n.runsMissed());
             case PLANNED, SKIPPED -> n;
         };

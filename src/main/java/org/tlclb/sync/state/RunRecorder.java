@@ -64,7 +64,7 @@ public final class RunRecorder {
                     + " (tlclb status and --catch-up go by the last record)");
             return new RunReport(report.runId(), report.command(), report.mode(), report.start(), report.end(),
                     report.sources(), report.nodes(), report.stop(), warnings, report.generation(),
-                    ClusterMemory.behind(after));
+                    ClusterMemory.behind(after), report.rollout());
         }
         return report.withBehind(ClusterMemory.behind(after));
     }

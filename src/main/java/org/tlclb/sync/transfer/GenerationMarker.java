@@ -45,6 +45,13 @@ public record GenerationMarker(String generation, String runId, Instant time) {
         }
     }
 
+    /** Removes the marker from {@code area}, if there is one (a rolled-back node claims nothing). */
+    public static void remove(SftpClient sftp, String area) throws IOException {
+        if (RemoteTree.lstatOrNull(sftp, area + "/" + NAME) != null) {
+            sftp.remove(area + "/" + NAME);
+        }
+    }
+
     /**
      * The marker in {@code area}: empty when there is none; a marker that is not a plain small file
      * of this form is an error naming why.

@@ -30,6 +30,8 @@ import org.tlclb.sync.report.HookResult;
 import org.tlclb.sync.report.JsonReport;
 import org.tlclb.sync.report.NodeResult;
 import org.tlclb.sync.report.NodeStatus;
+import org.tlclb.sync.report.RolloutStanding;
+import org.tlclb.sync.report.RolloutSummary;
 import org.tlclb.sync.report.RunMode;
 import org.tlclb.sync.report.RunReport;
 import org.tlclb.sync.report.RunStop;
@@ -259,10 +261,11 @@ class ReadmeContractTest {
     private static JsonNode written() throws IOException {
         NodeResult n = new NodeResult("node1", NodeStatus.HOOK_FAILED, 1, 2, 3, 0, 100, 1.5, "e", List.of("w"),
                 new HookResult("true", 1, "tail"), "sftp", "note", List.of(new NotCarried("/var/www/html/x", "why")),
-                List.of("/var/www/html"));
+                List.of("/var/www/html")).withRollout(new RolloutStanding(1, RolloutStanding.State.COMMITTED));
         RunReport r = new RunReport("20261125-084100-120-3fa2", "tlclb_content_sync", RunMode.PUSH,
                 Instant.parse("2026-11-25T08:41:00Z"), Instant.parse("2026-11-25T08:41:07Z"), List.of("/var/www/html"),
-                List.of(n), RunStop.NONE, List.of("w"));
+                List.of(n), RunStop.NONE, List.of("w"), null, List.of(),
+                new RolloutSummary(1, 4, null, List.of("batch 1 node1: drain ok")));
         StringWriter w = new StringWriter();
         JsonReport.write(r, RunVerdict.of(r), w);
         return new ObjectMapper().readTree(w.toString());

@@ -107,4 +107,38 @@ class RunVerdictTest {
         assertThat(RunVerdict.forNodes(1, 1)).isEqualTo(ExitCode.PARTIAL);
         assertThat(RunVerdict.forNodes(0, 2)).isEqualTo(ExitCode.NOTHING_CHANGED);
     }
+
+    @Test
+    void aRolloutThatStoppedIsOneEvenWhenItsFirstNodeWasRolledBack() {
+        RunVerdict stopped = verdict(RunMode.PUSH, RunStop.NONE, node("a", NodeStatus.OK, 1, 0),
+                node("b", NodeStatus.ROLLED_BACK, 0, 0), node("c", NodeStatus.ABORTED, 0, 0));
+        assertThat(stopped.exitCode()).isEqualTo(ExitCode.PARTIAL);
+        assertThat(stopped.changed()).containsExactly("a");
+        assertThat(stopped.failed()).containsExactly("b");
+        RunVerdict first = verdict(RunMode.PUSH, RunStop.NONE, node("a", NodeStatus.ROLLED_BACK, 0, 0),
+                node("b", NodeStatus.ABORTED, 0, 0));
+        assertThat(first.exitCode()).as("changed, then put back").isEqualTo(ExitCode.PARTIAL);
+        assertThat(first.changed()).isEmpty();
+    }
+
+    @Test
+    void theTextReportSaysWhereTheRolloutLeftEachNodeAndWhereItStopped() {
+        NodeResult a = node("a", NodeStatus.OK, 1, 0).withRollout(new RolloutStanding(1, RolloutStanding.State.COMMITTED));
+        NodeResult b = new NodeResult("b", NodeStatus.ROLLED_BACK, 0, 0, 0, 0, 0, 0.1,
+                "health check failed (exit 1: no output); rolled back: it holds what it had before the run", List.of(),
+                null, "sftp", null).withRollout(new RolloutStanding(2, RolloutStanding.State.ROLLED_BACK));
+        NodeResult c = node("c", NodeStatus.ABORTED, 0, 0).withRollout(new RolloutStanding(3,
+                RolloutStanding.State.UNTOUCHED));
+        RunReport r = new RunReport("r", "tlclb_content_sync", RunMode.PUSH, T, T, List.of("/src"), List.of(a, b, c),
+                RunStop.NONE, List.of(), null, List.of(), new RolloutSummary(1, 3, 2,
+                List.of("batch 1 a: commit ok", "batch 2 b: commit ok", "batch 2 b: health check failed (exit 1)",
+                        "batch 2 b: rollback ok")));
+        StringWriter text = new StringWriter();
+        TextReport.print(r, RunVerdict.of(r), new PrintWriter(text), false);
+        assertThat(text.toString()).contains("a         ok       created 1, updated 0, deleted 0, 0 B, 0.10 s (batch 1,"
+                + " committed)\n", "b         ROLLED BACK batch 2, rolled back: health check failed (exit 1: no output);"
+                + " rolled back: it holds what it had before the run\n", "c         aborted  batch 3, untouched\n",
+                "rollout: batch 2 b: rollback ok\n", "rollout stopped at batch 2 of 3: the nodes of later batches keep"
+                + " what they had\n");
+    }
 }

@@ -122,4 +122,18 @@ class ClusterMemoryTest {
         DestinationRecord r2 = ClusterMemory.after(r1, push("run2", unchanged), G1, List.of("node1"), T2);
         assertThat(r2).isEqualTo(r1);
     }
+
+    @Test
+    void aRolloutThatStoppedLeavesTheRolledBackAndUntouchedNodesBehind() {
+        DestinationRecord r1 = ClusterMemory.after(DestinationRecord.empty("/var/www/html"), push("run1",
+                node("node1", NodeStatus.OK, null), node("node2", NodeStatus.OK, null),
+                node("node3", NodeStatus.OK, null)), G1, CLUSTER, T1);
+        DestinationRecord r2 = ClusterMemory.after(r1, push("run2", node("node1", NodeStatus.OK, null),
+                node("node2", NodeStatus.ROLLED_BACK, "health check failed; rolled back"),
+                node("node3", NodeStatus.ABORTED, null)), G2, CLUSTER, T2);
+        assertThat(r2.latest()).isEqualTo(G2.id());
+        assertThat(ClusterMemory.behind(r2)).containsExactly("node2", "node3");
+        assertThat(r2.node("node2").orElseThrow().generation()).as("it holds what it had").isEqualTo(G1.id());
+        assertThat(r2.node("node2").orElseThrow().failure()).isEqualTo("health check failed; rolled back");
+    }
 }
