@@ -67,11 +67,19 @@ public final class ItSupport {
         }
     }
 
-    /** Relative path -> inode number of every entry under root (links not followed), root included as "". */
+    /**
+     * Relative path -> inode number of every entry under root (links not followed), root included as
+     * "", but the node's marker ({@code .tlclb-backup/generation}), which every run that changes the
+     * node writes anew.
+     */
     public static Map<String, Long> inodes(Path root) throws IOException {
         Map<String, Long> out = new TreeMap<>();
+        Path marker = root.resolve(".tlclb-backup/generation");
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : (Iterable<Path>) s::iterator) {
+                if (p.equals(marker)) {
+                    continue;
+                }
                 out.put(root.relativize(p).toString(),
                         ((Number) Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue());
             }
