@@ -221,6 +221,8 @@ final class IncrementalPath {
             for (int i = 0; i < p.units().size(); i++) {
                 UnitWork u = p.units().get(i);
                 StageResult staged = s.staged().get(i);
+                // Files that never held still while they were sent: the node misses them.
+                staged.notCarried().forEach(n -> notCarried.add(new NotCarried(u.onNode(n.path()), n.why())));
                 if (u.plan().isEmpty() && staged.staged().isEmpty()) {
                     continue;
                 }

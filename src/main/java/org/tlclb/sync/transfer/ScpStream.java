@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -45,6 +47,8 @@ final class ScpStream {
     final Set<String> createdDirs = new HashSet<>();
     final List<StageItem> written = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
+    /** Files (or parts) that were sent but are not staged, and why: they changed or failed while read. */
+    final Map<StageItem, String> unsent = new HashMap<>();
     /** Indexes into the plan's items of the files fully written. */
     final List<Integer> staged = new ArrayList<>();
     /** The parts of large files fully written, from a source file of the size and mtime scanned. */
@@ -63,7 +67,7 @@ final class ScpStream {
         this.context = context;
         this.newDirsWritable = newDirsWritable;
         this.out = channel.getInvertedIn();
-        this.files = new SourceSender(out, context, warnings, written);
+        this.files = new SourceSender(out, context, warnings, written, unsent);
     }
 
     AckCounter acks() {
