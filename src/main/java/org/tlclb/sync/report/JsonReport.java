@@ -12,6 +12,7 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import org.tlclb.sync.scan.Names;
 import org.tlclb.sync.scan.NotCarried;
 
 /** The run report as JSON; the schema is documented in the README ("JSON report"). */
@@ -90,7 +91,7 @@ public final class JsonReport {
         g.writeArrayFieldStart("not_carried");
         for (NotCarried m : n.notCarried()) {
             g.writeStartObject();
-            g.writeStringField("path", m.path());
+            g.writeStringField("path", Names.jsonSafe(m.path()));
             g.writeStringField("why", m.why());
             g.writeEndObject();
         }

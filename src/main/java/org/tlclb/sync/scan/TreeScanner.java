@@ -148,7 +148,7 @@ public final class TreeScanner {
             return false;
         }
         if (!validName(rel)) {
-            found.notCarried().add(new NotCarried(rel, "the name is not valid UTF-8"));
+            found.notCarried().add(unreadableName(p, Entry.parentOf(rel)));
             return false;
         }
         long mtime = seconds((FileTime) a.get("lastModifiedTime"));
@@ -187,7 +187,7 @@ public final class TreeScanner {
                             List<String> warnings, List<NotCarried> notCarried, boolean checksum) throws IOException {
         String rel = relative(root, file);
         if (!validName(rel)) {
-            notCarried.add(new NotCarried(rel, "the name is not valid UTF-8"));
+            notCarried.add(unreadableName(file, Entry.parentOf(rel)));
             return;
         }
         try {
@@ -209,6 +209,19 @@ public final class TreeScanner {
 
     static String relative(Path root, Path p) {
         return root.relativize(p).toString();
+    }
+
+    /**
+     * A name Java decoded with U+FFFD, named by its bytes ({@link RawNames}: "bad\#377name" in the
+     * reports) and why: bytes that are not UTF-8, or, under a JVM whose locale is not UTF-8 (bare
+     * {@code java} without LANG), a UTF-8 name it cannot read back.
+     */
+    private static NotCarried unreadableName(Path p, String parentRel) {
+        String name = RawNames.fileName(p);
+        String rel = parentRel == null || parentRel.isEmpty() ? name : parentRel + "/" + name;
+        return new NotCarried(rel, RawNames.isUtf8(p)
+                ? "the name cannot be read back under this locale (run the launcher, or java with LC_ALL=C.UTF-8)"
+                : "the name is not valid UTF-8");
     }
 
     /** Java decodes bytes that are not UTF-8 to U+FFFD; such a name cannot be written back verbatim. */
