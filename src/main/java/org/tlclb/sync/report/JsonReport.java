@@ -78,7 +78,7 @@ public final class JsonReport {
         g.writeStringField("node", n.node());
         g.writeStringField("status", n.status().label());
         g.writeStringField("mode", n.mode());
-        g.writeStringField("error", n.error());
+        g.writeStringField("error", n.error() == null ? null : Names.jsonSafe(n.error()));
         g.writeNumberField("created", n.created());
         g.writeNumberField("updated", n.updated());
         g.writeNumberField("deleted", n.deleted());
@@ -111,7 +111,7 @@ public final class JsonReport {
     private static void strings(JsonGenerator g, String field, Iterable<String> values) throws IOException {
         g.writeArrayFieldStart(field);
         for (String s : values) {
-            g.writeString(s);
+            g.writeString(Names.jsonSafe(s));
         }
         g.writeEndArray();
     }

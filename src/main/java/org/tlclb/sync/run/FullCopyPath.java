@@ -50,7 +50,7 @@ final class FullCopyPath {
         List<String> warnings = new ArrayList<>();
         for (int i = 0; i < request.units().size(); i++) {
             SyncUnit unit = request.units().get(i);
-            ScanResult source = sources.get().get(i);
+            ScanResult source = link.sourceFor(sources.get().get(i));
             List<NotCarried> skipped = new ArrayList<>();
             StagePlan plan = StagePlan.fullCopy(source.manifest(), unit.source(), skipped);
             if (request.hardLinks()) {

@@ -1,11 +1,8 @@
 package org.tlclb.sync.scan;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 
 /**
@@ -18,6 +15,8 @@ import java.nio.file.Path;
  */
 public final class RawNames {
     private static final char ESCAPE = 0xDC00;
+    /** Names as bytes on the wire: UTF-8 for valid names, each other byte kept ({@link RawNameCharset}). */
+    public static final Charset CHARSET = RawNameCharset.INSTANCE;
 
     private RawNames() {
     }
@@ -48,6 +47,37 @@ public final class RawNames {
         return c >= ESCAPE + 0x80 && c <= ESCAPE + 0xFF;
     }
 
+    /**
+     * The local path of {@code rel} under {@code root}, by its bytes: a name with bytes that are
+     * not UTF-8 (or not ASCII, under a JVM whose locale is not UTF-8) cannot be given to Java as a
+     * string, so it goes through a {@code file:} URI, whose {@code %XX} are taken as bytes.
+     */
+    public static Path local(Path root, String rel) {
+        if (rel.chars().allMatch(c -> c < 0x80)) {
+            return root.resolve(rel);
+        }
+        StringBuilder uri = new StringBuilder("file://");
+        byte[] base = bytes(root);
+        appendEscaped(uri, base);
+        if (base.length == 0 || base[base.length - 1] != '/') {
+            uri.append('/');
+        }
+        appendEscaped(uri, encode(rel));
+        return Path.of(URI.create(uri.toString()));
+    }
+
+    private static void appendEscaped(StringBuilder uri, byte[] path) {
+        for (byte b : path) {
+            int c = b & 0xFF;
+            if (c == '/' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_' || c == '.' || c == '~') {
+                uri.append((char) c);
+            } else {
+                uri.append('%').append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+            }
+        }
+    }
+
     /** The bytes of {@code p}'s absolute path, as on disk. */
     static byte[] bytes(Path p) {
         String raw = p.toAbsolutePath().toUri().getRawPath();
@@ -66,63 +96,11 @@ public final class RawNames {
 
     /** UTF-8 where the bytes are valid UTF-8; each other byte as U+DC00 + byte. */
     static String decode(byte[] name) {
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        StringBuilder sb = new StringBuilder(name.length);
-        int start = 0;
-        for (int i = 0; i <= name.length; i++) {
-            int len = i == name.length ? 0 : sequence(name, i);
-            if (i < name.length && len > 0) {
-                i += len - 1;
-                continue;
-            }
-            if (i > start) {
-                try {
-                    sb.append(utf8.decode(ByteBuffer.wrap(name, start, i - start)));
-                } catch (CharacterCodingException e) {
-                    throw new IllegalStateException("checked UTF-8 did not decode", e);
-                }
-            }
-            if (i < name.length) {
-                sb.append((char) (ESCAPE + (name[i] & 0xFF)));
-            }
-            start = i + 1;
-        }
-        return sb.toString();
+        return new String(name, CHARSET);
     }
 
-    /** The length of the valid UTF-8 sequence at {@code i}, or 0 when the byte there does not start one. */
-    private static int sequence(byte[] b, int i) {
-        int c = b[i] & 0xFF;
-        if (c < 0x80) {
-            return 1;
-        }
-        int len;
-        int min;
-        if (c >= 0xC2 && c <= 0xDF) {
-            len = 2;
-            min = 0x80;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            min = 0x800;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            min = 0x10000;
-        } else {
-            return 0;
-        }
-        if (i + len > b.length) {
-            return 0;
-        }
-        int cp = c & (0xFF >> (len + 1));
-        for (int k = 1; k < len; k++) {
-            int cc = b[i + k] & 0xFF;
-            if ((cc & 0xC0) != 0x80) {
-                return 0;
-            }
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        boolean surrogate = cp >= 0xD800 && cp <= 0xDFFF;
-        return cp < min || cp > 0x10FFFF || surrogate ? 0 : len;
+    /** The bytes of a name, the inverse of {@link #decode}. */
+    public static byte[] encode(String name) {
+        return name.getBytes(CHARSET);
     }
 }

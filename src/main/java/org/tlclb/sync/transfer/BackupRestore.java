@@ -2,7 +2,6 @@ package org.tlclb.sync.transfer;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,6 +18,8 @@ import org.apache.sshd.sftp.common.SftpException;
 import org.tlclb.sync.remote.NodePaths;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Names;
+import org.tlclb.sync.scan.RawNames;
+import org.tlclb.sync.ssh.SftpPipeline;
 
 /**
  * tlclb rollback of one run on one destination: every entry of the run's backup directory renamed
@@ -30,7 +31,7 @@ public final class BackupRestore {
     private final String root;
     private final String base;
     private final NodeLock lock;
-    private final OpenSSHPosixRenameExtension posixRename;
+    private final SftpPipeline posixRename;
     /** How the real pass reaches the tree's entries (through held directories where others may change them). */
     private NodePaths paths;
 
@@ -45,7 +46,8 @@ public final class BackupRestore {
         this.lock = lock;
         this.paths = NodePaths.sealed(sftp, root);
         OpenSSHPosixRenameExtension ext = sftp.getExtension(OpenSSHPosixRenameExtension.class);
-        this.posixRename = ext != null && ext.isSupported() ? ext : null;
+        // Sent by our pipeline, whose names are bytes (MINA's extension encodes them as UTF-8 strings).
+        this.posixRename = ext != null && ext.isSupported() ? SftpPipeline.of(sftp, 1) : null;
     }
 
     /** What a restore did, or (in a dry run) would do. */
@@ -188,7 +190,7 @@ public final class BackupRestore {
         int start = 0;
         for (int i = 0; i < data.length; i++) {
             if (data[i] == 0) {
-                String rec = new String(data, start, i - start, StandardCharsets.UTF_8);
+                String rec = new String(data, start, i - start, RawNames.CHARSET);
                 start = i + 1;
                 String[] f = rec.split(" ", 3);
                 if (f.length == 3 && safeRelative(f[2])) {
@@ -214,7 +216,12 @@ public final class BackupRestore {
 
     private void rename(String from, String to) throws IOException {
         if (posixRename != null) {
-            posixRename.posixRename(from, to);
+            IOException[] failed = {null};
+            posixRename.posixRename(from, to, e -> failed[0] = e);
+            posixRename.drain();
+            if (failed[0] != null) {
+                throw failed[0];
+            }
         } else {
             sftp.rename(from, to, SftpClient.CopyMode.Overwrite);
         }

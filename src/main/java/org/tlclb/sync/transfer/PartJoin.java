@@ -18,6 +18,7 @@ import org.apache.sshd.sftp.common.SftpConstants;
 import org.tlclb.sync.config.Tunables;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Manifest;
+import org.tlclb.sync.scan.RawNames;
 import org.tlclb.sync.ssh.SftpPipeline;
 
 /**
@@ -135,7 +136,7 @@ final class PartJoin {
     /** Whether the source file is still the one scanned (the parts were read from that one). */
     private static boolean unchanged(StagePlan plan, int index, Entry scanned) {
         try {
-            java.nio.file.Path p = plan.sourceRoot().resolve(plan.items().get(index).target());
+            java.nio.file.Path p = RawNames.local(plan.sourceRoot(), plan.items().get(index).target());
             Map<String, Object> a = Files.readAttributes(p, "unix:size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
             long mtime = Math.floorDiv(((FileTime) a.get("lastModifiedTime")).toMillis(), 1000L);
             return scanned != null && (Long) a.get("size") == scanned.size() && mtime == scanned.mtime();

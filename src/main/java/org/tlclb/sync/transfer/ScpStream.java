@@ -20,6 +20,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.sshd.client.channel.ChannelSession;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.tlclb.sync.scan.Manifest;
+import org.tlclb.sync.scan.RawNames;
 
 /**
  * The writing side of one {@code scp -r -p -t} channel: walks the D/E directory stack, sends the
@@ -98,7 +99,7 @@ final class ScpStream {
         }
         StageItem item = plan.items().get(piece.index());
         enter(item.stageDir());
-        Path source = plan.sourceRoot().resolve(item.target());
+        Path source = RawNames.local(plan.sourceRoot(), item.target());
         long sent = piece.isPart() ? files.sendPart(piece, item, source) : files.sendFile(item, source);
         if (sent == -1) {
             return;
@@ -161,7 +162,7 @@ final class ScpStream {
                 out.write(("T" + t + " 0 " + t + " 0\n").getBytes(StandardCharsets.UTF_8));
                 expected++;
             }
-            out.write(("D" + octal4(mode) + " 0 " + name + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write(("D" + octal4(mode) + " 0 " + name + "\n").getBytes(RawNames.CHARSET));
             if (created) {
                 createdDirs.add(child);
             }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -19,6 +18,7 @@ import java.util.Map;
 import org.tlclb.sync.config.Tunables;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Names;
+import org.tlclb.sync.scan.RawNames;
 
 /**
  * The file side of an SCP stream: the T and C headers of a file (or a part of one) and its bytes,
@@ -230,6 +230,6 @@ final class SourceSender {
         long t = Math.max(0, mtime);
         h.append('T').append(t).append(" 0 ").append(t).append(" 0\nC");
         h.append(ScpStream.octal4(mode)).append(' ').append(size).append(' ').append(item.tempName()).append('\n');
-        return h.toString().getBytes(StandardCharsets.UTF_8);
+        return h.toString().getBytes(RawNames.CHARSET);
     }
 }

@@ -46,17 +46,28 @@ class RawNamesTest {
     }
 
     @Test
-    void theScanNamesANameThatIsNotUtf8ByItsBytesAsNotCarried() throws Exception {
+    void theScanTakesANameThatIsNotUtf8ByItsBytesAndOpensItFromThem() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("src"));
         Files.createDirectories(root.resolve("d"));
         Files.writeString(root.resolve("d/ok.txt"), "ok");
-        Process p = new ProcessBuilder("sh", "-c", "touch \"$(printf 'd/bad\\377name')\" && mkdir \"$(printf 'caf\\351')\"")
+        Process p = new ProcessBuilder("sh", "-c", "printf x > \"$(printf 'd/bad\\377name')\" && mkdir \"$(printf 'caf\\351')\""
+                + " && printf y > \"$(printf 'caf\\351')/in\" && ln -s \"$(printf 't\\377')\" badlink")
                 .directory(root.toFile()).redirectErrorStream(true).start();
         Assumptions.assumeTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "sh cannot make the names");
         ScanResult r = TreeScanner.scan(root, ExcludeRules.none(), null, false);
-        assertThat(r.manifest().asMap().keySet()).containsExactlyInAnyOrder("", "d", "d/ok.txt");
-        assertThat(r.notCarried()).extracting(NotCarried::display).containsExactlyInAnyOrder(
-                "d/bad\\#377name: the name is not valid UTF-8", "caf\\#351: the name is not valid UTF-8");
+        assertThat(r.manifest().asMap().keySet()).containsExactlyInAnyOrder("", "d", "d/ok.txt", "d/bad\uDCFFname",
+                "caf\uDCE9", "caf\uDCE9/in");
+        assertThat(r.manifest().asMap().keySet()).extracting(Names::printable).contains("d/bad\\#377name", "caf\\#351/in");
+        assertThat(Files.readString(RawNames.local(root, "d/bad\uDCFFname"))).isEqualTo("x");
+        assertThat(Files.readString(RawNames.local(root, "caf\uDCE9/in"))).isEqualTo("y");
+        assertThat(r.notCarried()).extracting(NotCarried::display)
+                .containsExactly("badlink: a symlink whose target is not valid UTF-8");
+        ScanResult utf8Only = r.withoutRawNames();
+        assertThat(utf8Only.manifest().asMap().keySet()).containsExactlyInAnyOrder("", "d", "d/ok.txt");
+        assertThat(utf8Only.notCarried()).extracting(NotCarried::display).contains(
+                "d/bad\\#377name: the name is not valid UTF-8, and the node's server takes UTF-8 names only",
+                "caf\\#351: the name is not valid UTF-8, and the node's server takes UTF-8 names only");
+        assertThat(utf8Only.ioErrors()).as("nothing is deleted where part of the source is left out").isTrue();
     }
 
     @Test
@@ -65,5 +76,18 @@ class RawNamesTest {
         assertThat(RawNames.fileName(dir)).isEqualTo("a b%20c");
         assertThat(RawNames.fileName(Files.writeString(dir.resolve("日本.txt"), "x"))).isEqualTo("日本.txt");
         assertThat(RawNames.isUtf8(dir)).isTrue();
+    }
+
+    @Test
+    void everyByteStringComesBackAsItWasAndValidNamesAreUtf8() {
+        java.util.Random r = new java.util.Random(5);
+        for (int n = 0; n < 2000; n++) {
+            byte[] name = new byte[r.nextInt(12)];
+            r.nextBytes(name);
+            assertThat(RawNames.encode(RawNames.decode(name))).isEqualTo(name);
+        }
+        String valid = "café 日本 😀 a\nb";
+        assertThat(RawNames.encode(valid)).isEqualTo(valid.getBytes(StandardCharsets.UTF_8));
+        assertThat(RawNames.decode(valid.getBytes(StandardCharsets.UTF_8))).isEqualTo(valid);
     }
 }
