@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.List;
@@ -195,8 +196,9 @@ final class SourceSender {
             return false;
         }
         try {
-            Map<String, Object> a = Files.readAttributes(source, "unix:size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
-            return (Long) a.get("size") == size && modified.equals(a.get("lastModifiedTime"));
+            // The basic view: one lstat, without the unix view's attribute map (this runs once per file sent).
+            BasicFileAttributes a = Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.size() == size && modified.equals(a.lastModifiedTime());
         } catch (IOException e) {
             return false; // gone or replaced meanwhile: not the file that was read
         }
