@@ -53,6 +53,14 @@ public final class Tunables {
     public static final Tunable<Integer> SFTP_LIST_WINDOW = Tunable.integer("tlclb.sftp-list-window", 65536,
             "SFTP requests sent ahead of their replies while listing");
 
+    /**
+     * How many times a file that changes while it is sent is read and sent (the first send
+     * included) before it is left for the next run: the node is then partial and the report names
+     * the file. Each send is a consistent copy or none.
+     */
+    public static final Tunable<Integer> SEND_TRIES = Tunable.integer("tlclb.send-tries", 3,
+            "times a file that changes while it is sent is read and sent before the node is left partial");
+
     /** A node lock not rewritten for this long belongs to a run that died, and is taken over. */
     public static final Tunable<Duration> NODE_LOCK_LEASE = Tunable.duration("tlclb.node-lock-lease",
             Duration.ofMinutes(2), "how long a node lock outlives the run that stopped renewing it");

@@ -1,7 +1,6 @@
 package org.tlclb.sync.inventory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -20,6 +19,7 @@ import org.apache.sshd.sftp.common.SftpException;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.ExcludeRules;
 import org.tlclb.sync.scan.Manifest;
+import org.tlclb.sync.scan.RawNames;
 import org.tlclb.sync.ssh.SftpPipeline;
 
 /**
@@ -231,7 +231,7 @@ final class PipelinedListing {
         submit(SftpConstants.SSH_FXP_READLINK, SftpPipeline.pathBuffer(abs(link)), e -> { }, r -> {
             Buffer b = r.getBuffer();
             if (b.getInt() >= 1) {
-                tree.linkTargets.put(link, b.getString(StandardCharsets.UTF_8));
+                tree.linkTargets.put(link, b.getString(RawNames.CHARSET));
             }
         });
     }

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
+import org.tlclb.sync.scan.RawNames;
 import org.tlclb.sync.ssh.RemoteShell;
 
 /**
@@ -48,7 +49,7 @@ public final class RemoteChecksums {
             ch.open().verify(timeout);
             try (OutputStream in = ch.getInvertedIn()) {
                 for (String p : paths) {
-                    in.write(p.getBytes(StandardCharsets.UTF_8));
+                    in.write(p.getBytes(RawNames.CHARSET));
                     in.write(0);
                 }
             }
@@ -76,7 +77,7 @@ public final class RemoteChecksums {
         int start = 0;
         for (int i = 0; i < data.length; i++) {
             if (data[i] == 0) {
-                String rec = new String(data, start, i - start, StandardCharsets.UTF_8);
+                String rec = new String(data, start, i - start, RawNames.CHARSET);
                 start = i + 1;
                 // "<64 hex>  <name>" (two spaces; a '*' instead of the second space in binary mode)
                 if (rec.length() > 66 && (rec.charAt(65) == ' ' || rec.charAt(65) == '*') && rec.charAt(64) == ' ') {

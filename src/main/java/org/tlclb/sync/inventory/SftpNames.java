@@ -1,9 +1,9 @@
 package org.tlclb.sync.inventory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.tlclb.sync.scan.RawNames;
 import org.tlclb.sync.ssh.SftpAttrs;
 
 /** The names and attributes of SFTP version 3 replies (READDIR's NAME, STAT's ATTRS), as lstat gives them. */
@@ -24,7 +24,7 @@ final class SftpNames {
     static void names(Buffer b, List<Listed> out) {
         int count = b.getInt();
         for (int i = 0; i < count; i++) {
-            String name = b.getString(StandardCharsets.UTF_8);
+            String name = b.getString(RawNames.CHARSET);
             b.getString(); // long name
             long[] a = attrs(b);
             out.add(new Listed(name, a[0], a[1], (int) a[2], (int) a[3]));

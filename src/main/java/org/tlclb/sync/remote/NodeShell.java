@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +17,7 @@ import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tlclb.sync.scan.RawNames;
 import org.tlclb.sync.ssh.RemoteShell;
 
 /**
@@ -66,7 +66,7 @@ public final class NodeShell implements AutoCloseable {
     private static final int SH_FIRST_FD = 3;
     private static final int BASH_FIRST_FD = 10;
     /** What the node's shell reads and writes names as. */
-    private static final Charset NAMES = StandardCharsets.UTF_8;
+    private static final Charset NAMES = RawNames.CHARSET;
     private static final String END = "\u0000end";
 
     /**

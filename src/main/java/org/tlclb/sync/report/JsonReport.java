@@ -12,6 +12,7 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import org.tlclb.sync.scan.Names;
 import org.tlclb.sync.scan.NotCarried;
 
 /** The run report as JSON; the schema is documented in the README ("JSON report"). */
@@ -78,7 +79,7 @@ public final class JsonReport {
         g.writeStringField("node", n.node());
         g.writeStringField("status", n.status().label());
         g.writeStringField("mode", n.mode());
-        g.writeStringField("error", n.error());
+        g.writeStringField("error", n.error() == null ? null : Names.jsonSafe(n.error()));
         g.writeNumberField("created", n.created());
         g.writeNumberField("updated", n.updated());
         g.writeNumberField("deleted", n.deleted());
@@ -91,7 +92,7 @@ public final class JsonReport {
         g.writeArrayFieldStart("not_carried");
         for (NotCarried m : n.notCarried()) {
             g.writeStartObject();
-            g.writeStringField("path", m.path());
+            g.writeStringField("path", Names.jsonSafe(m.path()));
             g.writeStringField("why", m.why());
             g.writeEndObject();
         }
@@ -119,7 +120,7 @@ public final class JsonReport {
     private static void strings(JsonGenerator g, String field, Iterable<String> values) throws IOException {
         g.writeArrayFieldStart(field);
         for (String s : values) {
-            g.writeString(s);
+            g.writeString(Names.jsonSafe(s));
         }
         g.writeEndArray();
     }

@@ -50,7 +50,7 @@ final class FullCopyPath {
         List<String> warnings = new ArrayList<>();
         for (int i = 0; i < request.units().size(); i++) {
             SyncUnit unit = request.units().get(i);
-            ScanResult source = sources.get().get(i);
+            ScanResult source = link.sourceFor(sources.get().get(i));
             List<NotCarried> skipped = new ArrayList<>();
             StagePlan plan = StagePlan.fullCopy(source.manifest(), unit.source(), skipped);
             if (request.hardLinks()) {
@@ -106,6 +106,7 @@ final class FullCopyPath {
         for (int i = 0; i < s.staged().size(); i++) {
             UnitWork u = s.prepared().units().get(i);
             StageResult r = s.staged().get(i);
+            r.notCarried().forEach(n -> notCarried.add(new NotCarried(u.onNode(n.path()), n.why())));
             TimeFixes times = new TimeFixes();
             for (Entry e : u.source().manifest().unordered()) {
                 if (e.isDir() || (e.isFile() && r.staged().contains(e.path()))) {

@@ -98,7 +98,10 @@ final class IncrementalPath {
             // A destination this run just made (to hold the node lock) is empty: nothing to list, and
             // its root is created by the plan, not "fixed in place".
             boolean madeNow = made.contains(root);
-            ScanResult source = sources.get().get(i);
+            ScanResult shared = sources.get().get(i);
+            ScanResult source = link.sourceFor(shared);
+            // A node given the source without some names plans apart from the nodes given all of it.
+            int planKey = source == shared ? i : -1 - i;
             NodeInventory inv = madeNow ? new NodeInventory(Manifest.empty(), List.of(), false)
                     : SftpInventory.read(link.sftp(), root, request.excludes(), unit.only(), source.manifest(), loginUid);
             TIMING.debug("{} {} listed at {} ms", target.display(), root, (System.nanoTime() - t0) / 1_000_000);
@@ -122,7 +125,7 @@ final class IncrementalPath {
                 planned = new PlanCache.Planned(inv, plan, StagePlan.of(plan, source.manifest(), inv.manifest(),
                         unit.source()));
             } else {
-                planned = plans.planFor(i, inv, x -> {
+                planned = plans.planFor(planKey, inv, x -> {
                     NodePlan plan = Planner.plan(source.manifest(), x.manifest(), x.staleTemps(), x.holdsExcluded(),
                             options(unit, source, links, x));
                     StagePlan.Exposure exposure = x.openDirs().isEmpty() ? StagePlan.Exposure.NONE
@@ -221,6 +224,8 @@ final class IncrementalPath {
             for (int i = 0; i < p.units().size(); i++) {
                 UnitWork u = p.units().get(i);
                 StageResult staged = s.staged().get(i);
+                // Files that never held still while they were sent: the node misses them.
+                staged.notCarried().forEach(n -> notCarried.add(new NotCarried(u.onNode(n.path()), n.why())));
                 if (u.plan().isEmpty() && staged.staged().isEmpty()) {
                     continue;
                 }

@@ -117,6 +117,9 @@ public final class TreeScanner {
             }
             for (Path p : children) {
                 String name = p.getFileName().toString();
+                if (!validName(name)) {
+                    name = RawNames.fileName(p); // its bytes: Java's string lost them
+                }
                 String childRel = rel.isEmpty() ? name : rel + "/" + name;
                 if (visit(p, childRel, excludes, found, ioErrors, checksum)) {
                     dirs.push(p);
@@ -147,17 +150,18 @@ public final class TreeScanner {
         if (excludes.excludes(rel, type == S_IFDIR)) {
             return false;
         }
-        if (!validName(rel)) {
-            found.notCarried().add(new NotCarried(rel, "the name is not valid UTF-8"));
-            return false;
-        }
         long mtime = seconds((FileTime) a.get("lastModifiedTime"));
         try {
             if (type == S_IFDIR) {
                 entries.put(rel, Entry.dir(rel, mtime, mode & 07777));
                 return true;
             } else if (type == S_IFLNK) {
-                entries.put(rel, Entry.symlink(rel, Files.readSymbolicLink(p).toString(), mtime));
+                String target = Files.readSymbolicLink(p).toString();
+                if (!validName(target)) {
+                    found.notCarried().add(new NotCarried(rel, "a symlink whose target is not valid UTF-8"));
+                    return false;
+                }
+                entries.put(rel, Entry.symlink(rel, target, mtime));
             } else if (type == S_IFREG) {
                 if (!Files.isReadable(p)) {
                     found.notCarried().add(new NotCarried(rel, "could not read it: permission denied"));
@@ -187,13 +191,16 @@ public final class TreeScanner {
                             List<String> warnings, List<NotCarried> notCarried, boolean checksum) throws IOException {
         String rel = relative(root, file);
         if (!validName(rel)) {
-            notCarried.add(new NotCarried(rel, "the name is not valid UTF-8"));
-            return;
+            rel = RawNames.fileName(file); // a top-level name (only): its bytes, as Java's string lost them
         }
         try {
             if (attrs.isSymbolicLink()) {
-                entries.put(rel, Entry.symlink(rel, Files.readSymbolicLink(file).toString(),
-                        seconds(attrs.lastModifiedTime())));
+                String target = Files.readSymbolicLink(file).toString();
+                if (!validName(target)) {
+                    notCarried.add(new NotCarried(rel, "a symlink whose target is not valid UTF-8"));
+                    return;
+                }
+                entries.put(rel, Entry.symlink(rel, target, seconds(attrs.lastModifiedTime())));
             } else if (attrs.isRegularFile()) {
                 Entry e = Entry.file(rel, attrs.size(), seconds(attrs.lastModifiedTime()), mode(file));
                 entries.put(rel, checksum ? e.withSha256(sha256(file)) : e);
@@ -211,7 +218,10 @@ public final class TreeScanner {
         return root.relativize(p).toString();
     }
 
-    /** Java decodes bytes that are not UTF-8 to U+FFFD; such a name cannot be written back verbatim. */
+    /**
+     * Java decodes bytes that are not UTF-8 (or, under a locale that is not UTF-8, not ASCII) to
+     * U+FFFD; such a name is then taken from the path's bytes ({@link RawNames}).
+     */
     static boolean validName(String rel) {
         return rel.indexOf('\uFFFD') < 0;
     }

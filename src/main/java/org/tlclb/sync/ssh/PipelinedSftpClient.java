@@ -16,6 +16,8 @@ import org.apache.sshd.sftp.client.SftpErrorDataHandler;
 import org.apache.sshd.sftp.client.SftpVersionSelector;
 import org.apache.sshd.sftp.client.impl.DefaultSftpClient;
 
+import org.tlclb.sync.scan.RawNames;
+
 /**
  * MINA's SFTP client (version 3, as OpenSSH speaks), plus replies routed to {@link SftpPipeline}
  * for the requests it sent on its own with ids from a reserved range. MINA's client only accepts
@@ -28,6 +30,8 @@ public final class PipelinedSftpClient extends DefaultSftpClient {
 
     private PipelinedSftpClient(ClientSession session) throws IOException {
         super(session, SftpVersionSelector.fixedVersionSelector(3), SftpErrorDataHandler.EMPTY);
+        // Names are bytes: every path MINA sends or reads back goes through this charset (UTF-8 for valid names).
+        setNameDecodingCharset(RawNames.CHARSET);
         // A connection that drops (the node died, the network went) fails every reply still
         // awaited at once, instead of after the reply timeout.
         getClientChannel().addCloseFutureListener(f -> failAll(new IOException("the SFTP channel to the node closed")));

@@ -2,7 +2,6 @@ package org.tlclb.sync.ssh;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -20,6 +19,8 @@ import org.apache.sshd.sftp.client.impl.SftpStatus;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 
+import org.tlclb.sync.scan.RawNames;
+
 /**
  * Many SFTP metadata requests in flight on one channel, from one thread: requests are packed
  * many to an SSH message and go out without waiting, replies are read in order once the window
@@ -32,7 +33,7 @@ import org.apache.sshd.sftp.common.SftpException;
  */
 public final class SftpPipeline {
     /** How names are spelled in SFTP requests and replies. */
-    public static final Charset NAMES = StandardCharsets.UTF_8;
+    public static final Charset NAMES = RawNames.CHARSET;
     private static final int SSH_FILEXFER_ATTR_PERMISSIONS = 0x04;
     private static final int SSH_FILEXFER_ATTR_ACMODTIME = 0x08;
     private static final int SSH_FILEXFER_ATTR_UIDGID = 0x02;
@@ -73,16 +74,16 @@ public final class SftpPipeline {
     public void posixRename(String from, String to, Consumer<IOException> onError, Runnable onOk) throws IOException {
         Buffer b = new ByteArrayBuffer(64 + from.length() * 3 + to.length() * 3, false);
         b.putString("posix-rename@openssh.com");
-        b.putString(from, StandardCharsets.UTF_8);
-        b.putString(to, StandardCharsets.UTF_8);
+        b.putString(from, NAMES);
+        b.putString(to, NAMES);
         submit(SftpConstants.SSH_FXP_EXTENDED, b, onError, null, onOk);
     }
 
     public void hardLink(String existing, String link, Consumer<IOException> onError) throws IOException {
         Buffer b = new ByteArrayBuffer(64 + existing.length() * 3 + link.length() * 3, false);
         b.putString("hardlink@openssh.com");
-        b.putString(existing, StandardCharsets.UTF_8);
-        b.putString(link, StandardCharsets.UTF_8);
+        b.putString(existing, NAMES);
+        b.putString(link, NAMES);
         submit(SftpConstants.SSH_FXP_EXTENDED, b, onError);
     }
 
@@ -118,7 +119,7 @@ public final class SftpPipeline {
         }
         Buffer b = new ByteArrayBuffer(64 + path.length() * 3, false);
         b.putString(LSETSTAT);
-        b.putString(path, StandardCharsets.UTF_8);
+        b.putString(path, NAMES);
         b.putInt(SSH_FILEXFER_ATTR_ACMODTIME);
         b.putUInt(mtimeSeconds); // atime
         b.putUInt(mtimeSeconds); // mtime
@@ -163,7 +164,7 @@ public final class SftpPipeline {
 
     public static Buffer pathBuffer(String path) {
         Buffer b = new ByteArrayBuffer(32 + path.length() * 3, false);
-        b.putString(path, StandardCharsets.UTF_8);
+        b.putString(path, NAMES);
         return b;
     }
 

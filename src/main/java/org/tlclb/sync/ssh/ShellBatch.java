@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
+import org.tlclb.sync.scan.RawNames;
 
 /**
  * What SFTP version 3 cannot do on a node, done by its shell in one batch: read an entry's true
@@ -192,7 +193,7 @@ public final class ShellBatch {
         int start = 0;
         for (int i = 0; i < out.length; i++) {
             if (out[i] == 0) {
-                recs.add(new String(out, start, i - start, StandardCharsets.UTF_8));
+                recs.add(new String(out, start, i - start, RawNames.CHARSET));
                 start = i + 1;
             }
         }
@@ -208,7 +209,7 @@ public final class ShellBatch {
             ch.setErr(stderr);
             ch.open().verify(timeout);
             try (OutputStream in = ch.getInvertedIn()) {
-                in.write(script.getBytes(StandardCharsets.UTF_8));
+                in.write(script.getBytes(RawNames.CHARSET)); // names in it are bytes
             }
             int seen = -1;
             while (!ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout).contains(ClientChannelEvent.CLOSED)) {

@@ -3,7 +3,6 @@ package org.tlclb.sync.transfer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +18,7 @@ import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.tlclb.sync.plan.TempNames;
 import org.tlclb.sync.scan.Entry;
+import org.tlclb.sync.scan.RawNames;
 import org.tlclb.sync.ssh.SftpPipeline;
 
 /**
@@ -161,7 +161,7 @@ public final class BackupArea {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (Entry e : before) {
             bytes.writeBytes((Integer.toOctalString(e.mode()) + " " + e.mtime() + " " + e.path() + "\0")
-                    .getBytes(StandardCharsets.UTF_8));
+                    .getBytes(RawNames.CHARSET));
         }
         try (OutputStream out = sftp.write(area() + "/" + run + "/" + ATTRS,
                 EnumSet.of(SftpClient.OpenMode.Write, SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive))) {

@@ -2,7 +2,6 @@ package org.tlclb.sync.transfer;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,6 +19,8 @@ import org.tlclb.sync.plan.TempNames;
 import org.tlclb.sync.remote.NodePaths;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Names;
+import org.tlclb.sync.scan.RawNames;
+import org.tlclb.sync.ssh.SftpPipeline;
 
 /**
  * tlclb rollback of one run on one destination: every entry of the run's backup directory renamed
@@ -34,7 +35,7 @@ public final class BackupRestore {
     private final String root;
     private final String base;
     private final NodeLock lock;
-    private final OpenSSHPosixRenameExtension posixRename;
+    private final SftpPipeline posixRename;
     /** Takes what a run put in place of another type of entry out of the way. */
     private final SetAside aside;
     /** How the real pass reaches the tree's entries (through held directories where others may change them). */
@@ -51,7 +52,8 @@ public final class BackupRestore {
         this.lock = lock;
         this.paths = NodePaths.sealed(sftp, root);
         OpenSSHPosixRenameExtension ext = sftp.getExtension(OpenSSHPosixRenameExtension.class);
-        this.posixRename = ext != null && ext.isSupported() ? ext : null;
+        // Sent by our pipeline, whose names are bytes (MINA's extension encodes them as UTF-8 strings).
+        this.posixRename = ext != null && ext.isSupported() ? SftpPipeline.of(sftp, 1) : null;
         this.aside = new SetAside(sftp, this::rename, base, lock == null ? -1 : lock.loginUid());
     }
 
@@ -219,7 +221,7 @@ public final class BackupRestore {
         int start = 0;
         for (int i = 0; i < data.length; i++) {
             if (data[i] == 0) {
-                String rec = new String(data, start, i - start, StandardCharsets.UTF_8);
+                String rec = new String(data, start, i - start, RawNames.CHARSET);
                 start = i + 1;
                 String[] f = rec.split(" ", 3);
                 if (f.length == 3 && safeRelative(f[2])) {
@@ -248,7 +250,12 @@ public final class BackupRestore {
 
     private void rename(String from, String to) throws IOException {
         if (posixRename != null) {
-            posixRename.posixRename(from, to);
+            IOException[] failed = {null};
+            posixRename.posixRename(from, to, e -> failed[0] = e);
+            posixRename.drain();
+            if (failed[0] != null) {
+                throw failed[0];
+            }
         } else {
             sftp.rename(from, to, SftpClient.CopyMode.Overwrite);
         }

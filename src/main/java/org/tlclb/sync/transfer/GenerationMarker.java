@@ -12,6 +12,7 @@ import java.util.Optional;
 
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
+import org.tlclb.sync.ssh.SftpPipeline;
 
 /**
  * A node's own record of what it holds of a destination: the generation, run and time of the last
@@ -38,10 +39,17 @@ public record GenerationMarker(String generation, String runId, Instant time) {
             out.write(text.getBytes(StandardCharsets.UTF_8));
         }
         OpenSSHPosixRenameExtension posix = sftp.getExtension(OpenSSHPosixRenameExtension.class);
-        if (posix != null && posix.isSupported()) {
-            posix.posixRename(tmp, area + "/" + NAME);
-        } else {
+        SftpPipeline pipe = posix != null && posix.isSupported() ? SftpPipeline.of(sftp, 1) : null;
+        if (pipe == null) {
             sftp.rename(tmp, area + "/" + NAME, SftpClient.CopyMode.Overwrite);
+            return;
+        }
+        // through our pipeline, whose names are bytes as every other path's (MINA's extension sends UTF-8)
+        IOException[] failed = {null};
+        pipe.posixRename(tmp, area + "/" + NAME, e -> failed[0] = e);
+        pipe.drain();
+        if (failed[0] != null) {
+            throw failed[0];
         }
     }
 

@@ -7,6 +7,7 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.sftp.client.RawSftpClient;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.extensions.helpers.AbstractSftpClientExtension;
+import org.tlclb.sync.scan.RawNames;
 
 /**
  * OpenSSH's {@code hardlink@openssh.com}: keeps a replaced file in the backup area while the new
@@ -21,8 +22,8 @@ final class HardLink extends AbstractSftpClientExtension {
 
     void link(String existing, String newLink) throws IOException {
         Buffer buffer = getCommandBuffer(Integer.BYTES * 2 + existing.length() + newLink.length());
-        putTarget(buffer, existing);
-        putTarget(buffer, newLink);
+        putTarget(buffer, RawNames.encode(existing)); // names are bytes: a byte[] target goes as it is
+        putTarget(buffer, RawNames.encode(newLink));
         checkExtendedReplyBuffer(receive(sendExtendedCommand(buffer)));
     }
 }

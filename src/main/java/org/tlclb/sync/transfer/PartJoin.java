@@ -18,7 +18,7 @@ import org.apache.sshd.sftp.common.SftpConstants;
 import org.tlclb.sync.config.Tunables;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Manifest;
-import org.tlclb.sync.scan.Names;
+import org.tlclb.sync.scan.RawNames;
 import org.tlclb.sync.ssh.SftpPipeline;
 
 /**
@@ -35,8 +35,11 @@ final class PartJoin {
     private static final int READ = 0x01;
     private static final int WRITE = 0x02;
 
-    /** What joining left: the files now staged whole, and the later parts still on the node. */
-    record Joined(Set<Integer> files, List<StageItem> written, List<String> warnings) {
+    /**
+     * What joining left: the files now staged whole, the later parts still on the node, and the
+     * files not joined because the source changed while their parts were sent (by plan index).
+     */
+    record Joined(Set<Integer> files, List<StageItem> written, List<String> warnings, Set<Integer> changed) {
     }
 
     private static final class File {
@@ -69,6 +72,7 @@ final class PartJoin {
         Set<Integer> joined = new HashSet<>();
         List<StageItem> left = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        Set<Integer> changed = new HashSet<>();
         SftpPipeline pipe = SftpPipeline.of(sftp, Tunables.SFTP_COMMIT_WINDOW.get());
         List<File> files = new ArrayList<>();
         complete.forEach((index, parts) -> files.add(new File(index, parts)));
@@ -91,8 +95,7 @@ final class PartJoin {
                 Entry scanned = source.get(plan.items().get(f.index).target()).orElse(null);
                 if (!f.failed && !unchanged(plan, f.index, scanned)) {
                     f.failed = true;
-                    warnings.add(Names.printable(plan.items().get(f.index).target())
-                            + ": changed while being sent; left as it was");
+                    changed.add(f.index);
                 }
                 for (Map.Entry<Piece, byte[]> ph : f.partHandles.entrySet()) {
                     if (!f.failed && f.handle != null) {
@@ -127,13 +130,13 @@ final class PartJoin {
                 left.add(p.written());
             }
         }
-        return new Joined(joined, left, warnings);
+        return new Joined(joined, left, warnings, changed);
     }
 
     /** Whether the source file is still the one scanned (the parts were read from that one). */
     private static boolean unchanged(StagePlan plan, int index, Entry scanned) {
         try {
-            java.nio.file.Path p = plan.sourceRoot().resolve(plan.items().get(index).target());
+            java.nio.file.Path p = RawNames.local(plan.sourceRoot(), plan.items().get(index).target());
             Map<String, Object> a = Files.readAttributes(p, "unix:size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
             long mtime = Math.floorDiv(((FileTime) a.get("lastModifiedTime")).toMillis(), 1000L);
             return scanned != null && (Long) a.get("size") == scanned.size() && mtime == scanned.mtime();

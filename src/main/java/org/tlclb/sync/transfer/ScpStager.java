@@ -209,7 +209,7 @@ public final class ScpStager {
             if (opening != null) {
                 opening.close();
             }
-            return new StageResult(new StagedFiles(plan), Set.of(), List.of(), 0, List.of(), null, Map.of());
+            return new StageResult(new StagedFiles(plan), Set.of(), List.of(), 0, List.of(), null, Map.of(), List.of());
         }
         opening.taken = true;
         return new StagingRun(opening, plan, timeout, throttle, cancelled, shared, extraChannels, progress, source,

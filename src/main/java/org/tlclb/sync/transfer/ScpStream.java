@@ -10,14 +10,17 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 import org.apache.sshd.client.channel.ChannelSession;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.tlclb.sync.scan.Manifest;
+import org.tlclb.sync.scan.RawNames;
 
 /**
  * The writing side of one {@code scp -r -p -t} channel: walks the D/E directory stack, sends the
@@ -45,6 +48,8 @@ final class ScpStream {
     final Set<String> createdDirs = new HashSet<>();
     final List<StageItem> written = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
+    /** Files (or parts) that were sent but are not staged, and why: they changed or failed while read. */
+    final Map<StageItem, String> unsent = new HashMap<>();
     /** Indexes into the plan's items of the files fully written. */
     final List<Integer> staged = new ArrayList<>();
     /** The parts of large files fully written, from a source file of the size and mtime scanned. */
@@ -63,7 +68,7 @@ final class ScpStream {
         this.context = context;
         this.newDirsWritable = newDirsWritable;
         this.out = channel.getInvertedIn();
-        this.files = new SourceSender(out, context, warnings, written);
+        this.files = new SourceSender(out, context, warnings, written, unsent);
     }
 
     AckCounter acks() {
@@ -94,7 +99,7 @@ final class ScpStream {
         }
         StageItem item = plan.items().get(piece.index());
         enter(item.stageDir());
-        Path source = plan.sourceRoot().resolve(item.target());
+        Path source = RawNames.local(plan.sourceRoot(), item.target());
         long sent = piece.isPart() ? files.sendPart(piece, item, source) : files.sendFile(item, source);
         if (sent == -1) {
             return;
@@ -157,7 +162,7 @@ final class ScpStream {
                 out.write(("T" + t + " 0 " + t + " 0\n").getBytes(StandardCharsets.UTF_8));
                 expected++;
             }
-            out.write(("D" + octal4(mode) + " 0 " + name + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write(("D" + octal4(mode) + " 0 " + name + "\n").getBytes(RawNames.CHARSET));
             if (created) {
                 createdDirs.add(child);
             }

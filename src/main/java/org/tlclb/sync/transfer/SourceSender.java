@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.List;
@@ -19,11 +19,14 @@ import java.util.Map;
 import org.tlclb.sync.config.Tunables;
 import org.tlclb.sync.scan.Entry;
 import org.tlclb.sync.scan.Names;
+import org.tlclb.sync.scan.RawNames;
 
 /**
  * The file side of an SCP stream: the T and C headers of a file (or a part of one) and its bytes,
- * read from the source at send time. What a file cannot give while it is sent (it shrank, grew, or
- * a read failed) is padded so the stream stays in step, and the file is then not committed; a file
+ * read from the source at send time. A send is a consistent copy or none: what a file cannot give
+ * while it is sent (it shrank, grew, a read failed) is padded so the stream stays in step, and a
+ * file whose size or mtime is not the same after the send as before is not staged either; each
+ * such file is recorded in {@code unsent} with why, to be sent again ({@link SendAgain}). A file
  * that vanished or cannot be opened is skipped with a warning.
  */
 final class SourceSender {
@@ -31,19 +34,22 @@ final class SourceSender {
     private final ScpStream.Context context;
     private final List<String> warnings;
     private final List<StageItem> written;
+    private final Map<StageItem, String> unsent;
     private final byte[] buf = new byte[Tunables.SCP_BUFFER.get()];
 
-    SourceSender(OutputStream out, ScpStream.Context context, List<String> warnings, List<StageItem> written) {
+    SourceSender(OutputStream out, ScpStream.Context context, List<String> warnings, List<StageItem> written,
+                 Map<StageItem, String> unsent) {
         this.out = out;
         this.context = context;
         this.warnings = warnings;
         this.written = written;
+        this.unsent = unsent;
     }
 
     /**
      * Sends one file. Returns the bytes sent, -1 when nothing was sent (the file vanished or
-     * cannot be opened), or Long.MIN_VALUE when it changed size or could not be read while being
-     * sent (sent padded; not to be committed).
+     * cannot be opened), or Long.MIN_VALUE when it changed (size or mtime) or could not be read
+     * while being sent (sent, padded where it fell short; not to be committed, recorded in unsent).
      */
     long sendFile(StageItem item, Path source) throws IOException {
         SmallFiles shared = context.shared();
@@ -63,7 +69,8 @@ final class SourceSender {
             Map<String, Object> a = Files.readAttributes(source, "unix:size,lastModifiedTime,mode",
                     LinkOption.NOFOLLOW_LINKS);
             long size = (Long) a.get("size");
-            long mtime = Math.floorDiv(((FileTime) a.get("lastModifiedTime")).toMillis(), 1000L);
+            FileTime modified = (FileTime) a.get("lastModifiedTime");
+            long mtime = Math.floorDiv(modified.toMillis(), 1000L);
             int mode = ((Integer) a.get("mode")) & 07777;
             written.add(item);
             out.write(header(item, mtime, mode, size));
@@ -79,18 +86,18 @@ final class SourceSender {
                     failed = e;
                 }
                 // Shrank, grew or failed: what is missing is zero padding, and the file is not committed.
-                boolean changed = failed != null || bb.hasRemaining() || ch.size() != size;
+                boolean changed = failed != null || bb.hasRemaining() || !heldStill(ch, source, size, modified);
                 sendWhole(data);
                 if (changed) {
-                    warnings.add(notSent(item, failed));
+                    unsent.put(item, notSent(failed));
                     return Long.MIN_VALUE;
                 }
                 shared.offer(item, new SmallFiles.Content(data, mtime, mode));
                 return size;
             }
             Copied c = copy(ch, 0, size, false);
-            if (!c.complete() || ch.size() != size) {
-                warnings.add(notSent(item, c.failed()));
+            if (!c.complete() || !heldStill(ch, source, size, modified)) {
+                unsent.put(item, notSent(c.failed()));
                 return Long.MIN_VALUE;
             }
             return size;
@@ -117,7 +124,7 @@ final class SourceSender {
             out.write(header(piece.written(), mtime, 0600, piece.length()));
             Copied c = copy(ch, piece.offset(), piece.length(), changed);
             if (!c.complete()) {
-                warnings.add(notSent(item, c.failed()));
+                unsent.put(item, notSent(c.failed()));
                 return Long.MIN_VALUE;
             }
             return piece.length();
@@ -179,9 +186,27 @@ final class SourceSender {
         return new Copied(!padding, failed);
     }
 
-    private static String notSent(StageItem item, IOException failed) {
-        return Names.printable(item.target()) + (failed == null ? ": changed while being sent; left as it was"
-                : ": could not be read while being sent (" + reason(failed) + "); left as it was");
+    /**
+     * Whether the file read is still the one opened: the same size (the open file's and its name's)
+     * and the same mtime, to the clock's resolution, as before the read. A file rewritten in place
+     * with the same size shows in its mtime.
+     */
+    private static boolean heldStill(FileChannel ch, Path source, long size, FileTime modified) throws IOException {
+        if (ch.size() != size) {
+            return false;
+        }
+        try {
+            // The basic view: one lstat, without the unix view's attribute map (this runs once per file sent).
+            BasicFileAttributes a = Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.size() == size && modified.equals(a.lastModifiedTime());
+        } catch (IOException e) {
+            return false; // gone or replaced meanwhile: not the file that was read
+        }
+    }
+
+    /** Why a file that was sent is not staged. */
+    static String notSent(IOException failed) {
+        return failed == null ? SendAgain.CHANGED : "could not be read while being sent (" + reason(failed) + ")";
     }
 
     private static String reason(IOException e) {
@@ -207,6 +232,6 @@ final class SourceSender {
         long t = Math.max(0, mtime);
         h.append('T').append(t).append(" 0 ").append(t).append(" 0\nC");
         h.append(ScpStream.octal4(mode)).append(' ').append(size).append(' ').append(item.tempName()).append('\n');
-        return h.toString().getBytes(StandardCharsets.UTF_8);
+        return h.toString().getBytes(RawNames.CHARSET);
     }
 }

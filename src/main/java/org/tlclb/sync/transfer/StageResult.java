@@ -5,19 +5,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.tlclb.sync.scan.NotCarried;
+
 /**
  * What staging left on a node.
  *
  * @param staged      the files fully written
  * @param createdDirs directories the stream created
- * @param warnings    files skipped (vanished, changed while read)
+ * @param warnings    files skipped (vanished before they were sent, unreadable)
  * @param bytes       payload bytes sent
  * @param written     every item whose file was started, complete or not (for discard)
  * @param error       why the stream failed, or null when it completed
  * @param subtrees    temporary path of each new subtree the stream created -> its real path
+ * @param notCarried  files of the plan never staged whole: they changed (or failed) each time they
+ *                    were sent ({@link SendAgain}); by their paths in the source
  */
 public record StageResult(StagedFiles staged, Set<String> createdDirs, List<String> warnings, long bytes,
-                          List<StageItem> written, String error, Map<String, String> subtrees) {
+                          List<StageItem> written, String error, Map<String, String> subtrees,
+                          List<NotCarried> notCarried) {
+
+    public StageResult {
+        notCarried = List.copyOf(notCarried);
+    }
 
     /** The directories the stream created, by the paths they have once the subtrees are renamed. */
     public Set<String> createdRealDirs() {

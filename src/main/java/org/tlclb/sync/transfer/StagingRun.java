@@ -26,6 +26,7 @@ import org.tlclb.sync.scan.Manifest;
  * calls for, each on a thread of its own, taking batches of the plan in turn until none is left.
  * The first failure of any channel that took a batch is the node's (the others stop at their next
  * file); what every channel wrote is gathered into one {@link StageResult} for commit or discard.
+ * Files that changed while they were sent are then sent again ({@link SendAgain}).
  */
 final class StagingRun {
     private static final Logger LOG = LoggerFactory.getLogger("tlclb.timing");
@@ -125,7 +126,9 @@ final class StagingRun {
         for (Thread t : helpers) {
             join(t);
         }
-        return result();
+        Map<StageItem, String> unsent = new HashMap<>();
+        StageResult sent = result(unsent);
+        return new SendAgain(opening, plan, context, source != null).after(sent, unsent);
     }
 
     /**
@@ -214,7 +217,8 @@ final class StagingRun {
         return source == null ? 0 : source.get(item.target()).map(Entry::size).orElse(0L);
     }
 
-    private StageResult result() {
+    /** What every channel wrote, with the parts of large files joined; {@code unsent} gets what is not staged, and why. */
+    private StageResult result(Map<StageItem, String> unsent) {
         StagedFiles staged = new StagedFiles(plan);
         Set<String> createdDirs = new HashSet<>();
         List<String> warnings = new ArrayList<>();
@@ -227,6 +231,7 @@ final class StagingRun {
                 createdDirs.addAll(s.createdDirs);
                 warnings.addAll(s.warnings);
                 written.addAll(s.written);
+                unsent.putAll(s.unsent);
                 partsDone.addAll(s.parts);
                 bytes += s.bytes;
             }
@@ -255,11 +260,11 @@ final class StagingRun {
             complete.values().removeIf(l -> l.size() != partCount.get(l.get(0).index()));
             PartJoin.Joined joined = PartJoin.join(sftp, opening.root, plan, source, complete, partsSent);
             for (int index : joined.files()) {
-                staged.add(index);
-                bytes += size(plan.items().get(index));
+                staged.add(index); // its bytes were counted as its parts were sent
             }
             written.addAll(joined.written());
             warnings.addAll(joined.warnings());
+            joined.changed().forEach(index -> unsent.putIfAbsent(plan.items().get(index), SendAgain.CHANGED));
         }
         Map<String, String> made = new LinkedHashMap<>();
         plan.subtrees().forEach((temp, real) -> {
@@ -268,7 +273,7 @@ final class StagingRun {
             }
         });
         return new StageResult(staged, createdDirs, List.copyOf(new LinkedHashSet<>(warnings)), bytes, written, error(),
-                made);
+                made, List.of());
     }
 
     private String error() {

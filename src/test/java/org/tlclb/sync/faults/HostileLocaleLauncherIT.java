@@ -63,7 +63,9 @@ class HostileLocaleLauncherIT {
         FaultSupport.sh(src, "touch \"$(printf 'bad\\377name')\"");
         Launcher.Result r = Launcher.in(tmp.resolve("state")).timeout(Duration.ofSeconds(150))
                 .run("tlclb", "content-sync", "-c", conf.toString(), "-y", "--dest", DEST, src.toString()).exits(1);
-        assertThat(r.out() + r.err()).contains("not valid UTF-8").doesNotContain("\tat ");
+        // The embedded nodes' Java filesystem cannot take a name that is not UTF-8: named, never mangled.
+        assertThat(r.out() + r.err()).contains("bad\\#377name: the name is not valid UTF-8, and the node's server takes"
+                + " UTF-8 names only").doesNotContain("\tat ");
         FaultSupport.sh(src, "rm ./bad?name"); // Java cannot name it; it was refused, so compare without it
         for (int i = 1; i <= 2; i++) {
             TreeAssert.assertSameTree(src, cluster.path(i, DEST));
@@ -73,8 +75,8 @@ class HostileLocaleLauncherIT {
 
     /**
      * Without the launcher and without any locale, Java 17 decodes file names as ASCII. The product
-     * must not mangle non-ASCII names then: it names them as not carried (they look invalid), sends
-     * the ASCII ones and says the nodes are partial. Documents the behaviour the launcher's LC_ALL fallback avoids.
+     * must not mangle non-ASCII names then: it reads them back as their bytes ({@code RawNames})
+     * and sends them as they are, so every name arrives verbatim and the nodes are in sync.
      */
     @Test
     void bareJavaWithoutLocaleRefusesNonAsciiNamesInsteadOfManglingThem() throws Exception {
@@ -84,16 +86,15 @@ class HostileLocaleLauncherIT {
                 "org.tlclb.sync.cli.Main", "content-sync", "-c", conf.toString(), "-y", "--dest", DEST, src.toString());
         FaultSupport.Proc p = FaultSupport.exec(argv, tmp, 150);
         assertThat(p.out()).doesNotContain("\tat ");
-        assertThat(p.exit()).as("a name it cannot read back is not carried, so the nodes are partial: " + p.out())
-                .isEqualTo(1);
+        assertThat(p.exit()).as("names are read back as their bytes and sent as they are: " + p.out()).isZero();
         for (int i = 1; i <= 2; i++) {
             Path www = cluster.path(i, DEST);
             assertThat(www.resolve("ascii.txt")).hasContent("plain");
             try (var s = Files.list(www)) {
                 List<String> names = s.map(x -> x.getFileName().toString()).filter(n -> !n.equals(".tlclb-backup"))
                         .toList(); // the run's state area aside
-                // Either carried verbatim or refused; never a mangled name ("???.txt", U+FFFD...).
-                assertThat(names).allSatisfy(n -> assertThat(n).isIn("ascii.txt", "日本語.txt"));
+                // Carried verbatim; never a mangled name ("???.txt", U+FFFD...).
+                assertThat(names).containsExactlyInAnyOrder("ascii.txt", "日本語.txt");
             }
         }
     }

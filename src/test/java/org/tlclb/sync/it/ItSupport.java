@@ -1,6 +1,7 @@
 package org.tlclb.sync.it;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -9,6 +10,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -112,5 +114,40 @@ public final class ItSupport {
             n++;
         }
         return n;
+    }
+
+    /**
+     * Every path under {@code root} as its bytes ({@code find -print0}, sorted), each byte one
+     * ISO-8859-1 character: Java's own strings cannot tell names that are not UTF-8 apart.
+     */
+    public static List<String> byteNames(Path root) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("sh", "-c", "find . -path ./.tlclb-backup -prune -o -print0").directory(root.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (p.waitFor() != 0) {
+            throw new IOException("find failed in " + root);
+        }
+        List<String> names = new ArrayList<>();
+        for (String n : new String(out, StandardCharsets.ISO_8859_1).split("\0")) {
+            if (!n.isEmpty() && !n.equals(".")) {
+                names.add(n);
+            }
+        }
+        Collections.sort(names);
+        return names;
+    }
+
+    /** The path under {@code root} whose bytes are {@code rel}'s characters, each one byte (ISO-8859-1), as {@link #byteNames} gives them. */
+    public static Path byteNamed(Path root, String rel) throws IOException {
+        StringBuilder uri = new StringBuilder(root.toAbsolutePath().toUri().toString());
+        if (uri.charAt(uri.length() - 1) != '/') {
+            uri.append('/');
+        }
+        for (byte b : rel.getBytes(StandardCharsets.ISO_8859_1)) {
+            int c = b & 0xFF;
+            uri.append(Character.isLetterOrDigit(c) && c < 0x80 || c == '/' || c == '.' ? String.valueOf((char) c)
+                    : String.format("%%%02x", c));
+        }
+        return Path.of(URI.create(uri.toString()));
     }
 }
