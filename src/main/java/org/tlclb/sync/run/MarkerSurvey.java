@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -49,20 +47,7 @@ public final class MarkerSurvey {
         List<NodeTarget> targets = nodes.stream().filter(t -> !t.nosync()).toList();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel, targets.size())));
         try (SshConnector connector = SshSetup.connector(ssh, nodes)) {
-            List<Future<Reading>> futures = new ArrayList<>();
-            for (NodeTarget t : targets) {
-                futures.add(pool.submit(() -> readOne(connector, t, dest)));
-            }
-            List<Reading> out = new ArrayList<>();
-            for (Future<Reading> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("internal error: " + e.getCause(), e.getCause());
+            return NodeWork.each(pool, targets, t -> readOne(connector, t, dest), "the survey of the markers");
         } finally {
             pool.shutdownNow();
         }

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -233,22 +231,7 @@ public final class RollbackRun {
         }
 
         <T, R> List<R> each(List<T> items, Function<T, R> step) {
-            List<Future<R>> futures = new ArrayList<>();
-            for (T item : items) {
-                futures.add(pool.submit(() -> step.apply(item)));
-            }
-            List<R> out = new ArrayList<>();
-            for (Future<R> f : futures) {
-                try {
-                    out.add(f.get());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted", e);
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException("internal error: " + e.getCause(), e.getCause());
-                }
-            }
-            return out;
+            return NodeWork.each(pool, items, step, "the rollback");
         }
 
         @Override

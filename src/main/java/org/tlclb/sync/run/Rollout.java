@@ -6,9 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
@@ -315,21 +313,6 @@ final class Rollout {
     }
 
     private <T> List<T> each(List<NodeState> items, Function<NodeState, T> step) {
-        List<Future<T>> futures = new ArrayList<>();
-        for (NodeState s : items) {
-            futures.add(pool.submit(() -> step.apply(s)));
-        }
-        List<T> out = new ArrayList<>();
-        for (Future<T> f : futures) {
-            try {
-                out.add(f.get());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("internal error in the rollout: " + e.getCause(), e.getCause());
-            }
-        }
-        return out;
+        return NodeWork.each(pool, items, step, "the rollout");
     }
 }
