@@ -112,6 +112,22 @@ public final class StateStore {
         } catch (IOException e) {
             // some filesystems cannot sync a directory; the rename is then as durable as they make it
         }
+        removeStaleTemps(f);
+    }
+
+    /**
+     * The temporary files of writers of this record that were killed before their rename (writes are
+     * under the run lock, so no other writer of it is alive now).
+     */
+    private void removeStaleTemps(Path record) {
+        String prefix = "." + record.getFileName() + ".tmp-";
+        try (var files = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
+            for (Path stale : files) {
+                Files.deleteIfExists(stale);
+            }
+        } catch (IOException e) {
+            // left for the next write: they are never read
+        }
     }
 
     /** Creates the directory 0700, or checks that the one there is a private directory of this user. */
