@@ -186,8 +186,8 @@ final class NodePhases {
     private Committed recorded(Committed c) {
         Prepared p = c.staged().prepared();
         CommitResult r = c.result();
-        if (c.crashed() || !r.errors().isEmpty() || !r.notCarried().isEmpty() || p.lock() == null) {
-            return c;
+        if (c.crashed() || !r.errors().isEmpty() || !r.notCarried().isEmpty() || p.lock() == null || p.fullCopy()) {
+            return c; // a node without SFTP (a full SCP copy) keeps no record of its own
         }
         try {
             GenerationMarker now = marker.get();
