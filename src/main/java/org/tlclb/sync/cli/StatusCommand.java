@@ -5,17 +5,28 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.tlclb.sync.config.ConfigException;
+import org.tlclb.sync.config.MinNodes;
 import org.tlclb.sync.config.NodeTarget;
 import org.tlclb.sync.config.ServerSelector;
 import org.tlclb.sync.config.SyncConfig;
 import org.tlclb.sync.report.JsonFiles;
+import org.tlclb.sync.report.NodeResult;
+import org.tlclb.sync.report.NodeStatus;
+import org.tlclb.sync.report.RunMode;
+import org.tlclb.sync.report.RunReport;
 import org.tlclb.sync.report.StatusReport;
 import org.tlclb.sync.run.MarkerSurvey;
 import org.tlclb.sync.run.RunLock;
+import org.tlclb.sync.run.RunObserver;
+import org.tlclb.sync.run.StopRequest;
+import org.tlclb.sync.run.SyncRequest;
+import org.tlclb.sync.run.SyncRun;
 import org.tlclb.sync.run.SyncUnit;
 import org.tlclb.sync.ssh.IdentityException;
 import org.tlclb.sync.ssh.Prompter;
@@ -62,6 +73,10 @@ final class StatusCommand implements Callable<Integer> {
             "state area) and rewrite this machine's record from the answers (sync.conf's keys and known_hosts)"})
     boolean rebuild;
 
+    @Option(names = "--live", description = {"also check every node against the source now (ContentDir, or the config",
+            "tree), read-only, and say where the tree differs from what the record claims"})
+    boolean live;
+
     @Mixin
     ConfigOption config;
     @Mixin
@@ -101,6 +116,9 @@ final class StatusCommand implements Callable<Integer> {
                     : cfg.file()) + " or name them with -w");
         }
         ClusterStatus status = ClusterStatus.of(store.file(key), record, asked);
+        if (live) {
+            status = status.withLive(checked(cfg));
+        }
         PrintWriter text = out.text();
         StatusReport.print(status, text);
         if (json != null) {
@@ -154,6 +172,39 @@ final class StatusCommand implements Callable<Integer> {
         } catch (IdentityException e) {
             throw new UsageError(e.getMessage());
         }
+    }
+
+    /**
+     * What a check of every node against the source finds now (read-only: no lock, nothing staged),
+     * with sync.conf's keys and trust: the tree, not the record's claim.
+     */
+    private Map<String, ClusterStatus.Live> checked(SyncConfig cfg) throws UsageError, ConfigException {
+        List<SyncUnit> units = configTree ? ConfigSyncCommand.configUnits(cfg, true)
+                : List.of(ContentSyncCommand.unit(null, dest, cfg, true));
+        List<NodeTarget> targets = RequestResolver.nodes(cfg, nodes, ctx.paths());
+        Prompter prompter = ctx.terminal().get();
+        SshOptions ssh = RequestResolver.ssh(cfg, new ConnectionOptions(), ctx.paths(), prompter);
+        CompareOptions compare = new CompareOptions();
+        SyncRequest req = new SyncRequest("tlclb status --live", RunMode.CHECK, units,
+                SshSetup.applyHostConfig(targets, ssh, cfg.user()), RequestResolver.excludes(cfg, compare), false,
+                MinNodes.ALL, false, cfg.backupKeep(), null, cfg.parallel(), null, 0, null, compare.hardLinks());
+        RunReport report;
+        try {
+            report = new SyncRun(ssh, new RunObserver() { }, new StopRequest()).execute(req);
+        } catch (IdentityException e) {
+            throw new UsageError(e.getMessage());
+        }
+        Map<String, ClusterStatus.Live> found = new HashMap<>();
+        for (NodeResult n : report.nodes()) {
+            if (n.status() == NodeStatus.PLANNED) {
+                found.put(n.node(), new ClusterStatus.Live(n.inSync() ? ClusterStatus.Live.Finding.IN_SYNC
+                        : ClusterStatus.Live.Finding.DIFFERS, n.changes() + n.leftovers() + n.notCarried().size(), null));
+            } else if (n.status() != NodeStatus.SKIPPED) {
+                found.put(n.node(), new ClusterStatus.Live(ClusterStatus.Live.Finding.NOT_CHECKED, 0,
+                        n.error() == null ? n.status().label() : n.error()));
+            }
+        }
+        return found;
     }
 
     /** The destination asked about, as the push of it names its units. */

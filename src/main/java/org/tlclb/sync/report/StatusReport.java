@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 
 import org.tlclb.sync.scan.Generation;
 import org.tlclb.sync.state.ClusterStatus;
+import org.tlclb.sync.state.ClusterStatus.Live;
 import org.tlclb.sync.state.DestinationRecord;
 import org.tlclb.sync.state.NodeRecord;
 import org.tlclb.sync.state.NodeRecord.Standing;
@@ -27,11 +28,13 @@ public final class StatusReport {
     private StatusReport() {
     }
 
+    /** With --live, a node not checked counts as never reached, a tree that differs as behind. */
     public static ExitCode exitCode(ClusterStatus s) {
-        if (!s.named(Standing.NEVER).isEmpty()) {
+        if (!s.named(Standing.NEVER).isEmpty() || !s.live(Live.Finding.NOT_CHECKED).isEmpty()) {
             return ExitCode.NOTHING_CHANGED;
         }
-        return s.named(Standing.BEHIND).isEmpty() ? ExitCode.OK : ExitCode.PARTIAL;
+        return s.named(Standing.BEHIND).isEmpty() && s.live(Live.Finding.DIFFERS).isEmpty() ? ExitCode.OK
+                : ExitCode.PARTIAL;
     }
 
     public static void print(ClusterStatus s, PrintWriter out) {
@@ -56,7 +59,20 @@ public final class StatusReport {
                     + (n.lastSuccess() == null ? "" : "; last in sync " + time(n.lastSuccess()));
             case NEVER -> "never pushed";
         };
-        return n.failure() == null ? what : what + "; last error " + time(n.lastFailure()) + ": " + n.failure();
+        String line = n.failure() == null ? what : what + "; last error " + time(n.lastFailure()) + ": " + n.failure();
+        return row.live() == null ? line : line + "; " + live(row);
+    }
+
+    /** What the check found now, said against what the record claims. */
+    private static String live(ClusterStatus.Row row) {
+        Live l = row.live();
+        return switch (l.finding()) {
+            case IN_SYNC -> "live: the tree is the source's";
+            case DIFFERS -> "live: " + (row.standing() == Standing.CURRENT ? "the record says current, but the tree"
+                    + " differs" : "the tree differs") + " from the source (" + l.changes()
+                    + (l.changes() == 1 ? " entry" : " entries") + " to change)";
+            case NOT_CHECKED -> "live: not checked (" + l.error() + ")";
+        };
     }
 
     static String summary(ClusterStatus s) {
@@ -70,7 +86,16 @@ public final class StatusReport {
         if (never > 0) {
             line += ", " + never + " never pushed";
         }
-        return behind + never > 0 ? line + " (a push with --catch-up sends to those alone)" : line;
+        if (behind + never > 0) {
+            line += " (a push with --catch-up sends to those alone)";
+        }
+        int differs = s.live(Live.Finding.DIFFERS).size();
+        int unchecked = s.live(Live.Finding.NOT_CHECKED).size();
+        if (differs > 0 || unchecked > 0) {
+            line += "; live: " + differs + " differ from the source" + (unchecked > 0 ? ", " + unchecked
+                    + " not checked" : "");
+        }
+        return line;
     }
 
     public static void writeJson(ClusterStatus s, Writer out) throws IOException {
@@ -100,6 +125,13 @@ public final class StatusReport {
                 g.writeStringField("failure", n.failure());
                 g.writeStringField("behind_since", iso(n.behindSince()));
                 g.writeNumberField("runs_missed", n.runsMissed());
+                if (row.live() != null) {
+                    g.writeObjectFieldStart("live");
+                    g.writeStringField("finding", row.live().finding().name().toLowerCase(Locale.ROOT));
+                    g.writeNumberField("changes", row.live().changes());
+                    g.writeStringField("error", row.live().error());
+                    g.writeEndObject();
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -252,6 +252,39 @@ class StatusContractIT extends LabTestBase {
         assertThat(status().exits(1).out()).contains("  node1  current (run " + run2 + ", ");
     }
 
+    @Test
+    @Exercises(value = {"--live", "--dest", "-c"}, exits = {0, 1, 3})
+    void liveChecksTheTreesBesideTheRecordAndNamesANodeWhoseTreeIsNotWhatTheRecordSays() throws Exception {
+        ItSupport.write(src, "index.html", "v1", "rw-r--r--", T1);
+        Path withSource = ItSupport.writeConf(cluster, tmp.resolve("live.conf"), "ContentDir " + src + "\n");
+        launcher.run("tlclb_content_sync", "-c", withSource.toString(), "-y", "-q", "--dest", DEST).exits(0);
+        Result fine = launcher.run("tlclb", "status", "-c", withSource.toString(), "--dest", DEST, "--live").exits(0);
+        assertThat(fine.out()).contains("  node1  current (run ", "; live: the tree is the source's\n")
+                .endsWith("2 of 2 nodes current\n");
+
+        Path planted = cluster.www(2).resolve("index.html");
+        Files.writeString(planted, "edited by hand");
+        Files.setLastModifiedTime(planted, FileTime.from(T2));
+        Result edited = launcher.run("tlclb", "status", "-c", withSource.toString(), "--dest", DEST, "--live",
+                "--json", "-").exits(1);
+        assertThat(edited.err()).contains("  node2  current (run ", "; live: the record says current, but the tree"
+                + " differs from the source (1 entry to change)\n").endsWith("2 of 2 nodes current; live: 1 differ from"
+                + " the source\n");
+        JsonNode node2 = edited.json().get("nodes").get(1);
+        assertThat(node2.get("live").get("finding").asText()).isEqualTo("differs");
+        assertThat(node2.get("live").get("changes").asInt()).isEqualTo(1);
+        assertThat(planted).hasContent("edited by hand");
+
+        cluster.stop(1);
+        try {
+            Result down = launcher.run("tlclb", "status", "-c", withSource.toString(), "--dest", DEST, "--live")
+                    .exits(3);
+            assertThat(down.out()).contains("  node1  current (run ", "; live: not checked (");
+        } finally {
+            cluster.start(1);
+        }
+    }
+
     private Result push(Path config, String... extra) {
         List<String> args = new ArrayList<>(List.of("-c", config.toString(), "-y", "--dest", DEST));
         args.addAll(List.of(extra));
