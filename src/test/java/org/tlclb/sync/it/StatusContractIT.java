@@ -285,6 +285,29 @@ class StatusContractIT extends LabTestBase {
         }
     }
 
+    @Test
+    @Exercises(value = {"--dest"}, exits = 0)
+    void aPushKilledWithSigkillWhileStagingLeavesTheRecordAsItWasAndTheNextPushRecordsIt() throws Exception {
+        ItSupport.write(src, "index.html", "v1", "rw-r--r--", T1);
+        push("-q").exits(0);
+        Path record;
+        try (var files = Files.list(launcher.stateDir())) {
+            record = files.filter(p -> p.getFileName().toString().endsWith(".tsv")).findFirst().orElseThrow();
+        }
+        String before = Files.readString(record);
+        Files.write(src.resolve("big.bin"), new byte[1024 * 1024]);
+        RunningLauncher slow = launcher.spawn("tlclb_content_sync", "-c", conf.toString(), "-y", "--bwlimit", "100K",
+                "--dest", DEST, src.toString());
+        Contracts.awaitTempFile(cluster.www(1), 30);
+        slow.signal("KILL");
+        slow.await().exits(137);
+        assertThat(Files.readString(record)).as("the killed run wrote nothing of the record").isEqualTo(before);
+        assertThat(status().exits(0).out()).endsWith("2 of 2 nodes current\n");
+        String last = push("-q", "--json", "-").exits(0).json().get("run_id").asText();
+        assertThat(status().exits(0).out()).contains("  node1  current (run " + last + ", ");
+        assertThat(cluster.www(2).resolve("big.bin")).hasSize(1024 * 1024);
+    }
+
     private Result push(Path config, String... extra) {
         List<String> args = new ArrayList<>(List.of("-c", config.toString(), "-y", "--dest", DEST));
         args.addAll(List.of(extra));
