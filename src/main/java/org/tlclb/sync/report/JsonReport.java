@@ -2,12 +2,7 @@ package org.tlclb.sync.report;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -39,7 +34,7 @@ public final class JsonReport {
             strings(g, "sources", r.sources());
             g.writeArrayFieldStart("nodes");
             for (NodeResult n : r.nodes()) {
-                node(g, n);
+                node(g, n, r);
             }
             g.writeEndArray();
             strings(g, "warnings", r.warnings());
@@ -74,10 +69,15 @@ public final class JsonReport {
         JsonFiles.replace(file, w -> write(r, v, w));
     }
 
-    private static void node(JsonGenerator g, NodeResult n) throws IOException {
+    private static void node(JsonGenerator g, NodeResult n, RunReport r) throws IOException {
         g.writeStartObject();
         g.writeStringField("node", n.node());
         g.writeStringField("status", n.status().label());
+        // what the node holds after a push that committed every entry there (else null: tlclb status
+        // tells what it holds), and whether it is behind the destination's latest generation now
+        boolean holds = r.mode() == RunMode.PUSH && (n.status() == NodeStatus.OK || n.status() == NodeStatus.HOOK_FAILED);
+        g.writeStringField("generation", holds ? r.generation() : null);
+        g.writeBooleanField("behind", r.behind().contains(n.node()));
         g.writeStringField("mode", n.mode());
         g.writeStringField("error", n.error() == null ? null : Names.jsonSafe(n.error()));
         g.writeNumberField("created", n.created());

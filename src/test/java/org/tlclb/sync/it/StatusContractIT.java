@@ -48,6 +48,12 @@ class StatusContractIT extends LabTestBase {
             assertThat(partial.err()).contains("behind: node2 (tlclb status shows since when; --catch-up brings them in)");
             String generation = partial.json().get("generation").asText();
             assertThat(generation).matches("[0-9a-f]{64}");
+            JsonNode first = partial.json().get("nodes").get(0);
+            JsonNode second = partial.json().get("nodes").get(1);
+            assertThat(first.get("generation").asText()).isEqualTo(generation);
+            assertThat(first.get("behind").asBoolean()).isFalse();
+            assertThat(second.get("generation").isNull()).isTrue();
+            assertThat(second.get("behind").asBoolean()).isTrue();
 
             Result behind = status("--json", "-").exits(1);
             JsonNode doc = behind.json();
