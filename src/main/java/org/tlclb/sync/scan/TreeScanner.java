@@ -43,6 +43,17 @@ public final class TreeScanner {
         List<NotCarried> notCarried = new ArrayList<>();
         boolean[] ioErrors = {false};
         BasicFileAttributes rootAttrs = Files.readAttributes(root, BasicFileAttributes.class, NOFOLLOW);
+        if (rootAttrs.isSymbolicLink() && Files.isDirectory(root)) {
+            // A release switch (current -> releases/7): the tree it points to is pushed, as rsync does
+            // with current/. Files are read through the link when sent: one a switch during the run
+            // changed fails the send check and is sent again, or named as not carried.
+            Path target = root.toRealPath();
+            warnings.add("source " + Names.printable(root.toString()) + " is a symlink to "
+                    + Names.printable(target.toString()) + ": the directory it points to was pushed (as rsync does with "
+                    + Names.printable(root.toString()) + "/)");
+            root = target;
+            rootAttrs = Files.readAttributes(root, BasicFileAttributes.class, NOFOLLOW);
+        }
         if (!rootAttrs.isDirectory()) {
             throw new IOException(root + " is not a directory");
         }

@@ -364,6 +364,25 @@ class CarryContractIT extends LabTestBase {
 
     // ------------------------------------------------------------------ a node without SFTP
 
+    @Test
+    @Exercises(value = "--json", exits = 0)
+    void aSourceThatIsASymlinkToADirectoryPushesWhatItPointsToAndSaysSo() throws Exception {
+        Path release = Files.createDirectories(tmp.resolve("releases/7"));
+        file(release, "index.html", "release 7", 1_700_000_000L);
+        Path current = Files.createSymbolicLink(tmp.resolve("current"), Path.of("releases/7"));
+        Result r = launcher.run("tlclb_content_sync", "-c", conf.toString(), "-y", "-w", "node1,node2", "--dest", DEST,
+                "--json", "-", current.toString()).exits(0);
+        String said = "source " + current + " is a symlink to " + release.toRealPath()
+                + ": the directory it points to was pushed (as rsync does with " + current + "/)";
+        assertThat(r.json().get("warnings")).extracting(JsonNode::asText).containsExactly(said);
+        assertThat(r.err()).contains("warning: " + said);
+        for (int i = 1; i <= 2; i++) {
+            assertThat(cluster.www(i).resolve("index.html")).hasContent("release 7");
+            assertThat(Files.isSymbolicLink(cluster.www(i))).isFalse();
+        }
+        assertThat(describe(cluster.www(1), false)).isEqualTo(describe(release, false));
+    }
+
     private Result syncScpOnly(String... extra) throws IOException {
         Path c = tmp.resolve("scp.conf");
         Files.writeString(c, Files.readString(conf).replace("EndServers",
