@@ -117,7 +117,7 @@ public final class JsonReport {
         g.writeEndObject();
     }
 
-    private static void strings(JsonGenerator g, String field, Iterable<String> values) throws IOException {
+    static void strings(JsonGenerator g, String field, Iterable<String> values) throws IOException {
         g.writeArrayFieldStart(field);
         for (String s : values) {
             g.writeString(Names.jsonSafe(s));

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -109,9 +108,9 @@ public final class StatusReport {
             g.writeStringField("generation", r.latest());
             g.writeStringField("run_id", r.latestRun());
             g.writeStringField("time", iso(r.latestTime()));
-            strings(g, "current", s.named(Standing.CURRENT));
-            strings(g, "behind", s.named(Standing.BEHIND));
-            strings(g, "never_pushed", s.named(Standing.NEVER));
+            JsonReport.strings(g, "current", s.named(Standing.CURRENT));
+            JsonReport.strings(g, "behind", s.named(Standing.BEHIND));
+            JsonReport.strings(g, "never_pushed", s.named(Standing.NEVER));
             g.writeArrayFieldStart("nodes");
             for (ClusterStatus.Row row : s.rows()) {
                 NodeRecord n = row.node();
@@ -139,14 +138,6 @@ public final class StatusReport {
         }
         out.write('\n');
         out.flush();
-    }
-
-    private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
-        g.writeArrayFieldStart(field);
-        for (String v : values) {
-            g.writeString(v);
-        }
-        g.writeEndArray();
     }
 
     private static String shortId(String generation) {

@@ -274,6 +274,7 @@ public final class SyncRun {
         private final List<NodeResult> skipped;
         private final List<String> warnings;
         private final CompletableFuture<List<ScanResult>> scans;
+        private String generation;
 
         Run(SyncRequest req, String runId, Instant start, List<NodeResult> skipped, List<String> warnings,
             CompletableFuture<List<ScanResult>> scans) {
@@ -285,12 +286,15 @@ public final class SyncRun {
             this.scans = scans;
         }
 
-        /** The generation of the source as scanned, or null when the scan did not finish or failed. */
-        private String generation() {
-            if (!scans.isDone() || scans.isCompletedExceptionally()) {
-                return null;
+        /**
+         * The generation of the source as scanned, or null when the scan did not finish or failed;
+         * digested once (each node's marker and the report ask for it).
+         */
+        private synchronized String generation() {
+            if (generation == null && scans.isDone() && !scans.isCompletedExceptionally()) {
+                generation = Generation.of(scans.join().stream().map(ScanResult::manifest).toList()).id();
             }
-            return Generation.of(scans.join().stream().map(ScanResult::manifest).toList()).id();
+            return generation;
         }
 
         RunReport report(List<NodeState> states, boolean aborted, RunStop stop) {

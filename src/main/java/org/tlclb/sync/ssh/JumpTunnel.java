@@ -26,7 +26,6 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
  * for new listeners got the node's SSH banner.)
  */
 final class JumpTunnel implements AutoCloseable {
-    private static final int BUFFER = 64 * 1024;
     private static final SshdSocketAddress ORIGINATOR = new SshdSocketAddress("127.0.0.1", 0);
     private final ClientSession via;
     private final SshdSocketAddress target;
@@ -100,11 +99,11 @@ final class JumpTunnel implements AutoCloseable {
         OutputStream toClient = ours.getOutputStream();
         InputStream fromClient = ours.getInputStream();
         daemon("jump-to-client", () -> {
-            copy(ch.getInvertedOut(), toClient);
+            StreamCopy.copy(ch.getInvertedOut(), toClient);
             close(); // the target ended: so does the client's connection
         });
         daemon("jump-to-target", () -> {
-            copy(fromClient, ch.getInvertedIn());
+            StreamCopy.copy(fromClient, ch.getInvertedIn());
             close();
         });
     }
@@ -141,18 +140,6 @@ final class JumpTunnel implements AutoCloseable {
 
     private List<Socket> matching(SocketAddress clientLocal) {
         return held.stream().filter(s -> s.getRemoteSocketAddress().equals(clientLocal)).toList();
-    }
-
-    private static void copy(InputStream in, OutputStream out) {
-        byte[] buf = new byte[BUFFER];
-        try {
-            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                out.write(buf, 0, n);
-                out.flush();
-            }
-        } catch (IOException e) {
-            // one side went away: the tunnel ends
-        }
     }
 
     /** Closes the port, every connection and the channel (idempotent). */

@@ -28,7 +28,6 @@ import java.util.concurrent.TimeUnit;
  * when the connection fails.
  */
 final class ProxyCommandBridge implements AutoCloseable {
-    private static final int BUFFER = 64 * 1024;
     /** How much of the command's standard error a failure quotes. */
     private static final int ERR_TAIL = 400;
     private final Process process;
@@ -134,14 +133,8 @@ final class ProxyCommandBridge implements AutoCloseable {
 
     /** Copies until the input ends; closes the output when {@code closeOut}. Errors end the copy. */
     private void copy(InputStream in, OutputStream out, boolean closeOut) {
-        byte[] buf = new byte[BUFFER];
         try {
-            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                out.write(buf, 0, n);
-                out.flush();
-            }
-        } catch (IOException e) {
-            // one side went away: the bridge ends
+            StreamCopy.copy(in, out);
         } finally {
             if (closeOut) {
                 try {

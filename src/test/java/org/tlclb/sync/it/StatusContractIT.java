@@ -122,10 +122,7 @@ class StatusContractIT extends LabTestBase {
     void aStoreThatCannotBeReadStopsThePushBeforeAnyNodeAndIsNeverReset() throws Exception {
         ItSupport.write(src, "index.html", "v1", "rw-r--r--", T1);
         push("-q").exits(0);
-        Path record;
-        try (var files = Files.list(launcher.stateDir())) {
-            record = files.filter(p -> p.getFileName().toString().endsWith(".tsv")).findFirst().orElseThrow();
-        }
+        Path record = recordFile();
         assertThat(Files.readString(record)).startsWith("# tlclb-sync cluster state").contains("\nnode\tnode1\t");
         Files.writeString(record, "garbage\n");
         ItSupport.write(src, "index.html", "v2", "rw-r--r--", T2);
@@ -231,10 +228,7 @@ class StatusContractIT extends LabTestBase {
         assertThat(marker1).content().startsWith("tlclb-sync generation 1\ngeneration "
                 + second.get("generation").asText() + "\nrun " + run2 + "\n");
         assertThat(cluster.www(2).resolve(".tlclb-backup/generation")).content().contains("\nrun " + run1 + "\n");
-        Path record;
-        try (var files = Files.list(launcher.stateDir())) {
-            record = files.filter(p -> p.getFileName().toString().endsWith(".tsv")).findFirst().orElseThrow();
-        }
+        Path record = recordFile();
         String before = Files.readString(record);
         String shown = status().exits(1).out();
 
@@ -296,10 +290,7 @@ class StatusContractIT extends LabTestBase {
     void aPushKilledWithSigkillWhileStagingLeavesTheRecordAsItWasAndTheNextPushRecordsIt() throws Exception {
         ItSupport.write(src, "index.html", "v1", "rw-r--r--", T1);
         push("-q").exits(0);
-        Path record;
-        try (var files = Files.list(launcher.stateDir())) {
-            record = files.filter(p -> p.getFileName().toString().endsWith(".tsv")).findFirst().orElseThrow();
-        }
+        Path record = recordFile();
         String before = Files.readString(record);
         Files.write(src.resolve("big.bin"), new byte[1024 * 1024]);
         RunningLauncher slow = launcher.spawn("tlclb_content_sync", "-c", conf.toString(), "-y", "--bwlimit", "100K",
@@ -312,6 +303,13 @@ class StatusContractIT extends LabTestBase {
         String last = push("-q", "--json", "-").exits(0).json().get("run_id").asText();
         assertThat(status().exits(0).out()).contains("  node1  current (run " + last + ", ");
         assertThat(cluster.www(2).resolve("big.bin")).hasSize(1024 * 1024);
+    }
+
+    /** The destination's record in the launcher's state directory. */
+    private Path recordFile() throws Exception {
+        try (var files = Files.list(launcher.stateDir())) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".tsv")).findFirst().orElseThrow();
+        }
     }
 
     private Result push(Path config, String... extra) {
